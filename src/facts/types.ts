@@ -1,0 +1,87 @@
+// The facts one host yields from a single gather exec; every field is produced by a pure parser in this folder.
+
+export interface Evr {
+  /** null when the package carries no epoch (compares as 0). */
+  epoch: string | null;
+  version: string;
+  /** null when absent (older than any release). */
+  release: string | null;
+}
+
+export interface InstalledPackage extends Evr {
+  name: string;
+  arch: string;
+}
+
+export interface OsRelease {
+  id: string;          // 'rhel', 'centos', ...
+  versionId: string;   // '7.6', '8.0'
+  /** Short release key used by playbooks to pick minimum versions: 'el7', 'el8', ... */
+  dist: string;
+  prettyName: string;
+}
+
+export type MdsState =
+  | { kind: 'absent' }                       // kernel without the MDS fix: no sysfs file
+  | { kind: 'not-affected' }
+  | { kind: 'mitigated'; smt: string | null } // 'Mitigation: Clear CPU buffers'
+  | { kind: 'no-microcode'; smt: string | null } // 'Vulnerable: Clear CPU buffers attempted, no microcode'
+  | { kind: 'vulnerable'; smt: string | null }
+  | { kind: 'unknown'; raw: string };
+
+export interface SysfsVulnerabilities {
+  /** Raw text of each file, null when the file does not exist. */
+  mds: string | null;
+  tsxAsyncAbort: string | null;
+  mmioStaleData: string | null;
+}
+
+export interface CpuFeature {
+  name: string;
+  policy: string; // require | disable | optional | forbid | force
+}
+
+export interface DomCapabilities {
+  hostModel: { model: string | null; vendor: string | null; features: CpuFeature[] } | null;
+  hostPassthroughSupported: boolean;
+  /** Custom models and whether libvirt says they are usable on this host. */
+  customModels: { name: string; usable: 'yes' | 'no' | 'unknown' }[];
+}
+
+export interface NovaLibvirtConfig {
+  /** cpu_mode as written, null when unset. */
+  cpuMode: string | null;
+  /** cpu_models (or the old cpu_model), in order. */
+  cpuModels: string[];
+  /** cpu_model_extra_flags, in order, as written (may carry +/-). */
+  extraFlags: string[];
+  virtType: string | null;
+}
+
+export interface Guest {
+  name: string;
+  uuid: string;
+  state: string; // virsh state: running, shut off, paused, ...
+  /** Whether the live domain CPU definition carries md-clear. null when not known. */
+  mdClear: boolean | null;
+}
+
+export interface HostFacts {
+  hostname: string;
+  os: OsRelease;
+  kernelRunning: string; // uname -r
+  bootId: string;
+  /** Every installed version of each package asked for (name -> versions, rpmdb order). */
+  packages: Record<string, InstalledPackage[]>;
+  sysfs: SysfsVulnerabilities;
+  mds: MdsState;
+  cpu: { vendor: 'intel' | 'amd' | 'unknown'; mdClearFlag: boolean };
+  /** The 'MDS:' lines of the kernel log. */
+  dmesgMds: string[];
+  novaConfPath: string;
+  /** Full text of nova.conf, null when missing. */
+  novaConf: string | null;
+  novaLibvirt: NovaLibvirtConfig;
+  domcaps: DomCapabilities | null;
+  guests: Guest[];
+}

@@ -1,0 +1,21 @@
+// What the inventory yields for each host: where and how to connect, its groups and its merged variables.
+
+export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
+
+export interface HostSpec {
+  /** Inventory name (what --limit patterns match). */
+  name: string;
+  /** Address to connect to (ansible_host, else ssh_config HostName, else name). */
+  address: string;
+  port: number;
+  user: string;
+  privateKeyFile?: string;
+  /** Escalate with sudo for commands that need root (ansible_become). */
+  become: boolean;
+  /** Nova's hypervisor/service host name, when it differs from the inventory name. */
+  novaHost: string;
+  /** Groups the host belongs to, nearest first, always ending with 'all'. */
+  groups: string[];
+  /** Every variable after Ansible's precedence, connection ones included. */
+  vars: Record<string, unknown>;
+}

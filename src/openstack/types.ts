@@ -1,0 +1,59 @@
+// The Nova operations the workflow needs, as plain data; implemented by the fetch-based client in this folder.
+
+export interface ComputeService {
+  id: string;
+  binary: string;
+  host: string;
+  zone: string;
+  status: 'enabled' | 'disabled';
+  state: 'up' | 'down';
+  disabledReason: string | null;
+}
+
+export interface Server {
+  id: string;
+  name: string;
+  status: string;              // ACTIVE, SHUTOFF, MIGRATING, ERROR, PAUSED, ...
+  host: string | null;         // OS-EXT-SRV-ATTR:host
+  taskState: string | null;    // OS-EXT-STS:task_state
+  vmState: string | null;      // OS-EXT-STS:vm_state
+  projectId: string;
+  flavor: { vcpus: number; ramMb: number } | null;
+}
+
+export interface Hypervisor {
+  id: string;
+  hostname: string;            // hypervisor_hostname
+  serviceHost: string;         // service.host
+  state: 'up' | 'down';
+  status: 'enabled' | 'disabled';
+  vcpus: number;
+  vcpusUsed: number;
+  memoryMb: number;
+  memoryMbUsed: number;
+}
+
+export interface Migration {
+  id: string;
+  instanceUuid: string;
+  status: string;              // accepted, queued, preparing, running, post-migrating, completed, error, failed, cancelled
+  sourceCompute: string | null;
+  destCompute: string | null;
+  migrationType: string | null;
+  createdAt: string | null;
+}
+
+export interface NovaApi {
+  listComputeServices(host?: string): Promise<ComputeService[]>;
+  /** reason is required when disabling and must be absent when enabling (Nova's 2.53 rules). */
+  setServiceStatus(serviceId: string, status: 'enabled' | 'disabled', reason?: string): Promise<ComputeService>;
+  /** All tenants, every page; filtered to one compute host when given. */
+  listServers(filter?: { host?: string }): Promise<Server[]>;
+  getServer(serverId: string): Promise<Server>;
+  listHypervisors(): Promise<Hypervisor[]>;
+  /** host null lets the scheduler choose the target. */
+  liveMigrate(serverId: string, targetHost: string | null): Promise<void>;
+  listMigrations(filter: { instanceUuid?: string; host?: string; migrationType?: string }): Promise<Migration[]>;
+  stopServer(serverId: string): Promise<void>;
+  startServer(serverId: string): Promise<void>;
+}
