@@ -1,0 +1,204 @@
+// Keystone v3 password auth (project-scoped): the token, its expiry, the catalog, and authenticated requests that re-auth once on 401.
+import { AbortedError } from '../transport/types.js';
+import type { CloudAuth, DomainRef, EndpointInterface } from './clouds.js';
+import { OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
+import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
+
+export interface CatalogEndpoint {
+  interface: string;
+  region: string | null;
+  url: string;
+}
+
+export interface CatalogService {
+  type: string;
+  name: string | null;
+  endpoints: CatalogEndpoint[];
+}
+
+export interface EndpointFilter {
+  type: string;
+  interface: EndpointInterface;
+  region?: string;
+}
+
+/** What the Nova client needs from a session; KeystoneSession is the real one. */
+export interface AuthenticatedRequester {
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>;
+  endpoint(filter: EndpointFilter, signal?: AbortSignal): Promise<string>;
+  projectId(signal?: AbortSignal): Promise<string>;
+}
+
+export interface KeystoneSessionOptions {
+  /** Re-authenticate this long before expires_at (capped at a quarter of the token's lifetime). Default 5 min. */
+  refreshMarginMs?: number;
+  now?: () => number;
+}
+
+interface TokenState {
+  value: string;
+  expiresAt: number;
+  refreshAt: number;
+  projectId: string;
+  catalog: CatalogService[];
+}
+
+/** openstacksdk accepts auth_url with or without the version; the token API lives under /v3. */
+export function identityV3Url(authUrl: string): string {
+  const trimmed = authUrl.replace(/\/+$/, '');
+  return /\/v3$/.test(trimmed) ? trimmed : `${trimmed}/v3`;
+}
+
+function domainJson(d: DomainRef): { id: string } | { name: string } {
+  return 'id' in d ? { id: d.id } : { name: d.name };
+}
+
+export function passwordAuthBody(auth: CloudAuth): unknown {
+  const user = auth.userId
+    ? { id: auth.userId, password: auth.password }
+    : { name: auth.username, domain: domainJson(auth.userDomain), password: auth.password };
+  const project = auth.projectId ? { id: auth.projectId } : { name: auth.projectName, domain: domainJson(auth.projectDomain) };
+  return { auth: { identity: { methods: ['password'], password: { user } }, scope: { project } } };
+}
+
+/** Exactly `type` (so `compute` never matches `compute_legacy`), the wanted interface, and the region when one is set. */
+export function selectEndpoint(catalog: CatalogService[], filter: EndpointFilter): string {
+  const services = catalog.filter((s) => s.type === filter.type);
+  const candidates = services.flatMap((s) => s.endpoints)
+    .filter((e) => e.interface === filter.interface && (filter.region === undefined || e.region === filter.region));
+  const regions = [...new Set(candidates.map((e) => e.region ?? '(none)'))];
+  const first = candidates[0];
+  if (first === undefined) {
+    const have = services.flatMap((s) => s.endpoints).map((e) => `${e.interface}@${e.region ?? '(none)'}`).join(', ') || 'none';
+    throw new OpenStackProtocolError(
+      `no ${filter.interface} '${filter.type}' endpoint${filter.region ? ` in region ${filter.region}` : ''} in the Keystone catalog (available: ${have})`,
+    );
+  }
+  if (regions.length > 1) {
+    throw new OpenStackProtocolError(`'${filter.type}' has ${filter.interface} endpoints in several regions (${regions.join(', ')}): set region_name`);
+  }
+  return first.url.replace(/\/+$/, '');
+}
+
+export function parseCatalog(raw: unknown): CatalogService[] {
+  if (!Array.isArray(raw)) return [];
+  return raw.flatMap((s: unknown) => {
+    if (s === null || typeof s !== 'object') return [];
+    const svc = s as Record<string, unknown>;
+    if (typeof svc['type'] !== 'string') return [];
+    const eps = Array.isArray(svc['endpoints']) ? (svc['endpoints'] as unknown[]) : [];
+    return [{
+      type: svc['type'],
+      name: typeof svc['name'] === 'string' ? svc['name'] : null,
+      endpoints: eps.flatMap((e: unknown) => {
+        const ep = (e ?? {}) as Record<string, unknown>;
+        if (typeof ep['url'] !== 'string' || typeof ep['interface'] !== 'string') return [];
+        const region = typeof ep['region_id'] === 'string' ? ep['region_id'] : typeof ep['region'] === 'string' ? ep['region'] : null;
+        return [{ interface: ep['interface'], region, url: ep['url'] }];
+      }),
+    }];
+  });
+}
+
+export class KeystoneSession implements AuthenticatedRequester {
+  readonly #http: HttpClient;
+  readonly #auth: CloudAuth;
+  readonly #margin: number;
+  readonly #now: () => number;
+  #token: TokenState | undefined;
+  #pending: Promise<TokenState> | undefined;
+  #authCount = 0;
+
+  constructor(http: HttpClient, auth: CloudAuth, opts: KeystoneSessionOptions = {}) {
+    this.#http = http;
+    this.#auth = auth;
+    this.#margin = opts.refreshMarginMs ?? 5 * 60_000;
+    this.#now = opts.now ?? Date.now;
+    http.addSecret(auth.password);
+  }
+
+  /** How many times this session has authenticated (for diagnostics and tests). */
+  get authCount(): number {
+    return this.#authCount;
+  }
+
+  async endpoint(filter: EndpointFilter, signal?: AbortSignal): Promise<string> {
+    return selectEndpoint((await this.#current(signal)).catalog, filter);
+  }
+
+  async projectId(signal?: AbortSignal): Promise<string> {
+    return (await this.#current(signal)).projectId;
+  }
+
+  /** Sends `req` with X-Auth-Token. A 401 means the token died early (revoked, Keystone restarted): re-auth once, resend. */
+  async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const token = await this.#current(req.signal);
+    try {
+      return await this.#http.request<T>(withToken(req, token.value));
+    } catch (err) {
+      if (!(err instanceof OpenStackHttpError) || err.status !== 401) throw err;
+      if (this.#token === token) this.#token = undefined;
+      const fresh = await this.#current(req.signal);
+      try {
+        return await this.#http.request<T>(withToken(req, fresh.value));
+      } catch (again) {
+        if (again instanceof OpenStackHttpError && again.status === 401) {
+          throw new OpenStackAuthError({ method: again.method, path: again.path, status: 401, apiMessage: 'token rejected again right after re-authentication' });
+        }
+        throw again;
+      }
+    }
+  }
+
+  async #current(signal?: AbortSignal): Promise<TokenState> {
+    const t = this.#token;
+    if (t !== undefined && this.#now() < t.refreshAt) return t;
+    // One authentication at a time, however many requests notice the expiry together.
+    // The shared attempt ignores any one caller's signal, so one aborted request cannot fail the others waiting on it.
+    if (signal?.aborted) throw new AbortedError();
+    this.#pending ??= this.#authenticate().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
+  }
+
+  async #authenticate(): Promise<TokenState> {
+    const url = `${identityV3Url(this.#auth.authUrl)}/auth/tokens`;
+    let res: HttpResponse<{ token?: Record<string, unknown> }>;
+    try {
+      // Issuing a token changes nothing on the cloud, so this POST may be retried like a GET.
+      res = await this.#http.request({ method: 'POST', url, body: passwordAuthBody(this.#auth), idempotent: true });
+    } catch (err) {
+      if (err instanceof OpenStackHttpError && (err.status === 401 || err.status === 403)) {
+        throw new OpenStackAuthError({
+          method: err.method, path: err.path, status: err.status,
+          apiMessage: `Keystone refused the credentials of ${this.#auth.username ?? this.#auth.userId ?? 'the user'}${err.apiMessage ? ` (${err.apiMessage})` : ''}`,
+        }, { cause: err });
+      }
+      throw err;
+    }
+    const header = res.headers['x-subject-token'];
+    const value = Array.isArray(header) ? header[0] : header;
+    const body = res.body?.token;
+    if (!value || body === undefined) throw new OpenStackProtocolError('Keystone answered without X-Subject-Token or token body');
+    this.#http.addSecret(value);
+    const now = this.#now();
+    const expiresAt = typeof body['expires_at'] === 'string' ? Date.parse(body['expires_at']) : Number.NaN;
+    const lifetime = Number.isFinite(expiresAt) ? Math.max(0, expiresAt - now) : Number.POSITIVE_INFINITY;
+    const project = body['project'] as { id?: unknown } | undefined;
+    const state: TokenState = {
+      value,
+      expiresAt,
+      refreshAt: Number.isFinite(lifetime) ? now + lifetime - Math.min(this.#margin, lifetime / 4) : Number.POSITIVE_INFINITY,
+      projectId: typeof project?.id === 'string' ? project.id : '',
+      catalog: parseCatalog(body['catalog']),
+    };
+    this.#authCount += 1;
+    this.#token = state;
+    return state;
+  }
+}
+
+function withToken(req: HttpRequest, token: string): HttpRequest {
+  return { ...req, headers: { ...req.headers, 'X-Auth-Token': token } };
+}
