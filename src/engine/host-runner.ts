@@ -1,0 +1,179 @@
+// Runs the steps on one host: connect, gather facts once, then check → apply → verify per step, recording every transition.
+import type { Logger } from 'pino';
+import type { HostFacts } from '../facts/types.js';
+import type { HostSpec } from '../inventory/types.js';
+import type { NovaApi } from '../openstack/types.js';
+import type { StateStore } from '../state/store.js';
+import { DeferredError, type Diff, type FleetCoordinator, type Step, type StepContext } from '../steps/types.js';
+import { UnreachableError, type Transport } from '../transport/types.js';
+import { errorMessage } from '../util/errors.js';
+import { scrubSecrets } from '../util/logger.js';
+import type { EngineEvents, HostOutcome, HostResult, RunMode, StepStatus } from './events.js';
+import { HostFleetView } from './host-fleet-view.js';
+import { HostTracker } from './host-tracker.js';
+
+/** A step with its params already parsed by the playbook loader. */
+export interface PlannedStep {
+  step: Step<any>;
+  params: unknown;
+}
+
+export type GatherFacts = (transport: Transport, host: HostSpec, signal: AbortSignal) => Promise<HostFacts>;
+
+export interface HostRunDeps {
+  batch: number;
+  steps: PlannedStep[];
+  mode: RunMode;
+  runId: string;
+  transportFactory: (host: HostSpec) => Transport;
+  gatherFacts: GatherFacts;
+  nova: NovaApi | null;
+  fleet: FleetCoordinator;
+  store: StateStore | null;
+  logger: Logger;
+  events: EngineEvents;
+  graceful: AbortSignal;
+  hard: AbortSignal;
+}
+
+type Ending = { result: HostResult; step?: string; error?: string };
+
+function isEmpty(diff: Diff): boolean {
+  return diff.changes.length === 0;
+}
+
+function leftover(diff: Diff): string {
+  return diff.changes.map((c) => c.summary).join('; ');
+}
+
+export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutcome> {
+  const started = performance.now();
+  const log = d.logger.child({ host: host.name });
+  const prior = await HostTracker.load(d.store, host.name);
+  const tracker = new HostTracker(d.mode === 'apply' ? d.store : null, host.name, d.runId, prior);
+  const changedSteps: string[] = [];
+  let wouldChange = false;
+  d.events.emit({ type: 'host-start', host: host.name, batch: d.batch });
+  await tracker.start();
+  log.info({ batch: d.batch + 1 }, 'host started');
+
+  let transport: Transport | null = null;
+  const fleet = new HostFleetView(d.fleet, host);
+  let ending: Ending;
+  try {
+    ending = await (async (): Promise<Ending> => {
+      try {
+        transport = d.transportFactory(host);
+        await transport.connect(d.hard);
+      } catch (err) {
+        return classify(err, d, 'connect');
+      }
+      const t = transport;
+      let factsP: Promise<HostFacts> | null = null;
+      const gather = (): Promise<HostFacts> => (factsP = d.gatherFacts(t, host, d.hard));
+      try {
+        await gather();
+      } catch (err) {
+        factsP = null;
+        return classify(err, d, 'gather-facts');
+      }
+
+      for (let i = 0; i < d.steps.length; i++) {
+        const { step, params } = d.steps[i]!;
+        if (d.graceful.aborted) return { result: 'cancelled', step: step.id, error: 'cancelled before this step started' };
+        const stepStarted = performance.now();
+        const stepLog = log.child({ step: step.id });
+        const attempt = d.mode === 'apply' ? await tracker.stepStart(step.id) : (tracker.step(step.id)?.attempt ?? 0);
+        d.events.emit({ type: 'step-start', host: host.name, step: step.id, title: step.title, attempt });
+        const ctx: StepContext<unknown> = {
+          host,
+          transport: t,
+          runId: d.runId,
+          params,
+          facts: () => factsP ?? gather(),
+          refreshFacts: gather,
+          nova: d.nova,
+          checkpoint: tracker.checkpoint(step.id),
+          signal: d.hard,
+          log: stepLog,
+          warn: (message) => {
+            stepLog.warn(message);
+            d.events.emit({ type: 'warning', host: host.name, step: step.id, message: scrubSecrets(message) });
+          },
+          fleet,
+        };
+        const endStep = async (status: StepStatus, extra: { diff?: Diff; error?: string } = {}): Promise<void> => {
+          if (d.mode === 'apply') {
+            const recStatus = status === 'ok' || status === 'changed' ? 'done' : status === 'unreachable' ? 'failed' : status;
+            await tracker.stepEnd(step.id, recStatus, { ...extra, outcome: status === 'ok' || status === 'changed' ? status : undefined });
+          }
+          d.events.emit({ type: 'step-end', host: host.name, step: step.id, status, ...extra, durationMs: performance.now() - stepStarted });
+        };
+
+        try {
+          const diff = await step.check(ctx);
+          if (isEmpty(diff)) {
+            await endStep('ok', { diff });
+            continue;
+          }
+          if (d.mode === 'plan') {
+            wouldChange = true;
+            await endStep('would-change', { diff });
+            continue;
+          }
+          if (step.disruptive && !fleet.inWindow()) {
+            throw new DeferredError('outside the maintenance window');
+          }
+          if (step.disruptive) await fleet.enterDomain(AbortSignal.any([d.graceful, d.hard]));
+          stepLog.info({ changes: diff.changes.map((c) => c.summary) }, 'applying');
+          await step.apply(ctx, diff);
+          // What apply changed makes the cached facts stale; the next facts() gathers again.
+          factsP = null;
+          const after = await (step.verify ?? step.check)(ctx);
+          if (!isEmpty(after)) {
+            const error = `verify found changes left after apply: ${leftover(after)}`;
+            stepLog.error({ leftover: after.changes.map((c) => c.summary) }, error);
+            await endStep('failed', { diff: after, error });
+            await skipRest(i + 1, 'a previous step failed');
+            return { result: 'failed', step: step.id, error };
+          }
+          changedSteps.push(step.id);
+          await endStep('changed', { diff });
+        } catch (err) {
+          const c = classify(err, d, step.id);
+          const status: StepStatus = c.result === 'cancelled' ? (d.hard.aborted ? 'aborted' : 'skipped') : c.result === 'deferred' ? 'deferred' : c.result === 'unreachable' ? 'unreachable' : 'failed';
+          (c.result === 'deferred' || c.result === 'cancelled' ? stepLog.warn : stepLog.error).call(stepLog, { err }, `step ${status}`);
+          await endStep(status, { error: c.error });
+          if (c.result === 'failed' || c.result === 'unreachable') await skipRest(i + 1, 'a previous step failed');
+          return c;
+        }
+      }
+      if (d.mode === 'plan') return { result: wouldChange ? 'would-change' : 'ok' };
+      return { result: changedSteps.length ? 'changed' : 'ok' };
+    })();
+  } finally {
+    fleet.leaveDomain();
+    await (transport as Transport | null)?.close().catch(() => {});
+  }
+
+  async function skipRest(from: number, why: string): Promise<void> {
+    for (const { step } of d.steps.slice(from)) {
+      if (d.mode === 'apply') await tracker.stepEnd(step.id, 'skipped', { error: why });
+      d.events.emit({ type: 'step-end', host: host.name, step: step.id, status: 'skipped', error: why, durationMs: 0 });
+    }
+  }
+
+  await tracker.end(ending.result, ending.error ?? null);
+  const durationMs = performance.now() - started;
+  log.info({ result: ending.result, step: ending.step, error: ending.error, durationMs: Math.round(durationMs) }, 'host finished');
+  d.events.emit({ type: 'host-end', host: host.name, result: ending.result, step: ending.step, error: ending.error, durationMs });
+  return { host: host.name, result: ending.result, step: ending.step, error: ending.error, changedSteps };
+}
+
+function classify(err: unknown, d: HostRunDeps, where: string): Ending {
+  const error = scrubSecrets(errorMessage(err));
+  if (err instanceof UnreachableError) return { result: 'unreachable', step: where, error };
+  if (err instanceof DeferredError) return { result: 'deferred', step: where, error };
+  if (d.hard.aborted || (d.graceful.aborted && (err as { code?: string })?.code === 'E_ABORTED')) return { result: 'cancelled', step: where, error };
+  return { result: 'failed', step: where, error };
+}

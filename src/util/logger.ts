@@ -1,0 +1,99 @@
+// The run's JSON log (pino) in <state-dir>/logs/<run-id>.log: runId on every line, host/step children, secrets scrubbed.
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino, type DestinationStream, type Logger } from 'pino';
+
+const SECRET_KEYS = [
+  'password', 'passphrase', 'token', 'secret', 'authorization', 'apiKey', 'api_key',
+  'ansible_password', 'ansible_ssh_pass', 'ansible_become_password', 'ansible_become_pass', 'ansible_ssh_private_key_passphrase',
+  '"X-Auth-Token"', '"x-auth-token"', '"X-Subject-Token"', '"x-subject-token"',
+];
+
+/** pino redact paths for the secret keys at the top level and up to three objects deep. */
+export const REDACT_PATHS: string[] = SECRET_KEYS.flatMap((k) => {
+  const key = k.startsWith('"') ? `[${k}]` : k;
+  const join1 = (prefix: string): string => (key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`);
+  return [key.startsWith('[') ? `*${key}` : key, join1('*'), join1('*.*'), join1('*.*.*')].filter((p, i) => !(i === 0 && p.startsWith('*[')));
+});
+
+const secrets = new Set<string>();
+let pattern: RegExp | null = null;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Any text passed through scrubSecrets (every log line, reporter output, error strings) loses this value. */
+export function registerSecret(value: string | null | undefined): void {
+  if (!value) return;
+  const before = secrets.size;
+  secrets.add(value);
+  // Inside a JSON string the value appears escaped (quotes, backslashes, newlines).
+  secrets.add(JSON.stringify(value).slice(1, -1));
+  if (secrets.size === before) return;
+  const alts = [...secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
+  pattern = new RegExp(alts.join('|'), 'g');
+}
+
+/** Tests only: forget registered secrets. */
+export function clearSecrets(): void {
+  secrets.clear();
+  pattern = null;
+}
+
+export function scrubSecrets(text: string): string {
+  if (pattern === null) return text;
+  return text.replace(pattern, '[redacted]');
+}
+
+/** A stream that scrubs each serialized line before it reaches the real destination. */
+export function scrubbingStream(dest: DestinationStream): DestinationStream {
+  return { write: (line: string) => dest.write(scrubSecrets(line)) };
+}
+
+export interface RunLogger {
+  logger: Logger;
+  path: string;
+  /** Flushes and closes the file. */
+  close(): void;
+}
+
+export function runLogPath(stateDir: string, runId: string): string {
+  return join(stateDir, 'logs', `${encodeURIComponent(runId)}.log`);
+}
+
+export function createRunLogger(opts: { stateDir: string; runId: string; level?: string }): RunLogger {
+  const dir = join(opts.stateDir, 'logs');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const path = runLogPath(opts.stateDir, opts.runId);
+  // Synchronous writes: a kill -9 must not eat the last lines, which are the ones that explain it.
+  const file = pino.destination({ dest: path, sync: true, mode: 0o600, append: true });
+  chmodSync(path, 0o600);
+  const logger = pino(
+    {
+      level: opts.level ?? 'info',
+      base: { runId: opts.runId },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    scrubbingStream(file),
+  );
+  return {
+    logger,
+    path,
+    close() {
+      file.flushSync();
+      file.end();
+    },
+  };
+}
+
+/** For callers without a state dir (tests, plan runs to stdout). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}
+
+/** Child logger carrying host and (optionally) step on every line. */
+export function hostLogger(parent: Logger, host: string, step?: string): Logger {
+  return parent.child(step === undefined ? { host } : { host, step });
+}
