@@ -1,0 +1,72 @@
+// `virsh domcapabilities` XML to DomCapabilities (CPU modes only), read with fast-xml-parser.
+import { XMLParser } from 'fast-xml-parser';
+import type { CpuFeature, DomCapabilities } from './types.js';
+import { GatherError } from './errors.js';
+
+type Node = Record<string, unknown>;
+
+const ARRAY_TAGS = new Set(['mode', 'model', 'feature', 'blockers', 'enum', 'value']);
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  // Model names such as "486" must stay strings.
+  parseTagValue: false,
+  parseAttributeValue: false,
+  alwaysCreateTextNode: true,
+  textNodeName: '#text',
+  isArray: (name) => ARRAY_TAGS.has(name),
+});
+
+function nodes(v: unknown): Node[] {
+  return Array.isArray(v) ? v.filter((x): x is Node => typeof x === 'object' && x !== null) : [];
+}
+function attr(n: Node, name: string): string | null {
+  const v = n[`@_${name}`];
+  return typeof v === 'string' ? v : null;
+}
+function text(n: Node | undefined): string | null {
+  const v = n?.['#text'];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+/**
+ * Reads the <cpu> modes. Only <feature> elements that are direct children of <mode name='host-model'> count as
+ * host-model features: <blockers> (libvirt 8.9+, under the custom mode) name features a custom model LACKS, so a
+ * feature named only there (md-clear in the qemu 11 DiamondRapids blockers) is not offered by the host.
+ * Throws GatherError when the text is not domainCapabilities XML.
+ */
+export function parseDomCapabilities(xml: string): DomCapabilities {
+  let doc: Node;
+  try {
+    doc = parser.parse(xml, true) as Node;
+  } catch (err) {
+    throw new GatherError('virsh domcapabilities did not print valid XML', { cause: err });
+  }
+  const root = doc['domainCapabilities'];
+  if (typeof root !== 'object' || root === null) throw new GatherError('virsh domcapabilities output has no <domainCapabilities> element');
+  const cpu = (root as Node)['cpu'];
+  const modes = typeof cpu === 'object' && cpu !== null ? nodes((cpu as Node)['mode']) : [];
+  const mode = (name: string) => modes.find((m) => attr(m, 'name') === name);
+  const supported = (m: Node | undefined) => m !== undefined && attr(m, 'supported') === 'yes';
+
+  const hm = mode('host-model');
+  let hostModel: DomCapabilities['hostModel'] = null;
+  if (hm && supported(hm)) {
+    const features: CpuFeature[] = nodes(hm['feature'])
+      .map((f) => ({ name: attr(f, 'name') ?? '', policy: attr(f, 'policy') ?? 'require' }))
+      .filter((f) => f.name !== '');
+    hostModel = { model: text(nodes(hm['model'])[0]), vendor: text(hm['vendor'] as Node | undefined), features };
+  }
+  const custom = mode('custom');
+  const customModels = supported(custom)
+    ? nodes(custom?.['model']).flatMap((m) => {
+        const name = text(m);
+        if (name === null) return [];
+        const u = attr(m, 'usable');
+        const usable: 'yes' | 'no' | 'unknown' = u === 'yes' || u === 'no' ? u : 'unknown';
+        return [{ name, usable }];
+      })
+    : [];
+  return { hostModel, hostPassthroughSupported: supported(mode('host-passthrough')), customModels };
+}

@@ -1,0 +1,21 @@
+// Public face of the facts module: the gather command, its parser, the per-section parsers and md-clear helpers.
+export { ABSENT_RC, SYSFS_DIR, buildGatherCommand } from './gather-command.js';
+export type { GatherOptions } from './gather-command.js';
+export { parseGather, parseGatherReport } from './parse-gather.js';
+export type { GatherReport } from './parse-gather.js';
+export { GatherError } from './errors.js';
+export { splitSections } from './sections.js';
+export type { Section, SplitOutput } from './sections.js';
+export { distKey, parseOsRelease, parseOsReleaseVars } from './os-release.js';
+export { RPM_QUERY_FORMAT, parseRpmQuery } from './rpm-query.js';
+export { parseMdsState, parseVulnerability } from './vulnerabilities.js';
+export type { VulnKind, VulnState } from './vulnerabilities.js';
+export { classifyDmesgLine, parseDmesgLines } from './dmesg.js';
+export type { DmesgClass, KernelBug } from './dmesg.js';
+export { parseCpuinfo } from './cpuinfo.js';
+export type { CpuFacts } from './cpuinfo.js';
+export { parseDomCapabilities } from './domcaps.js';
+export { parseNovaLibvirt } from './nova-conf.js';
+export { parseGuests } from './guests.js';
+export { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear, mdClearExposed } from './md-clear.js';
+export type * from './types.js';

@@ -1,0 +1,94 @@
+// Gather output to HostFacts: splits the sections and hands each to its pure parser.
+import { GatherError } from './errors.js';
+import { parseCpuinfo } from './cpuinfo.js';
+import { parseDmesgLines } from './dmesg.js';
+import { parseDomCapabilities } from './domcaps.js';
+import { ABSENT_RC } from './gather-command.js';
+import { parseGuests } from './guests.js';
+import { parseNovaLibvirt } from './nova-conf.js';
+import { parseOsRelease } from './os-release.js';
+import { parseRpmQuery } from './rpm-query.js';
+import { splitSections, type Section } from './sections.js';
+import type { DomCapabilities, HostFacts } from './types.js';
+import { parseMdsState } from './vulnerabilities.js';
+
+export interface GatherReport {
+  facts: HostFacts;
+  /** Exit status per section (null = output cut short inside it). */
+  sections: Record<string, number | null>;
+  /** Sections that failed in a way the facts only show as "unknown" (tool missing, unreadable file, bad XML). */
+  problems: string[];
+}
+
+/** Like parseGather, with the per-section exit codes and the problems met on the way. */
+export function parseGatherReport(output: string): GatherReport {
+  const split = splitSections(output);
+  if (split.nonce === null) throw new GatherError('gather output has no section markers (the script did not run)');
+  const problems: string[] = [];
+  const get = (name: string): Section | undefined => split.sections.get(name);
+  /** Body when the command succeeded; null when the file is absent or the command failed (noted as a problem). */
+  const ok = (name: string, absentIsNormal = true): string | null => {
+    const s = get(name);
+    if (!s) {
+      problems.push(`${name}: section missing`);
+      return null;
+    }
+    if (s.rc === 0) return s.body;
+    if (!(absentIsNormal && s.rc === ABSENT_RC)) problems.push(`${name}: exit status ${s.rc === null ? 'unknown (output cut short)' : s.rc}`);
+    return null;
+  };
+
+  const unameR = ok('uname-r')?.trim() ?? '';
+  const bootId = ok('boot-id')?.trim() ?? '';
+  if (unameR === '' || bootId === '') {
+    throw new GatherError(`gather output lacks ${unameR === '' ? 'uname -r' : 'boot_id'}${split.complete ? '' : ' (output cut short)'}`);
+  }
+  if (!split.complete) problems.push('gather output cut short before its final marker');
+
+  const meta = get('meta')?.body ?? '';
+  const metaValues = (key: string) => meta.split('\n').filter((l) => l.startsWith(`${key}\t`)).map((l) => l.slice(key.length + 1));
+  const packageNames = metaValues('package');
+  const novaConfPath = metaValues('nova-conf-path')[0] ?? '';
+
+  // rpm -q exits with the number of names not installed; that is an answer, not a failure.
+  const rpm = get('rpm');
+  if (rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
+  const packages = parseRpmQuery(rpm?.body ?? '', packageNames);
+
+  const sysfs = { mds: ok('sysfs-mds'), tsxAsyncAbort: ok('sysfs-tsx_async_abort'), mmioStaleData: ok('sysfs-mmio_stale_data') };
+  const novaConf = ok('nova-conf');
+  let domcaps: DomCapabilities | null = null;
+  const domcapsXml = ok('domcaps', false);
+  if (domcapsXml !== null) {
+    try {
+      domcaps = parseDomCapabilities(domcapsXml);
+    } catch (err) {
+      problems.push(`domcaps: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  const facts: HostFacts = {
+    hostname: ok('hostname')?.trim() ?? '',
+    os: parseOsRelease(ok('os-release'), ok('redhat-release')),
+    kernelRunning: unameR,
+    bootId,
+    packages,
+    sysfs,
+    mds: parseMdsState(sysfs.mds),
+    cpu: parseCpuinfo(ok('cpuinfo') ?? ''),
+    dmesgMds: parseDmesgLines(ok('dmesg-mds', false) ?? ''),
+    novaConfPath,
+    novaConf,
+    novaLibvirt: parseNovaLibvirt(novaConf),
+    domcaps,
+    guests: parseGuests(ok('guests', false) ?? ''),
+  };
+  const sections: Record<string, number | null> = {};
+  for (const [name, s] of split.sections) sections[name] = s.rc;
+  return { facts, sections, problems };
+}
+
+/** HostFacts from the output of buildGatherCommand(); throws GatherError when uname -r or boot_id is missing. */
+export function parseGather(output: string): HostFacts {
+  return parseGatherReport(output).facts;
+}

@@ -1,0 +1,98 @@
+// parseDomCapabilities and the md-clear helpers, on small domcapabilities documents written for this test.
+import { describe, expect, it } from 'vitest';
+import { parseDomCapabilities } from '../../../src/facts/domcaps.js';
+import { GatherError } from '../../../src/facts/errors.js';
+import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear, mdClearExposed } from '../../../src/facts/md-clear.js';
+import type { NovaLibvirtConfig } from '../../../src/facts/types.js';
+
+const caps = (hostModelFeatures: string, extra = '') => `<?xml version="1.0"?>
+<domainCapabilities>
+  <path>/usr/libexec/qemu-kvm</path>
+  <domain>kvm</domain>
+  <vcpu max='240'/>
+  <cpu>
+    <mode name='host-passthrough' supported='yes'/>
+    <mode name='host-model' supported='yes'>
+      <model fallback='forbid'>Cascadelake-Server</model>
+      <vendor>Intel</vendor>
+      ${hostModelFeatures}
+    </mode>
+    <mode name='custom' supported='yes'>
+      <model usable='yes'>486</model>
+      <model usable='no' vendor='Intel'>Icelake-Server</model>
+      <blockers model='Icelake-Server'>
+        <feature name='md-clear'/>
+      </blockers>
+      <model>Opteron_G9</model>
+      ${extra}
+    </mode>
+  </cpu>
+  <devices/>
+</domainCapabilities>`;
+
+const withMdClear = parseDomCapabilities(caps("<feature policy='require' name='ssbd'/>\n<feature policy='require' name='md-clear'/>"));
+const blockersOnly = parseDomCapabilities(caps("<feature policy='disable' name='hle'/>"));
+
+describe('parseDomCapabilities', () => {
+  it('reads host-model, host-passthrough and custom models', () => {
+    expect(withMdClear.hostModel).toEqual({
+      model: 'Cascadelake-Server',
+      vendor: 'Intel',
+      features: [{ name: 'ssbd', policy: 'require' }, { name: 'md-clear', policy: 'require' }],
+    });
+    expect(withMdClear.hostPassthroughSupported).toBe(true);
+    expect(withMdClear.customModels).toEqual([
+      { name: '486', usable: 'yes' },
+      { name: 'Icelake-Server', usable: 'no' },
+      { name: 'Opteron_G9', usable: 'unknown' },
+    ]);
+  });
+  it('does not count a feature named only inside <blockers>', () => {
+    expect(blockersOnly.hostModel?.features).toEqual([{ name: 'hle', policy: 'disable' }]);
+    expect(hostModelHasMdClear(blockersOnly)).toBe(false);
+    expect(hostModelHasMdClear(withMdClear)).toBe(true);
+  });
+  it('gives null host-model when libvirt does not support it', () => {
+    const xml = "<domainCapabilities><cpu><mode name='host-model' supported='no'/><mode name='host-passthrough' supported='no'/></cpu></domainCapabilities>";
+    expect(parseDomCapabilities(xml)).toEqual({ hostModel: null, hostPassthroughSupported: false, customModels: [] });
+  });
+  it('throws GatherError on text that is not domcapabilities XML', () => {
+    expect(() => parseDomCapabilities('error: failed to connect to the hypervisor')).toThrow(GatherError);
+    expect(() => parseDomCapabilities('<capabilities/>')).toThrow(GatherError);
+  });
+});
+
+const nova = (p: Partial<NovaLibvirtConfig>): NovaLibvirtConfig => ({ cpuMode: null, cpuModels: [], extraFlags: [], virtType: null, ...p });
+
+describe('effectiveCpuMode', () => {
+  it('defaults to host-model for kvm/qemu, host-passthrough on aarch64, none otherwise', () => {
+    expect(effectiveCpuMode(nova({}))).toBe('host-model');
+    expect(effectiveCpuMode(nova({ virtType: 'qemu' }))).toBe('host-model');
+    expect(effectiveCpuMode(nova({}), 'aarch64')).toBe('host-passthrough');
+    expect(effectiveCpuMode(nova({ virtType: 'lxc' }))).toBe('none');
+    expect(effectiveCpuMode(nova({ cpuMode: 'Custom' }))).toBe('custom');
+  });
+});
+
+describe('extraFlagSetting / mdClearExposed', () => {
+  it('reads +, - and bare flags case-insensitively', () => {
+    expect(extraFlagSetting(nova({ extraFlags: ['PCID', 'MD-Clear'] }))).toBe('enabled');
+    expect(extraFlagSetting(nova({ extraFlags: ['+md-clear'] }))).toBe('enabled');
+    expect(extraFlagSetting(nova({ extraFlags: ['-md-clear', 'md-clear'] }))).toBe('disabled');
+    expect(extraFlagSetting(nova({ extraFlags: ['md-clear-x'] }))).toBe('unset');
+  });
+  it('host-model and unset pass md-clear through when libvirt offers it, unless disabled', () => {
+    expect(mdClearExposed(nova({}), withMdClear)).toBe(true);
+    expect(mdClearExposed(nova({ cpuMode: 'host-model', extraFlags: ['-md-clear'] }), withMdClear)).toBe(false);
+    expect(mdClearExposed(nova({}), blockersOnly)).toBe(false);
+    expect(mdClearExposed(nova({ cpuMode: 'host-passthrough' }), withMdClear)).toBe(true);
+  });
+  it('custom needs the flag and a host that offers it', () => {
+    expect(mdClearExposed(nova({ cpuMode: 'custom', cpuModels: ['IvyBridge'] }), withMdClear)).toBe(false);
+    expect(mdClearExposed(nova({ cpuMode: 'custom', cpuModels: ['IvyBridge'], extraFlags: ['ssbd', '+MD-CLEAR'] }), withMdClear)).toBe(true);
+    expect(mdClearExposed(nova({ cpuMode: 'custom', cpuModels: ['IvyBridge'], extraFlags: ['md-clear'] }), blockersOnly)).toBe(false);
+  });
+  it('none never exposes it', () => {
+    expect(mdClearExposed(nova({ cpuMode: 'none' }), withMdClear)).toBe(false);
+  });
+});
