@@ -1,0 +1,50 @@
+// The report module's public face: the renderers, the history, and writeReports to write several formats at once.
+import { renderHtml } from './html.js';
+import { renderJson } from './json.js';
+import { renderJunit, type JunitOptions } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import type { Report } from './model.js';
+import { renderPrometheus } from './prometheus.js';
+import { writeReportFile } from './write.js';
+
+export { renderHtml } from './html.js';
+export { renderJson } from './json.js';
+export { REPORT_JSON_SCHEMA } from './json-schema.js';
+export { renderJunit, type JunitOptions } from './junit.js';
+export { renderMarkdown } from './markdown.js';
+export { renderPrometheus } from './prometheus.js';
+export { appendSweep, loadTrend, trendPointOf, HistoryError, type LoadTrendOptions } from './history.js';
+export { describeTrend, hostTransitions, type HostTransition } from './trend.js';
+export { summarizeHosts } from './summary.js';
+export { writeReportFile, type WriteReportOptions } from './write.js';
+
+export type ReportFormat = 'json' | 'junit' | 'html' | 'markdown' | 'prometheus';
+export type ReportPaths = Partial<Record<ReportFormat, string>>;
+
+export interface WriteReportsOptions {
+  junit?: JunitOptions;
+  /** File mode of the Prometheus textfile; default 0600. An unprivileged node_exporter needs it readable (e.g. 0644). */
+  prometheusMode?: number;
+}
+
+const RENDERERS: Record<ReportFormat, (r: Report, o: WriteReportsOptions) => string> = {
+  json: (r) => renderJson(r),
+  junit: (r, o) => renderJunit(r, o.junit),
+  html: (r) => renderHtml(r),
+  markdown: (r) => renderMarkdown(r),
+  prometheus: (r) => renderPrometheus(r),
+};
+
+/**
+ * Renders every format that has a path and writes each atomically. All are rendered before any is written,
+ * so a renderer bug leaves every old file in place. Returns the paths written, in the order given.
+ */
+export async function writeReports(report: Report, paths: ReportPaths, opts: WriteReportsOptions = {}): Promise<string[]> {
+  const jobs = (Object.keys(RENDERERS) as ReportFormat[])
+    .filter((f) => paths[f] !== undefined)
+    .map((f) => ({ format: f, path: paths[f]!, content: RENDERERS[f](report, opts) }));
+  const targets = new Set(jobs.map((j) => j.path));
+  if (targets.size !== jobs.length) throw new Error('two report formats were given the same output path');
+  await Promise.all(jobs.map((j) => writeReportFile(j.path, j.content, j.format === 'prometheus' && opts.prometheusMode !== undefined ? { mode: opts.prometheusMode } : {})));
+  return jobs.map((j) => j.path);
+}

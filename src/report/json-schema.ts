@@ -1,0 +1,135 @@
+// JSON Schema (draft 2020-12) of the JSON report, for consumers (CI, dashboards) and for the tests that validate real output.
+import { REPORT_SCHEMA_VERSION } from './model.js';
+
+const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'unreachable', 'deferred', 'skipped'];
+const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'skipped', 'deferred', 'unreachable'];
+const str = { type: 'string' };
+const strOrNull = { type: ['string', 'null'] };
+const count = { type: 'integer' };
+
+export const REPORT_JSON_SCHEMA = {
+  $schema: 'https://json-schema.org/draft/2020-12/schema',
+  $id: 'https://mds-orchestrate.invalid/schema/report-v1.json',
+  title: 'mds-orchestrate report',
+  type: 'object',
+  required: ['schemaVersion', 'kind', 'tool', 'runId', 'playbook', 'startedAt', 'finishedAt', 'durationMs', 'summary', 'hosts'],
+  additionalProperties: false,
+  properties: {
+    schemaVersion: { const: REPORT_SCHEMA_VERSION },
+    kind: { enum: ['plan', 'run', 'sweep'] },
+    tool: {
+      type: 'object',
+      required: ['name', 'version'],
+      additionalProperties: false,
+      properties: { name: { const: 'mds-orchestrate' }, version: str },
+    },
+    runId: str,
+    playbook: strOrNull,
+    startedAt: str,
+    finishedAt: str,
+    durationMs: { type: 'number' },
+    summary: { $ref: '#/$defs/summary' },
+    hosts: { type: 'array', items: { $ref: '#/$defs/host' } },
+    trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
+  },
+  $defs: {
+    hostStatus: { enum: HOST_STATUSES },
+    stepStatus: { enum: STEP_STATUSES },
+    change: {
+      type: 'object',
+      required: ['kind', 'summary'],
+      additionalProperties: false,
+      // data is step-specific (see src/steps): any JSON value.
+      properties: { kind: str, summary: str, data: {} },
+    },
+    step: {
+      type: 'object',
+      required: ['id', 'status', 'changes', 'notes'],
+      additionalProperties: false,
+      properties: {
+        id: str,
+        status: { $ref: '#/$defs/stepStatus' },
+        changes: { type: 'array', items: { $ref: '#/$defs/change' } },
+        notes: { type: 'array', items: str },
+        data: {},
+        error: str,
+        durationMs: { type: 'number' },
+      },
+    },
+    check: {
+      type: 'object',
+      required: ['name', 'ok', 'detail'],
+      additionalProperties: false,
+      properties: { name: str, ok: { type: 'boolean' }, detail: str },
+    },
+    guest: {
+      type: 'object',
+      required: ['uuid', 'name', 'host', 'projectId'],
+      additionalProperties: false,
+      properties: { uuid: str, name: str, host: str, projectId: strOrNull },
+    },
+    facts: {
+      type: 'object',
+      required: ['os', 'kernelRunning', 'bootId', 'cpuVendor', 'mds', 'tsxAsyncAbort', 'mmioStaleData'],
+      additionalProperties: false,
+      properties: { os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull },
+    },
+    host: {
+      type: 'object',
+      required: ['name', 'address', 'novaHost', 'availabilityZone', 'aggregate', 'status', 'steps', 'checks', 'rebootReasons', 'packagesBelowMinimum', 'guestsNeedingColdBoot', 'warnings'],
+      additionalProperties: false,
+      properties: {
+        name: str,
+        address: str,
+        novaHost: str,
+        availabilityZone: strOrNull,
+        aggregate: strOrNull,
+        status: { $ref: '#/$defs/hostStatus' },
+        error: str,
+        facts: { $ref: '#/$defs/facts' },
+        steps: { type: 'array', items: { $ref: '#/$defs/step' } },
+        checks: { type: 'array', items: { $ref: '#/$defs/check' } },
+        rebootReasons: { type: 'array', items: str },
+        packagesBelowMinimum: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['name', 'installed', 'minimum'],
+            additionalProperties: false,
+            properties: { name: str, installed: strOrNull, minimum: str },
+          },
+        },
+        guestsNeedingColdBoot: { type: 'array', items: { $ref: '#/$defs/guest' } },
+        warnings: { type: 'array', items: str },
+      },
+    },
+    summary: {
+      type: 'object',
+      required: ['hosts', 'ok', 'changed', 'wouldChange', 'drift', 'failed', 'unreachable', 'deferred', 'skipped', 'guestsNeedingColdBoot'],
+      additionalProperties: false,
+      properties: {
+        hosts: count,
+        ok: count,
+        changed: count,
+        wouldChange: count,
+        drift: count,
+        failed: count,
+        unreachable: count,
+        deferred: count,
+        skipped: count,
+        guestsNeedingColdBoot: count,
+        stoppedBecause: str,
+      },
+    },
+    trendPoint: {
+      type: 'object',
+      required: ['runId', 'at', 'hosts'],
+      additionalProperties: false,
+      properties: {
+        runId: str,
+        at: str,
+        hosts: { type: 'object', additionalProperties: { $ref: '#/$defs/hostStatus' } },
+      },
+    },
+  },
+} as const;

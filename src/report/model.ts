@@ -1,0 +1,103 @@
+// The report data model shared by plan, run and sweep; every output format (console, JSON, JUnit, HTML, ...) renders this.
+import type { Change } from '../steps/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export type HostStatus =
+  | 'ok'            // nothing to change (run) / compliant (sweep)
+  | 'changed'       // run applied changes and verified them
+  | 'would-change'  // plan: changes pending
+  | 'drift'         // sweep: not compliant
+  | 'failed'
+  | 'unreachable'
+  | 'deferred'      // outside the maintenance window / failure domain busy
+  | 'skipped';      // not started (budget tripped, cancelled, drifted plan)
+
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'deferred' | 'unreachable';
+
+export interface StepReport {
+  id: string;
+  status: StepStatus;
+  changes: Change[];
+  notes: string[];
+  data?: unknown;
+  error?: string;
+  durationMs?: number;
+}
+
+export interface CheckReport {
+  /** e.g. 'sysfs', 'dmesg', 'domcaps', 'kernel', 'packages', 'nova-conf', 'reboot-pending', 'guests' */
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface GuestReport {
+  uuid: string;
+  name: string;
+  host: string;
+  projectId: string | null;
+}
+
+export interface HostReport {
+  name: string;
+  address: string;
+  novaHost: string;
+  availabilityZone: string | null;
+  aggregate: string | null;
+  status: HostStatus;
+  error?: string;
+  /** A short snapshot of the facts that matter to people; absent when the host was unreachable. */
+  facts?: {
+    os: string;
+    kernelRunning: string;
+    bootId: string;
+    cpuVendor: string;
+    mds: string | null;
+    tsxAsyncAbort: string | null;
+    mmioStaleData: string | null;
+  };
+  steps: StepReport[];
+  checks: CheckReport[];
+  rebootReasons: string[];
+  packagesBelowMinimum: { name: string; installed: string | null; minimum: string }[];
+  guestsNeedingColdBoot: GuestReport[];
+  warnings: string[];
+}
+
+export interface ReportSummary {
+  hosts: number;
+  ok: number;
+  changed: number;
+  wouldChange: number;
+  drift: number;
+  failed: number;
+  unreachable: number;
+  deferred: number;
+  skipped: number;
+  guestsNeedingColdBoot: number;
+  /** Why the rollout stopped early, if it did (budget tripped, cancelled). */
+  stoppedBecause?: string;
+}
+
+export interface TrendPoint {
+  runId: string;
+  at: string;
+  /** host -> status at that sweep */
+  hosts: Record<string, HostStatus>;
+}
+
+export interface Report {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  kind: 'plan' | 'run' | 'sweep';
+  tool: { name: 'mds-orchestrate'; version: string };
+  runId: string;
+  playbook: string | null;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  summary: ReportSummary;
+  hosts: HostReport[];
+  /** Past sweeps, oldest first (sweep reports only). */
+  trend?: TrendPoint[];
+}
