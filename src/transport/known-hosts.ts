@@ -1,0 +1,199 @@
+// OpenSSH known_hosts: parsing (plain, [host]:port, hashed |1|, patterns, @revoked/@cert-authority), lookup and atomic append.
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { dirname, basename, join } from 'node:path';
+
+export type KnownHostMarker = 'revoked' | 'cert-authority' | null;
+
+export interface KnownHostLine {
+  marker: KnownHostMarker;
+  /** Raw host field: comma-separated patterns, or one hashed `|1|salt|hash` entry. */
+  hosts: string;
+  keyType: string;
+  key: Buffer;
+  file: string;
+  line: number;
+}
+
+export type KnownHostVerdict =
+  | { kind: 'match'; line: KnownHostLine }
+  | { kind: 'revoked'; fingerprint: string; line: KnownHostLine }
+  | { kind: 'mismatch'; fingerprint: string; knownFingerprints: string[]; lines: KnownHostLine[] }
+  | { kind: 'unknown'; fingerprint: string; otherTypes: string[] };
+
+/** OpenSSH's fingerprint form: `SHA256:` + unpadded base64 of the SHA-256 of the key blob. */
+export function fingerprintSha256(keyBlob: Buffer): string {
+  return `SHA256:${createHash('sha256').update(keyBlob).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key type named inside an SSH wire-format public key blob (its first string). */
+export function keyTypeOfBlob(blob: Buffer): string {
+  if (blob.length < 4) return '';
+  const len = blob.readUInt32BE(0);
+  if (len > blob.length - 4) return '';
+  return blob.subarray(4, 4 + len).toString('latin1');
+}
+
+/** How a host is written in known_hosts: bare for port 22, `[host]:port` otherwise. */
+export function knownHostName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostLine[] {
+  const out: KnownHostLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = (lines[i] ?? '').trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const fields = trimmed.split(/\s+/);
+    let marker: KnownHostMarker = null;
+    if (fields[0]?.startsWith('@')) {
+      const m = fields.shift();
+      if (m === '@revoked') marker = 'revoked';
+      else if (m === '@cert-authority') marker = 'cert-authority';
+      else continue; // unknown marker: OpenSSH ignores the line too
+    }
+    const [hosts, keyType, b64] = fields;
+    if (hosts === undefined || keyType === undefined || b64 === undefined) continue;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) continue;
+    const key = Buffer.from(b64, 'base64');
+    // A blob whose embedded type disagrees with the type field is corrupt; skipping it is what ssh does.
+    if (keyTypeOfBlob(key) !== keyType) continue;
+    out.push({ marker, hosts, keyType, key, file, line: i + 1 });
+  }
+  return out;
+}
+
+/** OpenSSH's glob: `*` any run, `?` one character, case-insensitive as host names are. */
+function globMatch(pattern: string, name: string): boolean {
+  const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${re}$`, 'i').test(name);
+}
+
+function hashedMatch(entry: string, name: string): boolean {
+  const parts = entry.split('|'); // ['', '1', salt, hash]
+  if (parts.length !== 4 || parts[1] !== '1') return false;
+  const salt = Buffer.from(parts[2] ?? '', 'base64');
+  const want = Buffer.from(parts[3] ?? '', 'base64');
+  const got = createHmac('sha1', salt).update(name).digest();
+  return got.length === want.length && got.equals(want);
+}
+
+/** Whether a host field covers `name` (already in `[host]:port` form when the port is not 22). */
+export function hostFieldMatches(hosts: string, name: string): boolean {
+  if (hosts.startsWith('|')) return hashedMatch(hosts, name);
+  let matched = false;
+  for (const raw of hosts.split(',')) {
+    if (raw === '') continue;
+    const negated = raw.startsWith('!');
+    const pattern = negated ? raw.slice(1) : raw;
+    if (globMatch(pattern, name)) {
+      if (negated) return false; // a negated match vetoes the whole line
+      matched = true;
+    }
+  }
+  return matched;
+}
+
+export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
+  const hash = createHmac('sha1', salt).update(name).digest('base64');
+  return `|1|${salt.toString('base64')}|${hash}`;
+}
+
+/** The known_hosts files of a run, read once and shared by every host's connection. */
+export class KnownHosts {
+  private lines: KnownHostLine[];
+  private appendChain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly paths: string[],
+    lines: KnownHostLine[] = [],
+    private readonly hashNewEntries = false,
+  ) {
+    this.lines = lines;
+  }
+
+  static async load(paths: string[], opts: { hashNewEntries?: boolean } = {}): Promise<KnownHosts> {
+    const lines: KnownHostLine[] = [];
+    for (const p of paths) {
+      let text: string;
+      try {
+        text = await readFile(p, 'utf8');
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        throw err;
+      }
+      lines.push(...parseKnownHosts(text, p));
+    }
+    return new KnownHosts(paths, lines, opts.hashNewEntries ?? false);
+  }
+
+  /** Key types already recorded for any of `names`, so the handshake can prefer them (as ssh does). */
+  knownKeyTypes(names: string[]): string[] {
+    const types = new Set<string>();
+    for (const l of this.lines) {
+      if (l.marker === null && names.some((n) => hostFieldMatches(l.hosts, n))) types.add(l.keyType);
+    }
+    return [...types];
+  }
+
+  /** `names` are the forms the host may be recorded under, e.g. `[10.0.0.5]:2222` and an alias. */
+  check(names: string[], keyBlob: Buffer): KnownHostVerdict {
+    const fingerprint = fingerprintSha256(keyBlob);
+    // A revoked key is refused for every host, whatever its host field says.
+    const revoked = this.lines.find((l) => l.marker === 'revoked' && l.key.equals(keyBlob));
+    if (revoked) return { kind: 'revoked', fingerprint, line: revoked };
+    const forHost = this.lines.filter((l) => l.marker === null && names.some((n) => hostFieldMatches(l.hosts, n)));
+    const match = forHost.find((l) => l.key.equals(keyBlob));
+    if (match) return { kind: 'match', line: match };
+    const type = keyTypeOfBlob(keyBlob);
+    const sameType = forHost.filter((l) => l.keyType === type);
+    if (sameType.length > 0) {
+      return { kind: 'mismatch', fingerprint, knownFingerprints: sameType.map((l) => fingerprintSha256(l.key)), lines: sameType };
+    }
+    return { kind: 'unknown', fingerprint, otherTypes: [...new Set(forHost.map((l) => l.keyType))] };
+  }
+
+  /** Records a key for `name` in the first file: whole-file rewrite through a temp file + fsync + rename. */
+  add(name: string, keyBlob: Buffer): Promise<void> {
+    const target = this.paths[0];
+    if (target === undefined) return Promise.reject(new Error('no known_hosts file to record the host key in'));
+    const hostField = this.hashNewEntries ? hashHostName(name) : name;
+    const keyType = keyTypeOfBlob(keyBlob);
+    const entry: KnownHostLine = { marker: null, hosts: hostField, keyType, key: keyBlob, file: target, line: 0 };
+    this.lines.push(entry);
+    // Serialise appends: parallel hosts under accept-new would otherwise lose each other's lines.
+    const run = this.appendChain.then(() => appendAtomically(target, `${hostField} ${keyType} ${keyBlob.toString('base64')}\n`));
+    this.appendChain = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function appendAtomically(path: string, line: string): Promise<void> {
+  let current = '';
+  let mode = 0o600;
+  try {
+    current = await readFile(path, 'utf8');
+    const fh = await open(path, 'r');
+    try {
+      mode = (await fh.stat()).mode & 0o7777;
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (current !== '' && !current.endsWith('\n')) current += '\n';
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'wx', mode);
+  try {
+    await fh.writeFile(current + line);
+    await fh.sync();
+  } catch (err) {
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await fh.close();
+  await rename(tmp, path);
+}

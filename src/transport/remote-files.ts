@@ -1,0 +1,44 @@
+// Shell scripts behind Transport.readFile / writeFile, and the error for a file operation the host refused.
+import { OrchestratorError, type ErrorContext } from '../util/errors.js';
+import { sh } from './shell-quote.js';
+
+/** A remote file could not be read or written; the connection itself is fine. */
+export class RemoteFileError extends OrchestratorError {
+  constructor(
+    message: string,
+    readonly path: string,
+    readonly notFound: boolean,
+    ctx: ErrorContext = {},
+  ) {
+    super(notFound ? 'E_REMOTE_FILE_NOT_FOUND' : 'E_REMOTE_FILE', message, ctx);
+  }
+}
+
+/** Exit status the read script uses for "no such file", distinct from cat's own failure (1). */
+export const READ_NOT_FOUND_EXIT = 44;
+
+export function readFileScript(path: string): string {
+  return sh`if [ ! -e ${path} ]; then exit ${READ_NOT_FOUND_EXIT}; fi; exec cat -- ${path}`;
+}
+
+/**
+ * Content arrives on stdin. The temp file sits beside the target so `mv` is an atomic rename; the trap
+ * removes it on any failure, leaving the original untouched. Mode: the one asked for, else the existing
+ * file's (owner too, when allowed), else what the umask gives a new file.
+ */
+export function writeFileScript(path: string, mode: number | undefined): string {
+  const modeStep = mode === undefined
+    ? sh`if [ -e "$f" ]; then chmod --reference="$f" -- "$t"; chown --reference="$f" -- "$t" 2>/dev/null || :; ` +
+      `else chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$t"; fi`
+    : sh`chmod ${(mode & 0o7777).toString(8).padStart(4, '0')} -- "$t"`;
+  return sh`set -eu
+f=${path}
+t=$(mktemp -- "$f.XXXXXX")
+trap 'rm -f -- "$t"' EXIT
+cat > "$t"
+` + modeStep + `
+sync -- "$t" 2>/dev/null || sync
+mv -f -- "$t" "$f"
+trap - EXIT
+sync -- "$(dirname -- "$f")" 2>/dev/null || :`;
+}

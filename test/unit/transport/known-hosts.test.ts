@@ -1,0 +1,162 @@
+// Unit tests: known_hosts parsing/matching (plain, patterns, hashed, markers) and the strict/accept-new/off policies.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyHostKey, preferredHostKeyAlgorithms } from '../../../src/transport/host-key-policy.js';
+import {
+  KnownHosts,
+  fingerprintSha256,
+  hashHostName,
+  hostFieldMatches,
+  keyTypeOfBlob,
+  knownHostName,
+  parseKnownHosts,
+} from '../../../src/transport/known-hosts.js';
+import { HostKeyError } from '../../../src/transport/types.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'mds-kh-unit-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function key(name: string, type: string): { type: string; b64: string; blob: Buffer; pubFile: string } {
+  const f = join(dir, name);
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', '', '-f', f]);
+  const [t, b64] = readFileSync(`${f}.pub`, 'utf8').trim().split(' ');
+  return { type: t ?? '', b64: b64 ?? '', blob: Buffer.from(b64 ?? '', 'base64'), pubFile: `${f}.pub` };
+}
+
+const ed = key('ed', 'ed25519');
+const ed2 = key('ed2', 'ed25519');
+const ec = key('ec', 'ecdsa');
+const rsa = key('rsa', 'rsa');
+
+describe('format helpers', () => {
+  it('computes fingerprints exactly as ssh-keygen -l prints them', () => {
+    for (const k of [ed, ec, rsa]) {
+      const out = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', k.pubFile]).toString();
+      expect(out).toContain(fingerprintSha256(k.blob));
+    }
+  });
+
+  it('reads the key type from the blob and writes [host]:port for non-22 ports', () => {
+    expect(keyTypeOfBlob(ed.blob)).toBe('ssh-ed25519');
+    expect(keyTypeOfBlob(rsa.blob)).toBe('ssh-rsa');
+    expect(keyTypeOfBlob(Buffer.from([0, 0]))).toBe('');
+    expect(knownHostName('10.0.0.5', 22)).toBe('10.0.0.5');
+    expect(knownHostName('10.0.0.5', 2222)).toBe('[10.0.0.5]:2222');
+  });
+});
+
+describe('parseKnownHosts', () => {
+  it('parses plain, comma lists, markers and skips comments, junk and unknown markers', () => {
+    const lines = parseKnownHosts([
+      '# comment',
+      '',
+      `a.example,10.0.0.1 ${ed.type} ${ed.b64} comment here`,
+      `@revoked * ${ec.type} ${ec.b64}`,
+      `@cert-authority *.example ${rsa.type} ${rsa.b64}`,
+      `@bogus x ${ed.type} ${ed.b64}`,
+      'broken line',
+      `mismatched ssh-rsa ${ed.b64}`,
+    ].join('\n'));
+    expect(lines.map((l) => [l.marker, l.hosts, l.keyType, l.line])).toEqual([
+      [null, 'a.example,10.0.0.1', 'ssh-ed25519', 3],
+      ['revoked', '*', ec.type, 4],
+      ['cert-authority', '*.example', 'ssh-rsa', 5],
+    ]);
+  });
+
+  it('matches patterns, negation and [host]:port like OpenSSH', () => {
+    expect(hostFieldMatches('a.example,10.0.0.1', '10.0.0.1')).toBe(true);
+    expect(hostFieldMatches('*.example', 'Compute-1.EXAMPLE')).toBe(true);
+    expect(hostFieldMatches('*.example,!bad.example', 'bad.example')).toBe(false);
+    expect(hostFieldMatches('compute-?', 'compute-12')).toBe(false);
+    expect(hostFieldMatches('[10.0.0.1]:2222', '[10.0.0.1]:2222')).toBe(true);
+    expect(hostFieldMatches('[10.0.0.1]:2222', '10.0.0.1')).toBe(false);
+    expect(hostFieldMatches('10.0.0.1', '[10.0.0.1]:2222')).toBe(false);
+  });
+
+  it('matches hashed entries produced by ssh-keygen -H, and its own hashes', () => {
+    const f = join(dir, 'kh_hash');
+    writeFileSync(f, `[10.1.2.3]:2200 ${ed.type} ${ed.b64}\ncompute-7 ${ed.type} ${ed.b64}\n`);
+    execFileSync('ssh-keygen', ['-H', '-f', f], { stdio: 'pipe' });
+    const [a, b] = parseKnownHosts(readFileSync(f, 'utf8'));
+    expect(a?.hosts.startsWith('|1|')).toBe(true);
+    expect(hostFieldMatches(a?.hosts ?? '', '[10.1.2.3]:2200')).toBe(true);
+    expect(hostFieldMatches(a?.hosts ?? '', '10.1.2.3')).toBe(false);
+    expect(hostFieldMatches(b?.hosts ?? '', 'compute-7')).toBe(true);
+    expect(hostFieldMatches(hashHostName('x.example'), 'x.example')).toBe(true);
+    // ssh-keygen -F finds our hashed line too: the format is OpenSSH's.
+    writeFileSync(f, `${hashHostName('[h.example]:2022')} ${ed.type} ${ed.b64}\n`);
+    expect(execFileSync('ssh-keygen', ['-F', '[h.example]:2022', '-f', f]).toString()).toContain(ed.b64);
+  });
+});
+
+describe('KnownHosts.check', () => {
+  const store = new KnownHosts(['x'], parseKnownHosts([
+    `[10.0.0.9]:2222 ${ed.type} ${ed.b64}`,
+    `other ${ec.type} ${ec.b64}`,
+    `@revoked * ${rsa.type} ${rsa.b64}`,
+    `@cert-authority * ${ed2.type} ${ed2.b64}`,
+  ].join('\n'), 'kh'));
+
+  it('returns match / mismatch (with both fingerprints) / unknown / revoked', () => {
+    expect(store.check(['[10.0.0.9]:2222'], ed.blob).kind).toBe('match');
+    const mm = store.check(['[10.0.0.9]:2222'], ed2.blob);
+    expect(mm).toMatchObject({ kind: 'mismatch', fingerprint: fingerprintSha256(ed2.blob), knownFingerprints: [fingerprintSha256(ed.blob)] });
+    // A key of another type than the recorded one is unknown (ssh asks for the known type first).
+    expect(store.check(['[10.0.0.9]:2222'], ec.blob)).toMatchObject({ kind: 'unknown', otherTypes: ['ssh-ed25519'] });
+    expect(store.check(['10.0.0.9'], ed.blob).kind).toBe('unknown');
+    expect(store.check(['anything'], rsa.blob).kind).toBe('revoked');
+    // @cert-authority keys are not host keys: they never make a plain key match or mismatch.
+    expect(store.check(['nothing-known'], ed2.blob).kind).toBe('unknown');
+    expect(store.knownKeyTypes(['[10.0.0.9]:2222'])).toEqual(['ssh-ed25519']);
+  });
+});
+
+describe('verifyHostKey policies', () => {
+  it('strict refuses unknown and changed keys; the message names host and both fingerprints', async () => {
+    const store = new KnownHosts([join(dir, 'strict')], parseKnownHosts(`h ${ed.type} ${ed.b64}`, 'kh'));
+    await expect(verifyHostKey({ host: 'inv', names: ['h'], policy: 'strict', store }, ed.blob)).resolves.toBeUndefined();
+    const err = await verifyHostKey({ host: 'inv', names: ['h'], policy: 'strict', store }, ed2.blob).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HostKeyError);
+    expect((err as Error).message).toContain(fingerprintSha256(ed.blob));
+    expect((err as Error).message).toContain(fingerprintSha256(ed2.blob));
+    expect((err as HostKeyError).host).toBe('inv');
+    await expect(verifyHostKey({ host: 'inv', names: ['new'], policy: 'strict', store }, ed.blob)).rejects.toBeInstanceOf(HostKeyError);
+  });
+
+  it('accept-new records unknown keys atomically (keeping existing lines) and still refuses changed ones', async () => {
+    const file = join(dir, 'accept');
+    writeFileSync(file, `# mine\nh ${ed.type} ${ed.b64}`); // no trailing newline on purpose
+    const store = await KnownHosts.load([file]);
+    await Promise.all([
+      verifyHostKey({ host: 'a', names: ['[n1]:2222'], policy: 'accept-new', store }, ec.blob),
+      verifyHostKey({ host: 'b', names: ['n2'], policy: 'accept-new', store }, ed2.blob),
+    ]);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe(`# mine\nh ${ed.type} ${ed.b64}\n[n1]:2222 ${ec.type} ${ec.b64}\nn2 ${ed2.type} ${ed2.b64}\n`);
+    const reloaded = await KnownHosts.load([file]);
+    expect(reloaded.check(['[n1]:2222'], ec.blob).kind).toBe('match');
+    await expect(verifyHostKey({ host: 'c', names: ['h'], policy: 'accept-new', store }, ed2.blob)).rejects.toBeInstanceOf(HostKeyError);
+  });
+
+  it('accept-new can record hashed names; off accepts anything; revoked is refused under accept-new', async () => {
+    const file = join(dir, 'hashed');
+    const store = await KnownHosts.load([file], { hashNewEntries: true });
+    await verifyHostKey({ host: 'a', names: ['secret-host'], policy: 'accept-new', store }, ed.blob);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain('secret-host');
+    expect(execFileSync('ssh-keygen', ['-F', 'secret-host', '-f', file]).toString()).toContain(ed.b64);
+    const off = new KnownHosts([], parseKnownHosts(`h ${ed.type} ${ed.b64}`));
+    await expect(verifyHostKey({ host: 'x', names: ['h'], policy: 'off', store: off }, ed2.blob)).resolves.toBeUndefined();
+    const rev = new KnownHosts([join(dir, 'rev')], parseKnownHosts(`@revoked * ${ed.type} ${ed.b64}`));
+    await expect(verifyHostKey({ host: 'x', names: ['h'], policy: 'accept-new', store: rev }, ed.blob)).rejects.toThrow(/revoked/);
+  });
+
+  it('orders host key algorithms with the known types first', () => {
+    expect(preferredHostKeyAlgorithms(['ssh-rsa']).slice(0, 4)).toEqual(['rsa-sha2-512', 'rsa-sha2-256', 'ssh-rsa', 'ssh-ed25519']);
+    expect(preferredHostKeyAlgorithms([])[0]).toBe('ssh-ed25519');
+  });
+});
