@@ -1,0 +1,104 @@
+// Keystone v3 of the fake cloud: version documents and project-scoped password authentication with a service catalog.
+import { ApiError, badRequest } from './api-error.js';
+import { isObject } from './http-io.js';
+import type { Reply, RequestContext } from './http-io.js';
+import { keystoneTime } from './model.js';
+import type { ProjectRec, UserRec } from './model.js';
+import { route } from './router.js';
+import type { Route } from './router.js';
+import type { TokenStore } from './tokens.js';
+import type { CloudWorld } from './world.js';
+
+const UNAUTHORIZED = 'The request you have made requires authentication.';
+
+function versionDoc(baseUrl: string): unknown {
+  return {
+    id: 'v3.14', status: 'stable', updated: '2020-04-07T00:00:00Z',
+    links: [{ rel: 'self', href: `${baseUrl}/identity/v3/` }],
+    'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
+  };
+}
+
+function catalog(world: CloudWorld, baseUrl: string, projectId: string): unknown[] {
+  const region = world.cfg.region;
+  const ep = (svc: string, url: string): unknown[] => (['public', 'internal', 'admin'] as const).map((iface) => ({
+    id: `${svc}-${iface}`, interface: iface, region, region_id: region, url,
+  }));
+  return [
+    { type: 'identity', name: 'keystone', id: 'svc-identity', endpoints: ep('identity', `${baseUrl}/identity`) },
+    // A decoy that a prefix match on "compute" would wrongly pick (real old catalogs carry it).
+    { type: 'compute_legacy', name: 'nova_legacy', id: 'svc-compute-legacy', endpoints: ep('compute-legacy', `${baseUrl}/compute/v2/${projectId}`) },
+    { type: 'compute', name: 'nova', id: 'svc-compute', endpoints: ep('compute', `${baseUrl}/compute/v2.1`) },
+  ];
+}
+
+function findDomain(world: CloudWorld, ref: unknown): string | undefined {
+  if (!isObject(ref)) return undefined;
+  if (typeof ref.id === 'string') return world.domains.find((d) => d.id === ref.id)?.id;
+  if (typeof ref.name === 'string') return world.domains.find((d) => d.name === ref.name)?.id;
+  return undefined;
+}
+
+function findUser(world: CloudWorld, ref: Record<string, unknown>): UserRec | undefined {
+  if (typeof ref.id === 'string') return world.users.find((u) => u.id === ref.id);
+  if (typeof ref.name !== 'string') throw badRequest("Invalid input for field 'identity/password/user': 'id' or 'name' is required");
+  if (!isObject(ref.domain)) throw badRequest("Invalid input for field 'identity/password/user': a user name needs a domain");
+  const domainId = findDomain(world, ref.domain);
+  return world.users.find((u) => u.name === ref.name && u.domainId === domainId);
+}
+
+function findProject(world: CloudWorld, ref: unknown): ProjectRec | undefined {
+  if (!isObject(ref)) throw badRequest("Invalid input for field 'scope/project'");
+  if (typeof ref.id === 'string') return world.projects.find((p) => p.id === ref.id);
+  if (typeof ref.name !== 'string' || !isObject(ref.domain)) throw badRequest("Invalid input for field 'scope/project': name needs a domain");
+  const domainId = findDomain(world, ref.domain);
+  return world.projects.find((p) => p.name === ref.name && p.domainId === domainId);
+}
+
+function authenticate(world: CloudWorld, tokens: TokenStore, ctx: RequestContext): Reply {
+  const auth = isObject(ctx.body) ? ctx.body.auth : undefined;
+  if (!isObject(auth) || !isObject(auth.identity)) throw badRequest("Expecting to find identity in auth. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.");
+  const identity = auth.identity;
+  if (!Array.isArray(identity.methods) || !identity.methods.includes('password') || !isObject(identity.password)) {
+    throw new ApiError(401, UNAUTHORIZED);
+  }
+  const ref = identity.password.user;
+  if (!isObject(ref) || typeof ref.password !== 'string') throw badRequest("Invalid input for field 'identity/password/user/password'");
+  const user = findUser(world, ref);
+  // One message for unknown user and wrong password, like Keystone, so names cannot be probed.
+  if (!user || user.password !== ref.password) throw new ApiError(401, UNAUTHORIZED);
+  ctx.user = user.name;
+
+  let project: ProjectRec | null = null;
+  if (auth.scope !== undefined) {
+    if (!isObject(auth.scope) || auth.scope.project === undefined) throw new ApiError(401, UNAUTHORIZED);
+    const p = findProject(world, auth.scope.project);
+    if (!p || !user.projects.includes(p.name)) throw new ApiError(401, UNAUTHORIZED);
+    project = p;
+  }
+  const roles = project ? user.roles : [];
+  const { token, info } = tokens.issue(user, project?.id ?? null, roles, world.tokenTtlMs);
+  const domainOf = (id: string): { id: string; name: string } => ({ id, name: world.domains.find((d) => d.id === id)?.name ?? id });
+  const body: Record<string, unknown> = {
+    methods: ['password'],
+    user: { id: user.id, name: user.name, domain: domainOf(user.domainId), password_expires_at: null },
+    audit_ids: [info.auditId],
+    issued_at: keystoneTime(info.issuedAt),
+    expires_at: keystoneTime(info.expiresAt),
+  };
+  if (project) {
+    body.project = { id: project.id, name: project.name, domain: domainOf(project.domainId) };
+    body.is_domain = false;
+    body.roles = roles.map((r) => ({ id: `role-${r}`, name: r }));
+    if (!ctx.query.has('nocatalog')) body.catalog = catalog(world, ctx.baseUrl, project.id);
+  }
+  return { status: 201, body: { token: body }, headers: { 'X-Subject-Token': token, Vary: 'X-Auth-Token' } };
+}
+
+export function keystoneRoutes(world: CloudWorld, tokens: TokenStore): Route[] {
+  return [
+    route('GET', '/identity', (ctx) => ({ status: 300, body: { versions: { values: [versionDoc(ctx.baseUrl)] } } })),
+    route('GET', '/identity/v3', (ctx) => ({ status: 200, body: { version: versionDoc(ctx.baseUrl) } })),
+    route('POST', '/identity/v3/auth/tokens', (ctx) => authenticate(world, tokens, ctx)),
+  ];
+}

@@ -1,0 +1,33 @@
+// Chooses a live-migration target like Nova's scheduler: enabled, up, not the source, with room for the flavor.
+import type { InstanceRec } from './model.js';
+import type { CloudWorld } from './world.js';
+
+export type TargetChoice = { ok: true; host: string } | { ok: false; reason: string };
+
+export const NO_VALID_HOST = 'No valid host was found. There are not enough hosts available.';
+
+/**
+ * requested null = let the scheduler pick; forced = the pre-2.30 (or force=true) path that skips the scheduler's
+ * filters but still needs an up compute service that is not the source.
+ */
+export function chooseTarget(world: CloudWorld, inst: InstanceRec, requested: string | null, forced: boolean): TargetChoice {
+  const flavor = world.flavor(inst.flavorId);
+  if (requested !== null && requested === inst.host) {
+    return { ok: false, reason: `Unable to migrate instance (${inst.uuid}) to current host (${inst.host}).` };
+  }
+  if (requested !== null && forced) {
+    const svc = world.computeService(requested);
+    if (!svc || !world.isUp(svc)) return { ok: false, reason: `Compute service of ${requested} is unavailable at this time.` };
+    return { ok: true, host: requested };
+  }
+  const candidates = [...world.hosts.keys()].filter((h) => {
+    if (h === inst.host || (requested !== null && h !== requested)) return false;
+    const svc = world.computeService(h);
+    return svc !== undefined && svc.status === 'enabled' && world.isUp(svc) && world.fits(h, flavor);
+  });
+  if (candidates.length === 0) return { ok: false, reason: NO_VALID_HOST };
+  // Nova's default RAM weigher spreads: most free RAM wins; the name breaks ties so runs repeat exactly.
+  const free = (h: string): number => world.hosts.get(h)!.ramMb * world.cfg.ramAllocationRatio - world.usage(h).ramMb;
+  candidates.sort((a, b) => free(b) - free(a) || a.localeCompare(b));
+  return { ok: true, host: candidates[0]! };
+}
