@@ -1,0 +1,61 @@
+// Before each boot: computes the boot state from the installed packages and writes the files the host's kernel view is made of.
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { computeBootState, type BootState } from './boot-state.js';
+import { renderCpuinfo } from './cpuinfo.js';
+import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
+import { otherVulnerabilities, renderDmesg } from './kernel-log.js';
+import { STATE_FILES, type HostLayout } from './layout.js';
+import { writeFileAtomic } from './materialise.js';
+import { parseInstalled } from './packages.js';
+import { renderEnvFile } from './shell-env.js';
+import type { FakeHostSpec } from './spec.js';
+
+export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: string = randomUUID()): BootState {
+  const rpmdb = path.join(layout.state, STATE_FILES.rpmdb);
+  const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId);
+  const b = (name: string, content: string) => writeFileSync(path.join(layout.boot, name), content);
+  mkdirSync(layout.boot, { recursive: true });
+  b('hostname', `${spec.name}\n`);
+  b('boot_id', `${bootId}\n`);
+  b('osrelease', `${boot.kernelRelease}\n`);
+  b('cpuinfo', renderCpuinfo(boot));
+  b('dmesg', renderDmesg(boot, spec.name));
+  b('domcaps.xml', renderDomcaps(boot));
+
+  // A file the running kernel would not have must be absent, so the whole directory is rebuilt.
+  const vuln = path.join(layout.boot, 'vulnerabilities');
+  rmSync(vuln, { recursive: true, force: true });
+  mkdirSync(vuln);
+  const files: Record<string, string | null> = { ...otherVulnerabilities(boot), ...boot.sysfs };
+  for (const [name, value] of Object.entries(files)) if (value !== null) writeFileSync(path.join(vuln, name), `${value}\n`);
+
+  const cpu = cpuProfile(boot);
+  const q = qemuBinary(boot);
+  b('boot.env', renderEnvFile({
+    KERNEL_RELEASE: boot.kernelRelease,
+    KERNEL_VERSION: boot.kernelVersion,
+    CPU_MODEL: cpu.model,
+    CPU_VENDOR_XML: cpu.vendor,
+    GUEST_CPU_FEATURES: cpu.features.join(' '),
+    MACHINE_TYPE: q.machine,
+    QEMU_EMULATOR: q.path,
+    QEMU_VERSION: boot.qemuVersion,
+    LIBVIRT_VERSION: boot.libvirtVersion,
+  }));
+  writeFileAtomic(path.join(layout.state, STATE_FILES.bootJson), `${JSON.stringify(boot, null, 2)}\n`);
+  // Services come up enabled at boot; nova-compute's loaded config is copied by init.sh once /etc is mounted.
+  const now = Math.floor(Date.now() / 1000);
+  writeFileAtomic(path.join(layout.state, STATE_FILES.services),
+    ['openstack-nova-compute', 'libvirtd', 'sshd'].map((u) => `${u}\tactive\t${now}\n`).join(''));
+  return boot;
+}
+
+export function readBootState(stateDir: string): BootState | null {
+  try {
+    return JSON.parse(readFileSync(path.join(stateDir, STATE_FILES.bootJson), 'utf8')) as BootState;
+  } catch {
+    return null;
+  }
+}

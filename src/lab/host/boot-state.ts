@@ -1,0 +1,93 @@
+// What a host runs after a boot, computed from what is installed when it boots: kernel, microcode, sysfs, md-clear.
+import { CATALOG, type LabDist } from '../catalog.js';
+import { compareEvr } from './evr.js';
+import { kernelRelease, type InstalledRow, type PackageRow } from './packages.js';
+import type { FakeCpu } from './spec.js';
+
+export interface SysfsMds {
+  /** File contents without the newline; null = the kernel has no such file. */
+  mds: string | null;
+  tsx_async_abort: string | null;
+  mmio_stale_data: string | null;
+}
+
+export interface BootState {
+  bootId: string;
+  dist: LabDist;
+  cpu: FakeCpu;
+  /** The kernel package this boot runs: the last one installed (grub's default after a kernel update). */
+  kernel: PackageRow;
+  kernelRelease: string;
+  kernelVersion: string;
+  kernelFixed: boolean;
+  /** The new microcode was installed before this boot, so the CPU runs it (early load). */
+  microcodeFixed: boolean;
+  qemuFixed: boolean;
+  libvirtFixed: boolean;
+  qemuVersion: string;
+  libvirtVersion: string;
+  /** `virsh domcapabilities` host-model requires md-clear. */
+  hostModelMdClear: boolean;
+  /** /proc/cpuinfo carries the md_clear flag. */
+  cpuinfoMdClear: boolean;
+  sysfs: SysfsMds;
+}
+
+const MITIGATED = 'Mitigation: Clear CPU buffers; SMT vulnerable';
+const NO_MICROCODE = 'Vulnerable: Clear CPU buffers attempted, no microcode; SMT vulnerable';
+
+function newest(rows: InstalledRow[], name: string): InstalledRow | undefined {
+  let best: InstalledRow | undefined;
+  for (const r of rows) if (r.name === name && (!best || compareEvr(r, best) > 0)) best = r;
+  return best;
+}
+
+function atLeastFixed(dist: LabDist, name: string, row: PackageRow | undefined): boolean {
+  const cat = CATALOG[dist].find((p) => p.name === name);
+  if (!cat || !row) return false;
+  return compareEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
+}
+
+function packageName(dist: LabDist, role: 'qemu' | 'libvirt' | 'microcode'): string {
+  if (role === 'microcode') return 'microcode_ctl';
+  if (role === 'libvirt') return 'libvirt';
+  return dist === 'el7' ? 'qemu-kvm-rhev' : 'qemu-kvm';
+}
+
+/**
+ * The kernel rules: a kernel without the MDS fix has no sysfs files; a fixed kernel says "no microcode" until the
+ * new microcode is loaded; AMD is not affected. md-clear reaches guests only when kernel, microcode, qemu and libvirt
+ * are all fixed and running, i.e. installed before this boot.
+ */
+export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: InstalledRow[], bootId: string): BootState {
+  const kernels = installed.filter((r) => r.name === 'kernel');
+  const kernel = kernels[kernels.length - 1];
+  if (!kernel) throw new Error('no kernel installed: the host cannot boot');
+  const microcode = newest(installed, packageName(dist, 'microcode'));
+  const qemu = newest(installed, packageName(dist, 'qemu'));
+  const libvirt = newest(installed, packageName(dist, 'libvirt'));
+  const kernelFixed = atLeastFixed(dist, 'kernel', kernel);
+  const microcodeFixed = atLeastFixed(dist, 'microcode_ctl', microcode);
+  const qemuFixed = atLeastFixed(dist, packageName(dist, 'qemu'), qemu);
+  const libvirtFixed = atLeastFixed(dist, 'libvirt', libvirt);
+  const intel = cpu === 'intel';
+  let vuln: string | null = null;
+  if (kernelFixed) vuln = !intel ? 'Not affected' : microcodeFixed ? MITIGATED : NO_MICROCODE;
+  return {
+    bootId,
+    dist,
+    cpu,
+    kernel: { name: kernel.name, epoch: kernel.epoch, version: kernel.version, release: kernel.release, arch: kernel.arch },
+    kernelRelease: kernelRelease(kernel),
+    kernelVersion: kernelFixed ? '#1 SMP Fri Apr 19 21:09:07 UTC 2019' : '#1 SMP Thu Nov 8 23:39:32 UTC 2018',
+    kernelFixed,
+    microcodeFixed,
+    qemuFixed,
+    libvirtFixed,
+    qemuVersion: qemu ? `${qemu.version}-${qemu.release}` : 'unknown',
+    libvirtVersion: libvirt ? libvirt.version : 'unknown',
+    hostModelMdClear: intel && kernelFixed && microcodeFixed && qemuFixed && libvirtFixed,
+    cpuinfoMdClear: intel && microcodeFixed,
+    sysfs: { mds: vuln, tsx_async_abort: vuln, mmio_stale_data: vuln },
+  };
+}

@@ -1,0 +1,55 @@
+// rpm version ordering for the lab's own decisions (is the installed build the fixed one?); the product has its own.
+
+/** rpmvercmp: segments of digits or letters compared in turn; ~ sorts before anything, ^ after the end. */
+export function rpmvercmp(a: string, b: string): number {
+  if (a === b) return 0;
+  let i = 0;
+  let j = 0;
+  const sep = (c: string | undefined) => c !== undefined && !/[A-Za-z0-9~^]/.test(c);
+  while (i < a.length || j < b.length) {
+    while (sep(a[i])) i++;
+    while (sep(b[j])) j++;
+    if (a[i] === '~' || b[j] === '~') {
+      if (a[i] !== '~') return 1;
+      if (b[j] !== '~') return -1;
+      i++; j++;
+      continue;
+    }
+    if (a[i] === '^' || b[j] === '^') {
+      if (i >= a.length) return -1;
+      if (j >= b.length) return 1;
+      if (a[i] !== '^') return 1;
+      if (b[j] !== '^') return -1;
+      i++; j++;
+      continue;
+    }
+    if (i >= a.length || j >= b.length) break;
+    const numeric = /\d/.test(a[i]!);
+    const re = numeric ? /^\d+/ : /^[A-Za-z]+/;
+    const sa = re.exec(a.slice(i))?.[0] ?? '';
+    const sb = re.exec(b.slice(j))?.[0] ?? '';
+    if (sb === '') return numeric ? 1 : -1;
+    i += sa.length;
+    j += sb.length;
+    if (numeric) {
+      const na = sa.replace(/^0+/, '');
+      const nb = sb.replace(/^0+/, '');
+      if (na.length !== nb.length) return na.length > nb.length ? 1 : -1;
+      if (na !== nb) return na > nb ? 1 : -1;
+    } else if (sa !== sb) {
+      return sa > sb ? 1 : -1;
+    }
+  }
+  if (i >= a.length && j >= b.length) return 0;
+  return i >= a.length ? -1 : 1;
+}
+
+export interface LabEvr {
+  epoch: string | null;
+  version: string;
+  release: string;
+}
+
+export function compareEvr(a: LabEvr, b: LabEvr): number {
+  return rpmvercmp(a.epoch ?? '0', b.epoch ?? '0') || rpmvercmp(a.version, b.version) || rpmvercmp(a.release, b.release);
+}

@@ -1,0 +1,31 @@
+// Maps the lab description's host entries (src/lab/lab-config.ts, snake_case YAML) onto fake host specs.
+import type { LabConfig, LabHost } from '../lab-config.js';
+import { resolveHostSpec, type FakeHostInput, type FakeHostSpec } from './spec.js';
+
+export function hostInputFromLabHost(h: LabHost): FakeHostInput {
+  return {
+    name: h.name,
+    dist: h.dist,
+    cpu: h.cpu,
+    fixed: h.fixed,
+    bootDelayMs: h.boot_delay,
+    nova: {
+      cpuMode: h.cpu_mode,
+      ...(h.cpu_model === undefined ? {} : { cpuModel: h.cpu_model }),
+      ...(h.cpu_models === undefined ? {} : { cpuModels: h.cpu_models }),
+      ...(h.extra_flags === undefined ? {} : { extraFlags: h.extra_flags }),
+    },
+    faults: {
+      neverReturns: h.faults.never_returns,
+      slowBootMs: h.faults.slow_boot,
+      yumFails: h.faults.yum_fails,
+      partialUpdate: h.faults.partial_update,
+      authRefusedAfterReboot: h.faults.auth_refused_after_reboot,
+    },
+  };
+}
+
+/** Every host of a lab description, addresses assigned in order from its address_base. */
+export function hostSpecsFromLabConfig(cfg: LabConfig): FakeHostSpec[] {
+  return cfg.hosts.map((h, i) => resolveHostSpec(hostInputFromLabHost(h), i, cfg.address_base, cfg.port));
+}

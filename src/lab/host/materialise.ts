@@ -1,0 +1,124 @@
+// Creates a fake host's files from its spec: the private /etc upper dir (nova.conf, release files, stack user) and the state dir.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import path from 'node:path';
+import { OS_RELEASE, type LabDist } from '../catalog.js';
+import { hostLayout, STATE_FILES, type HostLayout } from './layout.js';
+import { renderNovaConf } from './nova-conf.js';
+import { baseRepo, formatInstalled, formatRepo, initialPackages, repoOffers } from './packages.js';
+import { renderEnvFile } from './shell-env.js';
+import type { FakeHostFaults, FakeHostSpec } from './spec.js';
+
+/** The stack user's ids inside every host; chosen above the machine's own regular users. */
+export const STACK_UID = 1042;
+
+export interface ControlEndpoint {
+  address: string;
+  port: number;
+}
+
+/** Writes through a temp file and a rename: the host's tools may be reading the file at the same moment. */
+export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
+  const tmp = `${file}.tmp.${process.pid}`;
+  writeFileSync(tmp, content, { mode });
+  chmodSync(tmp, mode);
+  renameSync(tmp, file);
+}
+
+function readMachine(file: string): string {
+  try {
+    const text = readFileSync(file, 'utf8');
+    return text.endsWith('\n') || text === '' ? text : `${text}\n`;
+  } catch {
+    return '';
+  }
+}
+
+function withoutUser(text: string, user: string): string {
+  return text.split('\n').filter((l) => !l.startsWith(`${user}:`)).join('\n');
+}
+
+function osRelease(dist: LabDist): string {
+  const r = OS_RELEASE[dist];
+  const major = r.versionId.split('.')[0]!;
+  return [
+    `NAME="${r.name}"`,
+    `VERSION="${r.versionId} (${dist === 'el7' ? 'Maipo' : 'Ootpa'})"`,
+    `ID="${r.id}"`,
+    'ID_LIKE="fedora"',
+    `VERSION_ID="${r.versionId}"`,
+    `PLATFORM_ID="platform:${dist}"`,
+    `PRETTY_NAME="${r.pretty}"`,
+    'ANSI_COLOR="0;31"',
+    `CPE_NAME="cpe:/o:redhat:enterprise_linux:${major}::${dist === 'el7' ? 'server' : 'baseos'}"`,
+    'HOME_URL="https://www.redhat.com/"',
+    `REDHAT_SUPPORT_PRODUCT="Red Hat Enterprise Linux ${major}"`,
+    `REDHAT_SUPPORT_PRODUCT_VERSION="${r.versionId}"`,
+    '',
+  ].join('\n');
+}
+
+/** The runtime part of host.env; rewritten when the lab changes a fault while the host runs. */
+export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): string {
+  return renderEnvFile({
+    HOST_NAME: spec.name,
+    DIST: spec.dist,
+    CPU: spec.cpu,
+    RPM_VERSION: spec.dist === 'el7' ? '4.11.3' : '4.14.2',
+    REPO_BASE: baseRepo(spec.dist),
+    NOVA_PACKAGE_VERSION: spec.dist === 'el7' ? '17.0.9-1.el7ost' : '20.4.1-1.el8ost',
+    CONTROL_ADDR: control.address,
+    CONTROL_PORT: control.port,
+    YUM_FAILS: spec.faults.yumFails,
+    PARTIAL_UPDATE: spec.faults.partialUpdate,
+  });
+}
+
+export function writeHostEnv(layout: HostLayout, spec: FakeHostSpec, control: ControlEndpoint): void {
+  writeFileAtomic(path.join(layout.state, STATE_FILES.hostEnv), renderHostEnv(spec, control));
+}
+
+export function applyFaults(spec: FakeHostSpec, faults: Partial<FakeHostFaults>): FakeHostSpec {
+  return { ...spec, faults: { ...spec.faults, ...faults } };
+}
+
+export interface MaterialiseOptions {
+  labDir: string;
+  control: ControlEndpoint;
+  /** Per-host secret the reboot tools present to the supervisor. */
+  controlToken?: string;
+  /** When the host's "image" was installed (rpm INSTALLTIME of the old packages), seconds. */
+  installedAt?: number;
+}
+
+/** Creates (or recreates from scratch) everything a host needs on disk before its first boot. */
+export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): HostLayout {
+  const layout = hostLayout(opts.labDir, spec.name);
+  rmSync(layout.dir, { recursive: true, force: true });
+  for (const d of [layout.etcUpper, layout.etcWork, layout.boot, path.join(layout.etcUpper, 'nova'), path.join(layout.etcUpper, 'sudoers.d')]) {
+    mkdirSync(d, { recursive: true });
+  }
+  const etc = (name: string, content: string, mode = 0o644) => writeFileSync(path.join(layout.etcUpper, name), content, { mode });
+  const r = OS_RELEASE[spec.dist];
+  etc('hostname', `${spec.name}\n`);
+  etc('os-release', osRelease(spec.dist));
+  etc('redhat-release', `${r.redhatRelease}\n`);
+  etc('system-release', `${r.redhatRelease}\n`);
+  etc('hosts', `${readMachine('/etc/hosts')}${spec.address}\t${spec.name}.localdomain ${spec.name}\n`);
+  etc('passwd', `${withoutUser(readMachine('/etc/passwd'), 'stack')}stack:x:${STACK_UID}:${STACK_UID}:OpenStack:/home/stack:/bin/bash\n`);
+  etc('group', `${withoutUser(readMachine('/etc/group'), 'stack')}stack:x:${STACK_UID}:\n`);
+  // '*' (not '!') so sshd does not treat the account as locked: key logins work, password logins cannot.
+  etc('shadow', `${withoutUser(readMachine('/etc/shadow'), 'stack')}stack:*:18000:0:99999:7:::\n`, 0o640);
+  etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
+  etc('nova/nova.conf', renderNovaConf(spec), 0o640);
+
+  const st = (name: string, content: string, mode = 0o644) => writeFileSync(path.join(layout.state, name), content, { mode });
+  const t0 = opts.installedAt ?? 1_546_300_800; // 2019-01-01
+  st(STATE_FILES.rpmdb, formatInstalled(initialPackages(spec.dist, spec.fixed, t0)));
+  st(STATE_FILES.repo, formatRepo(repoOffers(spec.dist)));
+  st(STATE_FILES.guests, '');
+  st(STATE_FILES.services, '');
+  st(STATE_FILES.controlToken, opts.controlToken ?? randomBytes(16).toString('hex'), 0o600);
+  writeHostEnv(layout, spec, opts.control);
+  return layout;
+}

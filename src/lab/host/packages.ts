@@ -1,0 +1,98 @@
+// The host's package database and fake repository as the shell tools read them: one tab-separated line per package.
+import { CATALOG, type LabDist } from '../catalog.js';
+import { LabHostError } from './errors.js';
+
+export interface PackageRow {
+  name: string;
+  epoch: string | null;
+  version: string;
+  release: string;
+  arch: string;
+}
+
+export interface InstalledRow extends PackageRow {
+  /** Seconds since the epoch (rpm's INSTALLTIME). */
+  installTime: number;
+}
+
+export interface RepoRow extends PackageRow {
+  repo: string;
+}
+
+/** Packages every compute host carries that the remediation never touches: they make `rpm -qa` look like a host's. */
+const BASE: Record<LabDist, PackageRow[]> = {
+  el7: [
+    { name: 'bash', epoch: null, version: '4.2.46', release: '31.el7', arch: 'x86_64' },
+    { name: 'openssh-server', epoch: null, version: '7.4p1', release: '16.el7', arch: 'x86_64' },
+    { name: 'sudo', epoch: null, version: '1.8.23', release: '3.el7', arch: 'x86_64' },
+    { name: 'python2-nova', epoch: '1', version: '17.0.9', release: '1.el7ost', arch: 'noarch' },
+    { name: 'openstack-nova-compute', epoch: '1', version: '17.0.9', release: '1.el7ost', arch: 'noarch' },
+  ],
+  el8: [
+    { name: 'bash', epoch: null, version: '4.4.19', release: '7.el8', arch: 'x86_64' },
+    { name: 'openssh-server', epoch: null, version: '7.8p1', release: '4.el8', arch: 'x86_64' },
+    { name: 'sudo', epoch: null, version: '1.8.25p1', release: '4.el8', arch: 'x86_64' },
+    { name: 'python3-nova', epoch: '1', version: '20.4.1', release: '1.el8ost', arch: 'noarch' },
+    { name: 'openstack-nova-compute', epoch: '1', version: '20.4.1', release: '1.el8ost', arch: 'noarch' },
+  ],
+};
+
+/** Repository ids as the dist's subscription names them (qemu/libvirt come from the virt module stream on el8). */
+export function repoFor(dist: LabDist, name: string): string {
+  if (dist === 'el7') return name === 'qemu-kvm-rhev' ? 'rhel-7-server-rhv-4-mgmt-agent-rpms' : 'rhel-7-server-rpms';
+  return name === 'kernel' || name === 'microcode_ctl' ? 'rhel-8-for-x86_64-baseos-rpms' : 'rhel-8-for-x86_64-appstream-rpms';
+}
+
+/** The repository id a broken-repo fault names. */
+export function baseRepo(dist: LabDist): string {
+  return dist === 'el7' ? 'rhel-7-server-rpms' : 'rhel-8-for-x86_64-baseos-rpms';
+}
+
+/**
+ * What is installed when the lab first creates the host, oldest first. A fixed host also got the fixed builds
+ * (the kernel beside the old ones, like yum does); `t0` is when the image was installed.
+ */
+export function initialPackages(dist: LabDist, fixed: boolean, t0: number): InstalledRow[] {
+  const rows: InstalledRow[] = BASE[dist].map((p) => ({ ...p, installTime: t0 }));
+  let t = t0;
+  for (const p of CATALOG[dist]) {
+    for (const v of p.old) rows.push({ name: p.name, epoch: p.epoch, ...v, arch: p.arch, installTime: (t += 86_400) });
+  }
+  if (fixed) {
+    const later = t + 30 * 86_400;
+    for (const p of CATALOG[dist]) {
+      const row = { name: p.name, epoch: p.epoch, ...p.fixed, arch: p.arch, installTime: later };
+      if (p.name === 'kernel') rows.push(row);
+      else rows.splice(rows.findIndex((r) => r.name === p.name), 1, row);
+    }
+  }
+  return rows;
+}
+
+export function repoOffers(dist: LabDist): RepoRow[] {
+  return CATALOG[dist].map((p) => ({ name: p.name, epoch: p.epoch, ...p.fixed, arch: p.arch, repo: repoFor(dist, p.name) }));
+}
+
+export function formatInstalled(rows: InstalledRow[]): string {
+  return rows.map((r) => [r.name, r.epoch ?? '', r.version, r.release, r.arch, String(r.installTime)].join('\t') + '\n').join('');
+}
+
+export function formatRepo(rows: RepoRow[]): string {
+  return rows.map((r) => [r.name, r.epoch ?? '', r.version, r.release, r.arch, r.repo].join('\t') + '\n').join('');
+}
+
+export function parseInstalled(text: string, file = 'rpmdb.tsv'): InstalledRow[] {
+  const rows: InstalledRow[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const f = line.split('\t');
+    if (f.length < 5) throw new LabHostError('E_LAB_STATE', `${file}:${i + 1}: expected name, epoch, version, release, arch`);
+    rows.push({ name: f[0]!, epoch: f[1] === '' ? null : f[1]!, version: f[2]!, release: f[3]!, arch: f[4]!, installTime: Number(f[5] ?? 0) });
+  });
+  return rows;
+}
+
+/** `VERSION-RELEASE.ARCH`, what `uname -r` prints for a kernel package. */
+export function kernelRelease(p: PackageRow): string {
+  return `${p.version}-${p.release}.${p.arch}`;
+}

@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { defaultLabConfig } from '../../../../src/lab/lab-config.js';
+import { hostSpecsFromLabConfig } from '../../../../src/lab/host/from-lab-config.js';
+
+describe('hostSpecsFromLabConfig', () => {
+  it('maps the default mixed fleet, with addresses from the base and the custom model variants', () => {
+    const cfg = defaultLabConfig(6, 0);
+    const specs = hostSpecsFromLabConfig(cfg);
+    expect(specs.map((s) => s.address)).toEqual(['127.0.10.1', '127.0.10.2', '127.0.10.3', '127.0.10.4', '127.0.10.5', '127.0.10.6']);
+    expect(specs[1]!.nova).toEqual({ cpuMode: 'custom', cpuModel: 'IvyBridge', extraFlags: 'spec-ctrl,ssbd' });
+    expect(specs[4]!.nova.cpuModels).toEqual(['SandyBridge', 'IvyBridge']);
+    expect(specs[2]!.fixed).toBe(true);
+    expect(specs[3]!.cpu).toBe('amd');
+    expect(specs[0]!.bootDelayMs).toBe(cfg.hosts[0]!.boot_delay);
+    expect(specs[0]!.faults.slowBootMs).toBe(cfg.hosts[0]!.faults.slow_boot);
+  });
+});
