@@ -1,0 +1,111 @@
+// Step cpu-flags: make md-clear visible to guests; with cpu_mode=custom add it to cpu_model_extra_flags, keeping the rest.
+import { z } from 'zod';
+import type { HostFacts } from '../facts/types.js';
+import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear } from '../facts/index.js';
+import { addListItem, unifiedDiff } from '../ini/index.js';
+import { clearRestartPending, markRestartPending, readRestartPending } from './host-markers.js';
+import { rebootReasons } from './reboot-reasons.js';
+import { replaceFileAtomically } from './remote-file.js';
+import type { Diff, Step, StepContext } from './types.js';
+
+export const cpuFlagsParams = z.strictObject({
+  flag: z.literal('md-clear').default('md-clear'),
+  service: z.string().regex(/^[A-Za-z0-9@._-]+$/, 'expected a systemd unit name').default('openstack-nova-compute'),
+});
+export type CpuFlagsParams = z.infer<typeof cpuFlagsParams>;
+
+/** libvirt CPU model names: letters, digits, '-', '_', '.' (e.g. Skylake-Client-IBRS, IvyBridge-v2). */
+const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export interface NovaConfEdit {
+  path: string;
+  before: string;
+  after: string;
+  diff: string;
+}
+
+/** The nova.conf edit this host needs, or null; throws where no edit can make md-clear visible. */
+export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit | null {
+  // AMD CPUs have no md-clear (and are not affected): a custom model requiring it would stop nova-compute from starting.
+  if (facts.cpu.vendor === 'amd') return null;
+  const mode = effectiveCpuMode(facts.novaLibvirt);
+  if (mode !== 'custom') {
+    if (mode === 'none') throw new Error(`cpu_mode = none gives guests no CPU model, so ${flag} cannot reach them; choose host-model, host-passthrough or custom`);
+    return null;
+  }
+  const models = facts.novaLibvirt.cpuModels;
+  if (models.length === 0) throw new Error('cpu_mode = custom but neither cpu_models nor cpu_model is set in [libvirt]');
+  const bad = models.find((m) => !CPU_MODEL.test(m));
+  if (bad !== undefined) throw new Error(`cpu model ${JSON.stringify(bad)} in nova.conf is not a libvirt CPU model name`);
+  // As nova reads the list: '--flag' disables too, and a disable wins over an enable written beside it.
+  const setting = extraFlagSetting(facts.novaLibvirt, flag);
+  if (setting === 'disabled') {
+    throw new Error(`cpu_model_extra_flags disables ${flag} explicitly (-${flag}): an operator chose this, so it is not overridden`);
+  }
+  if (setting === 'enabled') return null;
+  if (facts.domcaps) {
+    for (const model of models) {
+      const known = facts.domcaps.customModels.find((m) => m.name.toLowerCase() === model.toLowerCase());
+      if (!known) throw new Error(`cpu model ${model} is not among the custom models libvirt knows on this host`);
+      if (known.usable === 'no') throw new Error(`cpu model ${model} is not usable on this host (libvirt says usable='no'); nova-compute would refuse to start`);
+    }
+  }
+  if (facts.novaConf === null) throw new Error(`${facts.novaConfPath} does not exist`);
+  const edited = addListItem(facts.novaConf, 'libvirt', 'cpu_model_extra_flags', flag);
+  if (edited.disabled) throw new Error(`cpu_model_extra_flags disables ${flag} explicitly: not overridden`);
+  if (edited.text === facts.novaConf) return null;
+  return { path: facts.novaConfPath, before: facts.novaConf, after: edited.text, diff: unifiedDiff(facts.novaConf, edited.text, facts.novaConfPath) };
+}
+
+async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
+  const facts = await ctx.facts();
+  const diff: Diff = { step: 'cpu-flags', changes: [], notes: [] };
+  const edit = planNovaConfEdit(facts, ctx.params.flag);
+  const mode = effectiveCpuMode(facts.novaLibvirt);
+  if (facts.cpu.vendor === 'amd') {
+    diff.notes.push(`AMD CPUs are not affected by MDS and have no ${ctx.params.flag} flag: nova.conf is left as it is`);
+  } else if (edit) {
+    diff.changes.push({ kind: 'nova-conf-edit', summary: `add ${ctx.params.flag} to [libvirt] cpu_model_extra_flags in ${edit.path}`, data: { path: edit.path, diff: edit.diff } });
+  } else if (mode === 'custom') {
+    diff.notes.push(`cpu_mode = custom already lists ${ctx.params.flag} in cpu_model_extra_flags`);
+  } else {
+    diff.notes.push(`cpu_mode = ${mode}${facts.novaLibvirt.cpuMode === null ? ' (unset: the kvm default)' : ''} passes ${ctx.params.flag} through once libvirt offers it; verify checks domcapabilities`);
+  }
+  const pending = edit !== null || (await readRestartPending(ctx.transport, facts.bootId, ctx.signal));
+  if (pending) {
+    if (rebootReasons(facts, false).length) diff.notes.push('nova-compute picks up the change at the reboot that follows');
+    else if (mode === 'custom' && facts.domcaps && !hostModelHasMdClear(facts.domcaps)) {
+      // nova-compute refuses to start when a required extra flag is missing from the host CPU; no reboot is due to add it.
+      throw new Error(`this host does not offer ${ctx.params.flag} (libvirt's host-model lacks it) and no reboot is due: restarting ${ctx.params.service} with it in cpu_model_extra_flags would fail; update microcode_ctl, kernel, qemu and libvirt first`);
+    } else diff.changes.push({ kind: 'restart-service', summary: `restart ${ctx.params.service} (no reboot is due)`, data: { service: ctx.params.service } });
+  }
+  return diff;
+}
+
+async function apply(ctx: StepContext<CpuFlagsParams>, diff: Diff): Promise<void> {
+  const facts = await ctx.facts();
+  // Re-read right before writing: the plan is advisory, the file may have changed since the facts were gathered.
+  const current = (await ctx.transport.readFile(facts.novaConfPath, { become: true })).toString('utf8');
+  const fresh = planNovaConfEdit({ ...facts, novaConf: current }, ctx.params.flag);
+  if (fresh) {
+    await markRestartPending(ctx.transport, facts.bootId, ctx.signal);
+    await replaceFileAtomically(ctx.transport, fresh.path, fresh.after, { backupSuffix: '.mds-orchestrate.bak', signal: ctx.signal });
+    ctx.log.info({ path: fresh.path }, 'nova.conf updated');
+  }
+  const restart = diff.changes.find((c) => c.kind === 'restart-service');
+  if (restart) {
+    const res = await ctx.transport.exec(`systemctl restart ${ctx.params.service}`, { become: true, signal: ctx.signal, timeoutMs: 300_000 });
+    if (res.code !== 0) throw new Error(`systemctl restart ${ctx.params.service} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    await clearRestartPending(ctx.transport, ctx.signal);
+  }
+  await ctx.refreshFacts();
+}
+
+export const cpuFlags: Step<CpuFlagsParams> = {
+  id: 'cpu-flags',
+  title: 'Expose md-clear to guests in nova.conf',
+  disruptive: false,
+  params: cpuFlagsParams as unknown as z.ZodType<CpuFlagsParams>,
+  check,
+  apply,
+};

@@ -1,0 +1,137 @@
+// Step reboot: only when needed, never with instances on board; waits for a new boot_id and checks the host stays up.
+import { z } from 'zod';
+import { AbortedError, AuthError, HostKeyError } from '../transport/types.js';
+import { requireNova } from './nova-service.js';
+import { duration } from './params.js';
+import { rebootReasons } from './reboot-reasons.js';
+import type { Diff, Step, StepContext } from './types.js';
+
+export const rebootParams = z.strictObject({
+  timeout: duration.default(1_200_000),
+  stable_for: duration.default(10_000),
+  /** First wait between reconnect attempts; doubles up to max_backoff. */
+  backoff: duration.default(1000),
+  max_backoff: duration.default(15_000),
+  /** Seconds the detached reboot waits, so the command's own session ends cleanly first. */
+  delay: z.number().int().min(0).max(60).default(1),
+});
+export type RebootParams = z.infer<typeof rebootParams>;
+
+interface RebootCheckpoint {
+  bootIdBefore: string;
+  requestedAt: string;
+  /** Set once the host came back and stayed up, so a later, new reboot is not mistaken for this one. */
+  done?: boolean;
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError());
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new AbortedError()); };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
+  const facts = await ctx.facts();
+  const reasons = rebootReasons(facts, false);
+  const diff: Diff = { step: 'reboot', changes: [], notes: [] };
+  if (reasons.length === 0) {
+    diff.notes.push('no reboot needed: running kernel is the newest installed, microcode loaded, libvirt offers md-clear where it can');
+    return diff;
+  }
+  diff.changes.push({ kind: 'reboot', summary: `reboot: ${reasons.map((r) => r.message).join('; ')}`, data: { reasons } });
+  return diff;
+}
+
+/** The last line of defence: whatever earlier steps believed, a host with a running instance is not rebooted. */
+async function assertNoInstances(ctx: StepContext<RebootParams>): Promise<void> {
+  const nova = requireNova(ctx.nova, 'reboot');
+  const onHost = (await nova.listServers({ host: ctx.host.novaHost })).filter((s) => s.status !== 'SHUTOFF');
+  if (onHost.length) {
+    throw new Error(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
+  }
+  const facts = await ctx.refreshFacts();
+  const running = facts.guests.filter((g) => g.state !== 'shut off');
+  if (running.length) {
+    throw new Error(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
+  }
+}
+
+async function readBootId(ctx: StepContext<RebootParams>, signal: AbortSignal = ctx.signal): Promise<string> {
+  const res = await ctx.transport.exec('cat /proc/sys/kernel/random/boot_id', { signal, timeoutMs: 15_000 });
+  if (res.code !== 0) throw new Error(`cannot read boot_id (exit ${res.code})`);
+  return res.stdout.trim();
+}
+
+async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): Promise<string> {
+  // One signal bounds the whole wait, reconnects included: a connect attempt that never answers cannot outlive the deadline.
+  const deadline = AbortSignal.timeout(ctx.params.timeout);
+  const signal = AbortSignal.any([ctx.signal, deadline]);
+  let wait = ctx.params.backoff;
+  let lastError = 'no answer yet';
+  for (;;) {
+    try {
+      await sleep(wait, signal);
+      wait = Math.min(wait * 2, ctx.params.max_backoff);
+      await ctx.transport.reconnect(signal);
+      const now = await readBootId(ctx, signal);
+      if (now !== before) return now;
+      lastError = 'still the old boot';
+    } catch (err) {
+      if (ctx.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
+      if (err instanceof AuthError || err instanceof HostKeyError) throw new Error(`the host came back but refuses us: ${err.message}`);
+      if (deadline.aborted) break;
+      lastError = err instanceof Error ? err.message : String(err);
+    }
+  }
+  throw new Error(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError}); its compute service stays disabled`);
+}
+
+async function apply(ctx: StepContext<RebootParams>): Promise<void> {
+  const saved = ctx.checkpoint.get<RebootCheckpoint>();
+  const current = (await ctx.facts()).bootId;
+  if (saved && !saved.done && saved.bootIdBefore !== current) {
+    ctx.log.info('the reboot requested earlier has happened');
+  } else {
+    await assertNoInstances(ctx);
+    const before = (await ctx.facts()).bootId;
+    await ctx.checkpoint.set({ bootIdBefore: before, requestedAt: new Date().toISOString() } satisfies RebootCheckpoint);
+    // Detached, so the session that asked is not the one the reboot cuts: its drop is expected, not an error.
+    const cmd = `nohup sh -c 'sleep ${ctx.params.delay}; systemctl reboot || reboot' >/dev/null 2>&1 </dev/null &`;
+    const res = await ctx.transport.exec(cmd, { become: true, signal: ctx.signal, timeoutMs: 30_000 }).catch((err: unknown) => {
+      ctx.log.warn({ err: String(err) }, 'session dropped while requesting the reboot (expected)');
+      return null;
+    });
+    if (res && res.code !== 0) throw new Error(`could not request the reboot (exit ${res.code}): ${res.stderr.trim()}`);
+    ctx.log.info('reboot requested');
+    await waitForNewBoot(ctx, before);
+  }
+  // A host that comes up and falls over again is not done: it must stay up for a while.
+  const booted = await readBootIdAfterReconnect(ctx);
+  await sleep(ctx.params.stable_for, ctx.signal);
+  const later = await readBootIdAfterReconnect(ctx);
+  if (later !== booted) throw new Error('the host rebooted again while we waited for it to stay up');
+  const cp = ctx.checkpoint.get<RebootCheckpoint>();
+  if (cp) await ctx.checkpoint.set({ ...cp, done: true } satisfies RebootCheckpoint);
+  await ctx.refreshFacts();
+}
+
+async function readBootIdAfterReconnect(ctx: StepContext<RebootParams>): Promise<string> {
+  try {
+    return await readBootId(ctx);
+  } catch {
+    await ctx.transport.reconnect(ctx.signal);
+    return readBootId(ctx);
+  }
+}
+
+export const reboot: Step<RebootParams> = {
+  id: 'reboot',
+  title: 'Reboot into the fixed kernel and microcode (only when needed)',
+  disruptive: true,
+  params: rebootParams as unknown as z.ZodType<RebootParams>,
+  check,
+  apply,
+};

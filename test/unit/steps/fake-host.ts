@@ -1,0 +1,239 @@
+// A compute host simulated behind the in-memory transport: yum/dnf, nova.conf, markers, systemctl and reboots.
+import { MemoryTransport } from '../../../src/transport/memory-transport.js';
+import { AbortedError, AuthError, UnreachableError, type ExecOptions, type ExecResult } from '../../../src/transport/types.js';
+import type { HostFacts } from '../../../src/facts/types.js';
+import { compareEvr, newestOf, parseEvr } from '../../../src/rpm/index.js';
+import { VERSIONS, factsFromState, hostState, installedFixed, packagesOf, unameOf, type HostFactsOptions, type HostState } from '../../helpers/host-facts.js';
+
+export const NOVA_CONF = '/etc/nova/nova.conf';
+const MARKER = '/var/lib/mds-orchestrate/restart-pending';
+
+/** How the next reboot goes, seen from the controller. */
+export interface RebootScript {
+  /** boot_id reads that still answer with the old boot (the detached reboot has not started yet). */
+  oldAnswers?: number;
+  /** Connection attempts refused while the host is down. */
+  refusals?: number;
+  /** The host never comes back. */
+  never?: boolean;
+  /** connect() never answers while the host is down (only the caller's signal ends it). */
+  hangWhileDown?: boolean;
+  /** After coming back, sshd refuses our key. */
+  authRefused?: boolean;
+  /** boot_id reads after the return before the host reboots once more on its own. */
+  crashAfterReads?: number;
+}
+
+/** What the fake shell answers to one command. */
+type Answer = Partial<ExecResult>;
+
+/** Splits a command the way sh would for the simple words the steps produce (plain or single-quoted). */
+export function shellWords(cmd: string): string[] {
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  for (let i = 0; i < cmd.length; i++) {
+    const c = cmd.charAt(i);
+    if (c === "'") {
+      const end = cmd.indexOf("'", i + 1);
+      cur += cmd.slice(i + 1, end);
+      i = end;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < cmd.length) {
+      cur += cmd.charAt(++i);
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(cur);
+      cur = '';
+      inWord = false;
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) words.push(cur);
+  return words;
+}
+
+/** yum's fmtColumns with its default widths: a value wider than its column ends the line, the row goes on indented. */
+export function yumColumns(values: string[], widths: number[] = [40, 22]): string {
+  let out = '';
+  let used = 0;
+  values.slice(0, -1).forEach((v, i) => {
+    const w = widths[i] ?? 16;
+    out += v.length <= w ? `${v.padEnd(w)} ` : `${v}\n${' '.repeat(used + w + 1)}`;
+    used += w + 1;
+  });
+  return out + (values[values.length - 1] ?? '');
+}
+
+class FakeHostTransport extends MemoryTransport {
+  constructor(private readonly fake: FakeHost) {
+    super(fake.state.hostname, { handler: (_h, command, opts) => fake.exec(command, opts) });
+  }
+
+  override async connect(signal?: AbortSignal): Promise<void> {
+    if (!this.connected) await this.fake.beforeConnect(signal);
+    return super.connect(signal);
+  }
+}
+
+export class FakeHost {
+  readonly state: HostState;
+  readonly transport: MemoryTransport;
+  /** What the repositories offer per package (defaults to the fixed builds of the release). */
+  offers: Record<string, string>;
+  /** The next `yum/dnf update` answers with this instead of updating. */
+  updateFailure: Answer | null = null;
+  systemctlFailure: Answer | null = null;
+  readonly restarts: string[] = [];
+  readonly stdins: { command: string; stdin: string }[] = [];
+  reboots = 0;
+  nextReboot: RebootScript = {};
+  private marker: string | null = null;
+  private down: (RebootScript & { refused: number; reads: number }) | null = null;
+  private afterBoot: { reads: number; crashAfter: number } | null = null;
+  private bootSeq = 0;
+
+  constructor(opts: HostFactsOptions = {}) {
+    this.state = hostState(opts);
+    this.offers = { ...VERSIONS[this.state.release].fixed };
+    this.transport = new FakeHostTransport(this);
+    if (this.state.novaConf !== null) this.transport.files.set(NOVA_CONF, Buffer.from(this.state.novaConf));
+  }
+
+  /** Facts as a fresh gather would report them now. */
+  facts(): HostFacts {
+    const f = this.transport.files.get(NOVA_CONF);
+    return factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+  }
+
+  get novaConf(): string {
+    return this.transport.files.get(NOVA_CONF)?.toString('utf8') ?? '';
+  }
+
+  get restartMarker(): string | null {
+    return this.marker;
+  }
+
+  async beforeConnect(signal?: AbortSignal): Promise<void> {
+    const d = this.down;
+    if (!d || d.reads < (d.oldAnswers ?? 0)) return;
+    if (d.hangWhileDown) {
+      await new Promise<never>((_, reject) => {
+        if (signal?.aborted) return reject(new AbortedError());
+        signal?.addEventListener('abort', () => reject(new AbortedError()), { once: true });
+      });
+    }
+    if (d.never || d.refused < (d.refusals ?? 0)) {
+      d.refused += 1;
+      throw new UnreachableError(`${this.state.hostname}: connect ECONNREFUSED 127.0.0.1:22`, { host: this.state.hostname });
+    }
+    this.boot();
+    this.down = null;
+    if (d.authRefused) throw new AuthError(`${this.state.hostname}: all configured authentication methods failed`, { host: this.state.hostname });
+  }
+
+  /** The host boots: the newest kernel runs, microcode and qemu/libvirt as installed now take effect. */
+  boot(): void {
+    const s = this.state;
+    this.bootSeq += 1;
+    const kernel = newestOf(packagesOf(s.installed)['kernel'] ?? []);
+    s.kernelRunning = unameOf(`${kernel.version}-${kernel.release}`);
+    s.bootId = `9b0e7c1d-${String(this.bootSeq).padStart(4, '0')}-4a2b-8c3d-5e6f7a8b9c0d`;
+    s.kernelHasFix = installedFixed(s, 'kernel');
+    s.microcodeLoaded = s.vendor === 'intel' && s.kernelHasFix && installedFixed(s, 'microcode_ctl');
+    s.virtOffersMdClear = s.microcodeLoaded && installedFixed(s, 'qemu-kvm') && installedFixed(s, 'libvirt');
+    // Defined but stopped domains survive a reboot; nothing runs until Nova starts it.
+    s.guests = s.guests.filter((g) => g.state === 'shut off');
+  }
+
+  /** The shell of the host: each command the steps send, answered as the real tools would. */
+  exec(command: string, opts: ExecOptions): Answer {
+    if (opts.stdin !== undefined) this.stdins.push({ command, stdin: opts.stdin.toString() });
+    const words = shellWords(command);
+    const [cmd] = words;
+    if ((cmd === 'yum' || cmd === 'dnf') && words.includes('check-update')) return this.checkUpdate(words.slice(words.indexOf('check-update') + 1));
+    if ((cmd === 'yum' || cmd === 'dnf') && words.includes('update')) return this.update(words.slice(words.indexOf('update') + 1));
+    if (command === `cat ${MARKER} 2>/dev/null || true`) return { stdout: this.marker === null ? '' : `${this.marker}\n` };
+    if (command.startsWith('umask 077 && mkdir -p /var/lib/mds-orchestrate && printf')) {
+      this.marker = /printf '%s\\n' '([^']*)'/.exec(command)?.[1] ?? '?';
+      return {};
+    }
+    if (command === `rm -f ${MARKER}`) {
+      this.marker = null;
+      return {};
+    }
+    if (command.startsWith('set -eu\nf=')) return this.replaceFile(command, opts);
+    if (cmd === 'systemctl' && words[1] === 'restart') {
+      if (this.systemctlFailure) return { code: 1, ...this.systemctlFailure };
+      this.restarts.push(words[2] ?? '');
+      return {};
+    }
+    if (command === 'cat /proc/sys/kernel/random/boot_id') return this.readBootId();
+    if (command.startsWith('nohup sh -c ') && command.includes('systemctl reboot')) return this.requestReboot();
+    throw new Error(`fake host: unexpected command: ${command}`);
+  }
+
+  private checkUpdate(names: string[]): Answer {
+    const lines = ['', ...names.flatMap((n) => {
+      const offer = this.offers[n];
+      const inst = packagesOf(this.state.installed)[n] ?? [];
+      if (!offer || (inst.length && compareEvr(parseEvr(offer), newestOf(inst)) <= 0)) return [];
+      const repo = this.state.release === 'el7' ? 'rhel-7-server-rpms' : 'rhel-8-for-x86_64-baseos-rpms';
+      return [yumColumns([`${n}.x86_64`, offer, repo])];
+    })];
+    return { code: lines.length > 1 ? 100 : 0, stdout: `${lines.join('\n')}\n` };
+  }
+
+  private update(names: string[]): Answer {
+    if (this.updateFailure) return { code: 1, ...this.updateFailure };
+    for (const n of names) {
+      const offer = this.offers[n];
+      if (!offer) continue;
+      const list = this.state.installed[n] ?? [];
+      // kernel is installonly: the new one goes in beside the running one.
+      this.state.installed[n] = n === 'kernel' ? [...list, offer] : [offer];
+    }
+    return { stdout: `Updated:\n  ${names.join(' ')}\n\nComplete!\n` };
+  }
+
+  private replaceFile(command: string, opts: ExecOptions): Answer {
+    const path = shellWords(/^f=(.*?); b=/m.exec(command)?.[1] ?? '')[0] ?? '';
+    if (!this.transport.files.has(path)) return { code: 1, stderr: `cp: cannot stat '${path}': No such file or directory` };
+    if (!this.transport.files.has(`${path}.mds-orchestrate.bak`)) this.transport.files.set(`${path}.mds-orchestrate.bak`, this.transport.files.get(path)!);
+    this.transport.files.set(path, Buffer.from(opts.stdin ?? ''));
+    return {};
+  }
+
+  private readBootId(): Answer {
+    const d = this.down;
+    if (d && d.reads < (d.oldAnswers ?? 0)) {
+      d.reads += 1;
+      return { stdout: `${this.state.bootId}\n` };
+    }
+    if (d) {
+      // The reboot has begun: this session is cut.
+      this.transport.connected = false;
+      throw new UnreachableError(`${this.state.hostname}: connection reset`, { host: this.state.hostname });
+    }
+    if (this.afterBoot) {
+      this.afterBoot.reads += 1;
+      if (this.afterBoot.reads > this.afterBoot.crashAfter) {
+        this.afterBoot = null;
+        this.boot();
+      }
+    }
+    return { stdout: `${this.state.bootId}\n` };
+  }
+
+  private requestReboot(): Answer {
+    this.reboots += 1;
+    const script = this.nextReboot;
+    this.nextReboot = {};
+    this.down = { ...script, refused: 0, reads: 0 };
+    this.afterBoot = script.crashAfterReads === undefined ? null : { reads: 0, crashAfter: script.crashAfterReads };
+    if (!script.oldAnswers) this.transport.connected = false;
+    return {};
+  }
+}

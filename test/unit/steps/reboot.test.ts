@@ -1,0 +1,139 @@
+// reboot: only when a reason exists, never with instances aboard, waits for a new boot_id, a deadline that fires, stays up.
+import { describe, expect, it } from 'vitest';
+import { reboot } from '../../../src/steps/reboot.js';
+import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
+import { guest, VERSIONS } from '../../helpers/host-facts.js';
+import { converge, kinds, MemoryCheckpoint, stepContext } from './context.js';
+import { FakeHost, type RebootScript } from './fake-host.js';
+
+const NAME = 'compute-0.example.org';
+const FAST = { timeout: '2s', stable_for: '1ms', backoff: '1ms', max_backoff: '4ms', delay: 0 };
+
+function cloud(): FakeNovaApi {
+  return new FakeNovaApi().addHost(NAME).addHost('compute-1.example.org');
+}
+
+async function setup(script: RebootScript = {}, params: Record<string, unknown> = FAST) {
+  const host = new FakeHost({ hostname: NAME, stage: 'updated' });
+  host.nextReboot = script;
+  const nova = cloud();
+  const checkpoint = new MemoryCheckpoint();
+  const ctx = await stepContext(reboot, host, nova, params, { checkpoint });
+  return { host, nova, ctx, checkpoint, bootBefore: host.state.bootId };
+}
+
+describe('reboot', () => {
+  it('does not reboot a host with no reason to', async () => {
+    const host = new FakeHost({ hostname: NAME, stage: 'fixed' });
+    const ctx = await stepContext(reboot, host, cloud(), FAST);
+    const { first, second } = await converge(reboot, ctx);
+    expect(first.changes).toEqual([]);
+    expect(first.notes[0]).toMatch(/^no reboot needed/);
+    expect(second.changes).toEqual([]);
+    expect(host.reboots).toBe(0);
+  });
+
+  it('reboots into the new kernel, waits out the refused connections and the old boot_id; twice', async () => {
+    const { host, ctx, checkpoint, bootBefore } = await setup({ oldAnswers: 2, refusals: 3 });
+    const { first, verified, second } = await converge(reboot, ctx);
+    expect(kinds(first)).toEqual(['reboot']);
+    expect(first.changes[0]?.summary).toMatch(/running kernel 3\.10\.0-957\.10\.1\.el7\.x86_64 is older than the newest installed kernel 3\.10\.0-957\.12\.2\.el7/);
+    expect(verified.changes).toEqual([]);
+    expect(second.changes).toEqual([]);
+    expect(host.reboots).toBe(1);
+    expect(host.state.bootId).not.toBe(bootBefore);
+    expect((await ctx.facts()).kernelRunning).toBe(`${VERSIONS.el7.fixed['kernel']}.x86_64`);
+    expect(checkpoint.data).toMatchObject({ bootIdBefore: bootBefore, done: true });
+  });
+
+  it('reboots a host whose microcode is not loaded yet', async () => {
+    const host = new FakeHost({ hostname: NAME, stage: 'no-microcode', installed: { microcode_ctl: [VERSIONS.el7.fixed['microcode_ctl']!] } });
+    const ctx = await stepContext(reboot, host, cloud(), FAST);
+    const { first, second } = await converge(reboot, ctx);
+    expect(first.changes[0]?.summary).toMatch(/microcode is not loaded: sysfs mds says "Vulnerable: Clear CPU buffers attempted, no microcode; SMT vulnerable"/);
+    expect(second.changes).toEqual([]);
+    expect((await ctx.facts()).mds.kind).toBe('mitigated');
+  });
+
+  it('refuses while Nova shows instances on the host (SHUTOFF ones do not count)', async () => {
+    const { host, nova, ctx } = await setup();
+    nova.addServer({ name: 'off', host: NAME, status: 'SHUTOFF' });
+    nova.addServer({ name: 'left-behind', host: NAME });
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/refusing to reboot: Nova shows 1 instance\(s\) on compute-0\.example\.org: left-behind \(ACTIVE\)/);
+    expect(host.reboots).toBe(0);
+  });
+
+  it('refuses while virsh shows a guest that is not shut off, whatever Nova believes', async () => {
+    const { host, ctx } = await setup();
+    host.state.guests.push(guest('instance-0000002a', { state: 'running' }), guest('instance-0000002b', { state: 'shut off' }));
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/virsh shows 1 guest\(s\) not shut off: instance-0000002a \(running\)/);
+    expect(host.reboots).toBe(0);
+  });
+
+  it('fails when the host does not come back before the deadline', async () => {
+    const { host, ctx } = await setup({ never: true }, { ...FAST, timeout: '60ms' });
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/did not come back within .* of the reboot \(.*ECONNREFUSED.*\); its compute service stays disabled/);
+    expect(host.reboots).toBe(1);
+  });
+
+  it('fires the deadline even when a reconnect attempt itself never answers', { timeout: 5000 }, async () => {
+    const { ctx } = await setup({ hangWhileDown: true }, { ...FAST, timeout: '80ms' });
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/did not come back within/);
+  });
+
+  it('stops waiting at once when the run is cancelled', async () => {
+    const host = new FakeHost({ hostname: NAME, stage: 'updated' });
+    host.nextReboot = { never: true };
+    const ac = new AbortController();
+    const ctx = await stepContext(reboot, host, cloud(), { ...FAST, timeout: '30s', backoff: '5ms' }, { signal: ac.signal });
+    const diff = await reboot.check(ctx);
+    const done = reboot.apply(ctx, diff);
+    setTimeout(() => ac.abort(), 20);
+    await expect(done).rejects.toMatchObject({ code: 'E_ABORTED' });
+  });
+
+  it('fails clearly when the host comes back but refuses our key', async () => {
+    const { ctx } = await setup({ refusals: 1, authRefused: true });
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/the host came back but refuses us: .*authentication methods failed/);
+  });
+
+  it('fails when the host reboots again while it should stay up', async () => {
+    // Reads after the return: the one that sees the new boot, the stays-up baseline, then it falls over.
+    const { ctx } = await setup({ refusals: 1, crashAfterReads: 2 }, { ...FAST, stable_for: '5ms' });
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/rebooted again while we waited for it to stay up/);
+  });
+
+  it('after a crash, recognises that the reboot it requested happened and does not reboot again', async () => {
+    // The reboot happened while the controller was away, but the microcode is still not loaded: a second reboot would not help.
+    const host = new FakeHost({ hostname: NAME, stage: 'no-microcode' });
+    const checkpoint = new MemoryCheckpoint();
+    await checkpoint.set({ bootIdBefore: 'e0d1c2b3-0000-4000-8000-000000000001', requestedAt: '2019-05-15T09:00:00.000Z' });
+    const ctx = await stepContext(reboot, host, cloud(), FAST, { checkpoint });
+    const diff = await reboot.check(ctx);
+    expect(kinds(diff)).toEqual(['reboot']);
+    await reboot.apply(ctx, diff);
+    expect(host.reboots).toBe(0);
+    expect(checkpoint.data).toMatchObject({ done: true });
+  });
+
+  it('reboots again in a later run once the earlier reboot was recorded as done', async () => {
+    const { host, ctx, checkpoint } = await setup();
+    await checkpoint.set({ bootIdBefore: 'e0d1c2b3-0000-4000-8000-000000000001', requestedAt: '2019-04-01T09:00:00.000Z', done: true });
+    await converge(reboot, ctx);
+    expect(host.reboots).toBe(1);
+  });
+
+  it('needs Nova to make sure the host is empty', async () => {
+    const host = new FakeHost({ hostname: NAME, stage: 'updated' });
+    const ctx = await stepContext(reboot, host, null, FAST);
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/needs the Nova API/);
+    expect(host.reboots).toBe(0);
+  });
+});
