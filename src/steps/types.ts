@@ -18,6 +18,8 @@ export interface Diff {
   changes: Change[];
   /** Observations that are not changes (warnings, reasons a change is not needed). */
   notes: string[];
+  /** Step-specific findings for reports (e.g. the guests that need a cold boot); JSON-serialisable. */
+  data?: unknown;
 }
 
 /** Per host+step checkpoint data survives a crash; steps use it to resume (e.g. migrations already started). */
@@ -64,6 +66,11 @@ export interface Step<P = unknown> {
   apply(ctx: StepContext<P>, diff: Diff): Promise<void>;
   /** Defaults to check(): must return no changes after apply. */
   verify?(ctx: StepContext<P>): Promise<Diff>;
+  /**
+   * In a plan, the host's facts as they would be after apply(), so the checks of later steps see what earlier steps
+   * would change (updated packages make a reboot due; an edited nova.conf is already edited). Pure, no I/O.
+   */
+  project?(facts: HostFacts, diff: Diff, params: P): HostFacts;
 }
 
 /** Thrown by a step when the host must wait (outside the window, failure domain busy): deferred, not failed. */

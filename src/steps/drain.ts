@@ -1,0 +1,151 @@
+// Step drain: disable the compute service (reason names this run) and live-migrate every running instance away.
+import PQueue from 'p-queue';
+import { z } from 'zod';
+import type { Server } from '../openstack/types.js';
+import { checkCapacity } from './capacity.js';
+import { migrateAway } from './live-migration.js';
+import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
+import { duration } from './params.js';
+import { rebootReasons } from './reboot-reasons.js';
+import type { Change, Diff, Step, StepContext } from './types.js';
+
+export const drainParams = z.strictObject({
+  migration_timeout: duration.default(900_000),
+  parallel_per_host: z.number().int().min(1).max(20).default(2),
+  /** Fleet-wide live-migration slots; read by the runner's coordinator. */
+  parallel_fleet: z.number().int().min(1).max(200).default(10),
+  retries: z.number().int().min(0).max(10).default(2),
+  poll_interval: duration.default(2000),
+  /** Instance states that do not block a drain (they stay on the host, so the host is not rebooted while they run). */
+  allow_states: z.array(z.enum(['ERROR', 'PAUSED', 'SUSPENDED'])).default([]),
+  capacity_check: z.boolean().default(true),
+});
+export type DrainParams = z.infer<typeof drainParams>;
+
+interface DrainCheckpoint {
+  /** Instances we asked Nova to move, so a rerun waits for them instead of calling them stuck. */
+  started: string[];
+}
+
+const MOVABLE = (s: Server) => s.status === 'ACTIVE' && !s.taskState;
+
+async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
+  const diff: Diff = { step: 'drain', changes: [], notes: [] };
+  const facts = await ctx.facts();
+  const reasons = rebootReasons(facts, false);
+  if (reasons.length === 0) {
+    diff.notes.push('no reboot is due, so the host stays in service');
+    return diff;
+  }
+  const nova = requireNova(ctx.nova, 'drain');
+  const host = ctx.host.novaHost;
+  const svc = await computeServiceOf(nova, host);
+  if (svc.status === 'enabled') {
+    diff.changes.push({ kind: 'disable-service', summary: `disable nova-compute on ${host} (reason: "${disableReason(ctx.runId)}")`, data: { serviceId: svc.id } });
+  } else if (!disabledByUs(svc)) {
+    diff.notes.push(`nova-compute on ${host} was disabled by someone else ("${svc.disabledReason ?? ''}"): it stays disabled and will not be re-enabled`);
+  }
+
+  const servers = await nova.listServers({ host });
+  const ours = new Set(ctx.checkpoint.get<DrainCheckpoint>()?.started ?? []);
+  const blockers: string[] = [];
+  const toMove: Server[] = [];
+  for (const s of servers) {
+    if (MOVABLE(s)) toMove.push(s);
+    else if (s.taskState === 'migrating' && ours.has(s.id)) {
+      diff.changes.push({ kind: 'await-migration', summary: `wait for the live migration of ${s.name} (${s.id}) started earlier`, data: { serverId: s.id } });
+    } else if (s.status === 'SHUTOFF' && !s.taskState) {
+      diff.notes.push(`instance ${s.name} (${s.id}) is SHUTOFF: left in place (it is not running, so the reboot does not touch it)`);
+    } else if (ctx.params.allow_states.includes(s.status as 'ERROR') && !s.taskState) {
+      diff.notes.push(`instance ${s.name} (${s.id}) is ${s.status}: allowed by the playbook, left in place`);
+    } else {
+      blockers.push(`${s.name} (${s.id}) is ${s.status}${s.taskState ? ` with task state ${s.taskState}` : ''}`);
+    }
+  }
+  if (blockers.length) {
+    throw new Error(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
+  }
+  if (toMove.length && ctx.params.capacity_check) {
+    const verdict = checkCapacity(host, toMove, await nova.listHypervisors());
+    if (!verdict.ok) throw new Error(`not drained: ${verdict.reason}`);
+    diff.notes.push(`capacity: ${verdict.needed.vcpus} vCPU / ${verdict.needed.ramMb} MB to move, ${verdict.free.vcpus} vCPU / ${verdict.free.ramMb} MB free on ${verdict.free.hosts} other hosts`);
+  }
+  for (const s of toMove) {
+    const flavor = s.flavor ? ` (${s.flavor.vcpus} vCPU, ${s.flavor.ramMb} MB)` : '';
+    diff.changes.push({ kind: 'migrate-instance', summary: `live-migrate ${s.name} (${s.id})${flavor}`, data: { serverId: s.id, name: s.name, projectId: s.projectId, flavor: s.flavor } });
+  }
+  diff.notes.push(...reasons.map((r) => `reboot due: ${r.message}`));
+  return diff;
+}
+
+/** Rounds of "move what is movable, wait for what is moving" before a drain gives up on a host that keeps filling. */
+const MAX_ROUNDS = 10;
+const FINISHED_MIGRATION = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
+
+async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
+  const nova = requireNova(ctx.nova, 'drain');
+  const host = ctx.host.novaHost;
+  const disable = diff.changes.find((c) => c.kind === 'disable-service');
+  if (disable) {
+    await nova.setServiceStatus((disable.data as { serviceId: string }).serviceId, 'disabled', disableReason(ctx.runId));
+    ctx.log.info({ host }, 'compute service disabled');
+  }
+  const cp: DrainCheckpoint = { started: [...(ctx.checkpoint.get<DrainCheckpoint>()?.started ?? [])] };
+  const policy = { timeoutMs: ctx.params.migration_timeout, retries: ctx.params.retries, pollMs: ctx.params.poll_interval };
+  const failures: string[] = [];
+
+  const moveAll = async (ids: { serverId: string; resume: boolean }[]): Promise<void> => {
+    const queue = new PQueue({ concurrency: ctx.params.parallel_per_host });
+    for (const { serverId, resume } of ids) {
+      void queue.add(async () => {
+        try {
+          await ctx.fleet.withMigrationSlot(async () => {
+            const server = await nova.getServer(serverId);
+            if (!resume) {
+              cp.started.push(serverId);
+              await ctx.checkpoint.set(cp);
+            }
+            const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume);
+            ctx.log.info({ serverId, attempts }, 'instance migrated');
+          }, ctx.signal);
+        } catch (err) {
+          failures.push(err instanceof Error ? err.message : String(err));
+        }
+      });
+    }
+    await queue.onIdle();
+  };
+
+  await moveAll(diff.changes
+    .filter((c: Change) => c.kind === 'migrate-instance' || c.kind === 'await-migration')
+    .map((c) => ({ serverId: (c.data as { serverId: string }).serverId, resume: c.kind === 'await-migration' })));
+  if (failures.length) throw new Error(`drain of ${host} incomplete: ${failures.join('; ')}`);
+
+  // Hosts of one batch drain side by side: a migration the scheduler aimed here before our disable lands after it.
+  // Those instances are moved on too, so the host is empty when the reboot step looks.
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const servers = await nova.listServers({ host });
+    const movable = servers.filter(MOVABLE);
+    const moving = servers.filter((s) => s.taskState === 'migrating');
+    const incoming = (await nova.listMigrations({ host, migrationType: 'live-migration' }))
+      .filter((m) => m.destCompute === host && !FINISHED_MIGRATION.has(m.status));
+    if (movable.length === 0 && moving.length === 0 && incoming.length === 0) return;
+    if (movable.length) {
+      ctx.log.info({ instances: movable.map((s) => s.id) }, 'instances arrived during the drain; moving them on');
+      await moveAll(movable.map((s) => ({ serverId: s.id, resume: false })));
+      if (failures.length) throw new Error(`drain of ${host} incomplete: ${failures.join('; ')}`);
+    } else {
+      await new Promise((r) => setTimeout(r, ctx.params.poll_interval));
+    }
+  }
+  throw new Error(`drain of ${host} incomplete: instances kept arriving for ${MAX_ROUNDS} rounds`);
+}
+
+export const drain: Step<DrainParams> = {
+  id: 'drain',
+  title: 'Disable the compute service and live-migrate running instances away',
+  disruptive: true,
+  params: drainParams as unknown as z.ZodType<DrainParams>,
+  check,
+  apply,
+};

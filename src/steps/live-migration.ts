@@ -1,0 +1,61 @@
+// Live-migrates one instance off a host and waits for the outcome: bounded retries, a deadline that really fires.
+import type { NovaApi, Server } from '../openstack/types.js';
+import { AbortedError } from '../transport/types.js';
+
+export interface MigrationPolicy {
+  timeoutMs: number;
+  retries: number;
+  pollMs: number;
+}
+
+export class MigrationError extends Error {
+  constructor(message: string, readonly serverId: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(new AbortedError());
+    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
+    const onAbort = () => { clearTimeout(t); reject(new AbortedError()); };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+type Outcome = 'moved' | 'failed' | 'timeout';
+
+async function waitForOutcome(nova: NovaApi, server: Server, source: string, deadline: number, policy: MigrationPolicy, signal: AbortSignal): Promise<Outcome> {
+  while (Date.now() < deadline) {
+    await sleep(policy.pollMs, signal);
+    const now = await nova.getServer(server.id);
+    if (now.host !== source && now.status === 'ACTIVE' && !now.taskState) return 'moved';
+    if (now.status === 'ERROR') throw new MigrationError(`instance ${server.name} (${server.id}) went to ERROR during live migration`, server.id);
+    if (now.host === source && !now.taskState && now.status === 'ACTIVE') {
+      // Back on the source and idle: Nova gave up (e.g. NoValidHost or a failed migration).
+      const migs = await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' });
+      if (migs.some((m) => ['error', 'failed', 'cancelled'].includes(m.status))) return 'failed';
+    }
+  }
+  return 'timeout';
+}
+
+/** Resolves once the instance runs elsewhere; throws MigrationError when it cannot be moved. `resume` skips the first request. */
+export async function migrateAway(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal, resume = false): Promise<number> {
+  let attempt = 0;
+  for (;;) {
+    attempt += 1;
+    if (!(resume && attempt === 1)) {
+      await nova.liveMigrate(server.id, null);
+    }
+    const outcome = await waitForOutcome(nova, server, source, Date.now() + policy.timeoutMs, policy, signal);
+    if (outcome === 'moved') return attempt;
+    if (outcome === 'timeout') {
+      throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s; it stays on ${source}`, server.id);
+    }
+    if (attempt > policy.retries) {
+      throw new MigrationError(`live migration of ${server.name} (${server.id}) failed ${attempt} times; it stays on ${source}`, server.id);
+    }
+  }
+}
