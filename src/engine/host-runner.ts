@@ -119,6 +119,11 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
           if (d.mode === 'plan') {
             wouldChange = true;
             await endStep('would-change', { diff });
+            // Later checks must see what this step would change, or the plan would miss the reboot an update makes due.
+            if (step.project) {
+              const projected = step.project(await ctx.facts(), diff, params);
+              factsP = Promise.resolve(projected);
+            }
             continue;
           }
           if (step.disruptive && !fleet.inWindow()) {

@@ -1,0 +1,63 @@
+// `sweep`: the read-only compliance sweep, once or on a cron schedule (never overlapping), with a bounded history for trends.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Cron } from 'croner';
+import { appendSweep, describeTrend, loadTrend } from '../../report/index.js';
+import { EXIT } from '../exit-codes.js';
+import { UsageError } from '../options.js';
+import { executePlaybook, type WorkflowOptions } from '../workflow.js';
+
+interface SweepOptions extends WorkflowOptions {
+  playbook: string;
+  schedule?: string;
+  history: number;
+}
+
+/** The default playbook is looked up in the working directory first, then beside the installed tool. */
+function resolvePlaybook(path: string): string {
+  if (existsSync(path)) return path;
+  const bundled = resolve(fileURLToPath(new URL('../../../', import.meta.url)), path);
+  return existsSync(bundled) ? bundled : path;
+}
+
+async function sweepOnce(o: SweepOptions): Promise<number> {
+  const historyDir = join(o.stateDir, 'sweeps');
+  return executePlaybook('plan', resolvePlaybook(o.playbook), o, {
+    async beforeWrite(report) {
+      const trend = await loadTrend(historyDir, o.history);
+      report.trend = trend;
+      await appendSweep(historyDir, report, o.history);
+      const lines = report.hosts.map((h) => describeTrend([...trend, { runId: report.runId, at: report.finishedAt, hosts: Object.fromEntries(report.hosts.map((x) => [x.name, x.status])) }], h.name)).filter((l): l is string => Boolean(l));
+      for (const l of lines) process.stdout.write(`trend: ${l}\n`);
+    },
+  });
+}
+
+export async function sweepCommand(opts: Record<string, unknown>): Promise<number> {
+  const o = opts as unknown as SweepOptions;
+  if (!o.schedule) return sweepOnce(o);
+  let job: Cron;
+  try {
+    job = new Cron(o.schedule, { paused: true, protect: true });
+  } catch (err) {
+    throw new UsageError(`--schedule: ${JSON.stringify(o.schedule)} is not a cron expression (${err instanceof Error ? err.message : String(err)})`);
+  }
+  job.stop();
+  process.stdout.write(`sweeping on "${o.schedule}"; next at ${new Cron(o.schedule).nextRun()?.toISOString()}; Ctrl-C to stop\n`);
+  let last: number = EXIT.OK;
+  await new Promise<void>((done) => {
+    // protect: a sweep still running when the next tick comes is not started twice.
+    const cron = new Cron(o.schedule!, { protect: true }, async () => {
+      last = await sweepOnce(o).catch((err: unknown) => {
+        process.stderr.write(`sweep failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        return EXIT.FAILED;
+      });
+      process.stdout.write(`next sweep at ${cron.nextRun()?.toISOString() ?? '(none)'}\n`);
+    });
+    const stop = () => { cron.stop(); done(); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return last;
+}

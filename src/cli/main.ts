@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// The mds-orchestrate command line: the only place that parses argv and calls process.exit.
+import { Command, CommanderError } from 'commander';
+import { errorMessage, ConfigError, ConfigErrors } from '../util/errors.js';
+import { EXIT, EXIT_CODE_HELP } from './exit-codes.js';
+import { collect, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, UsageError } from './options.js';
+import { VERSION } from './version.js';
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('-i, --inventory <path>', 'inventory file (YAML, INI or JSON); repeat to merge several', collect)
+    .option('-l, --limit <pattern>', "host pattern like Ansible's --limit (a:b, a:&b, a:!b, ~regex, group[0:9], @file)")
+    .option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 5000))
+    .option('--state-dir <dir>', 'where per-host state, locks and logs live', '.mds-orchestrate')
+    .option('--log-file <path>', 'JSON log file (default: <state-dir>/logs/<run-id>.log)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug, trace', logLevelOption, 'info')
+    .option('--known-hosts <path>', 'OpenSSH known_hosts file to verify host keys against (repeatable)', collect)
+    .option('--host-key-checking <policy>', 'strict (default), accept-new, or off (never silently)', hostKeyPolicyOption)
+    .option('-F, --ssh-config <path>', 'OpenSSH client config to read (default ~/.ssh/config)')
+    .option('--cloud <name>', 'cloud in clouds.yaml for the Nova API (default: playbook cloud, then OS_CLOUD)')
+    .option('--insecure', 'do not verify TLS certificates of Keystone/Nova (prints a warning)')
+    .option('--no-color', 'plain output (NO_COLOR is honoured too)');
+}
+
+function reportOptions(cmd: Command): Command {
+  return cmd
+    .option('--json <file>', 'write the full report as JSON')
+    .option('--junit <file>', 'write a JUnit XML report (one testcase per host and check)')
+    .option('--html <file>', 'write a self-contained HTML report')
+    .option('--markdown <file>', 'write a Markdown summary for a change ticket')
+    .option('--prometheus <file>', "write a Prometheus textfile for node_exporter's textfile collector");
+}
+
+export function buildProgram(): Command {
+  const program = new Command('mds-orchestrate')
+    .description('Remediate the Intel MDS flaws on an OpenStack Nova compute fleet, agentless over SSH.')
+    .version(VERSION, '--version')
+    .showHelpAfterError()
+    .addHelpText('after', `
+Examples:
+  mds-orchestrate lab up --hosts 12 --instances 40           start the rehearsal lab (root)
+  mds-orchestrate plan playbooks/remediate.yaml -i .lab/inventory.yaml
+  mds-orchestrate run playbooks/remediate.yaml -i .lab/inventory.yaml -y
+  mds-orchestrate sweep -i inventories/prod.yaml --junit sweep.xml
+  mds-orchestrate exec 'uname -r' -i inventories/prod.yaml -l 'compute[0:9]'
+  mds-orchestrate status --json
+
+${EXIT_CODE_HELP}`);
+
+  reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml')))
+    .description('apply the playbook in rolling batches (resumes an interrupted run)')
+    .option('--serial <list>', 'batch sizes, e.g. 1,5,20% (overrides the playbook)', serialOption)
+    .option('--max-fail-percentage <pct>', 'per batch; the rollout stops when it is exceeded', percentOption('--max-fail-percentage'))
+    .option('--check', 'dry run: same as plan')
+    .option('--plan <file>', 'apply exactly this saved plan; hosts whose facts drifted are refused')
+    .option('-y, --yes', 'do not ask for confirmation before changing hosts')
+    .action(async (playbook: string, opts: Record<string, unknown>) => {
+      const { runCommand } = await import('./commands/run.js');
+      process.exitCode = await runCommand(playbook, opts);
+    });
+
+  reportOptions(targetOptions(program.command('plan').argument('<playbook>', 'playbook YAML')))
+    .description('dry run: connect, gather facts, show per host and step what would change; changes nothing')
+    .option('--out <file>', 'save the plan (JSON) for run --plan')
+    .action(async (playbook: string, opts: Record<string, unknown>) => {
+      const { planCommand } = await import('./commands/plan.js');
+      process.exitCode = await planCommand(playbook, opts);
+    });
+
+  reportOptions(targetOptions(program.command('sweep')))
+    .description('read-only compliance sweep: verify checks, sysfs states, packages, reboot pending, guests needing a cold boot')
+    .option('--playbook <file>', 'take minimum versions from this playbook', 'playbooks/remediate.yaml')
+    .option('--schedule <cron>', 'keep running and sweep on this cron expression (runs never overlap)')
+    .option('--history <n>', 'sweeps kept in the history', intOption('--history', 1, 10000), 100)
+    .action(async (opts: Record<string, unknown>) => {
+      const { sweepCommand } = await import('./commands/sweep.js');
+      process.exitCode = await sweepCommand(opts);
+    });
+
+  program.command('status')
+    .description('per-host progress of the last run, from the state directory')
+    .option('--state-dir <dir>', 'state directory', '.mds-orchestrate')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: Record<string, unknown>) => {
+      const { statusCommand } = await import('./commands/status.js');
+      process.exitCode = await statusCommand(opts);
+    });
+
+  targetOptions(program.command('exec').argument('<command>', 'shell command run on every selected host'))
+    .description('run an ad-hoc command across hosts and print each host\'s output')
+    .option('--become', 'run it with sudo')
+    .option('--timeout <seconds>', 'per-host command timeout', intOption('--timeout', 1, 86400), 120)
+    .action(async (command: string, opts: Record<string, unknown>) => {
+      const { execCommand } = await import('./commands/exec.js');
+      process.exitCode = await execCommand(command, opts);
+    });
+
+  const lab = program.command('lab').description('the rehearsal lab: fake compute hosts (sshd in namespaces) and a fake Nova (needs root)');
+  lab.command('up')
+    .description('start the lab in the background and write DIR/inventory.yaml, DIR/clouds.yaml, the lab key and known_hosts')
+    .option('--hosts <n>', 'number of compute hosts (ignored with --config)', intOption('--hosts', 1, 5000))
+    .option('--instances <n>', 'number of Nova instances', intOption('--instances', 0, 100000))
+    .option('--config <file>', 'lab description (YAML)')
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (opts: Record<string, unknown>) => {
+      const { labUpCommand } = await import('./commands/lab.js');
+      process.exitCode = await labUpCommand(opts);
+    });
+  lab.command('down').description('stop everything the lab started and remove its processes, mounts and namespaces')
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (opts: Record<string, unknown>) => {
+      const { labDownCommand } = await import('./commands/lab.js');
+      process.exitCode = await labDownCommand(opts);
+    });
+  lab.command('status').description('hosts, instances and safety violations')
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: Record<string, unknown>) => {
+      const { labStatusCommand } = await import('./commands/lab.js');
+      process.exitCode = await labStatusCommand(opts);
+    });
+  lab.command('audit').description('print the safety violations as a JSON array; exit 1 when there are any')
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (opts: Record<string, unknown>) => {
+      const { labAuditCommand } = await import('./commands/lab.js');
+      process.exitCode = await labAuditCommand(opts);
+    });
+  lab.command('daemon', { hidden: true }).option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runLabDaemon } = await import('../lab/daemon.js');
+      await runLabDaemon(String(opts['dir']));
+    });
+
+  return program;
+}
+
+export function describeError(err: unknown): { message: string; code: number } {
+  if (err instanceof ConfigError || err instanceof ConfigErrors) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof UsageError) return { message: err.message, code: EXIT.USAGE };
+  if (err instanceof Error && 'code' in err && err.code === 'E_LOCKED') return { message: err.message, code: EXIT.LOCKED };
+  return { message: errorMessage(err), code: EXIT.FAILED };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    const { message, code } = describeError(err);
+    process.stderr.write(`mds-orchestrate: ${message}\n`);
+    if (process.env['MDS_DEBUG'] && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = code;
+  }
+}
+
+await main(process.argv);

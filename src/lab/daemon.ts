@@ -1,0 +1,70 @@
+// The lab daemon: runs the fake compute fleet and the fake Nova in one background process, wired to each other.
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createFakeCloud } from './cloud/index.js';
+import { Fleet } from './host/fleet.js';
+import { labConfig, type LabConfig } from './lab-config.js';
+import { labPaths, writeClouds, writeInventory, type LabRuntime } from './lab-files.js';
+import { cloudConfig, hostSpecs, startsWithMdClear } from './lab-mapping.js';
+import { writeFileAtomic } from '../state/atomic-write.js';
+
+function log(message: string): void {
+  process.stdout.write(`${new Date().toISOString()} ${message}\n`);
+}
+
+export async function runLabDaemon(dir: string): Promise<void> {
+  const paths = labPaths(dir);
+  const lab: LabConfig = labConfig.parse(JSON.parse(readFileSync(paths.config, 'utf8')));
+  const specs = hostSpecs(lab);
+  const byName = new Map(lab.hosts.map((h) => [h.name, h]));
+  const fleet = new Fleet({ labDir: dir, hosts: specs });
+  let fleetUp = false;
+  const cloud = createFakeCloud(cloudConfig(lab), {
+    // Before the fleet runs, a guest's CPU follows the host's starting state; afterwards, what the host really offers.
+    guestCpuProbe: (host) => (fleetUp ? fleet.guestCpuGetsMdClear(host) : startsWithMdClear(byName.get(host)!)),
+    guestsChanged: (host, guests) => { if (fleetUp) fleet.writeGuests(host, guests); },
+  });
+  const novaUrl = await cloud.listen(lab.nova.port, '127.0.0.1');
+  log(`fake Keystone/Nova at ${novaUrl}`);
+
+  const hostStatus = () => Object.fromEntries(fleet.names.map((n) => [n, { status: fleet.status(n), bootId: fleet.bootId(n) }]));
+  const publishStatus = () => { try { writeFileSync(paths.hostStatus, JSON.stringify(hostStatus())); } catch { /* status is advisory */ } };
+  fleet.on('rebooting', (name) => { log(`${name}: rebooting`); cloud.hostRebooting(name); publishStatus(); });
+  fleet.on('down', (name, reason) => { log(`${name}: down (${reason})`); publishStatus(); });
+  fleet.on('booted', (name, bootId) => { log(`${name}: booted ${bootId}`); if (fleetUp) cloud.hostBooted(name); publishStatus(); });
+
+  let stopping = false;
+  const stop = async (why: string, code = 0) => {
+    if (stopping) return;
+    stopping = true;
+    log(`stopping (${why})`);
+    await fleet.stop().catch((err: unknown) => log(`fleet stop: ${String(err)}`));
+    await cloud.close().catch(() => undefined);
+    rmSync(paths.ready, { force: true });
+    rmSync(paths.runtime, { force: true });
+    log('stopped');
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  try {
+    const started = Date.now();
+    await fleet.start();
+    fleetUp = true;
+    for (const name of fleet.names) fleet.writeGuests(name, cloud.guestsOn(name));
+    log(`${specs.length} hosts up in ${Date.now() - started} ms`);
+    const hosts = specs.map((s) => ({ name: s.name, address: s.address, port: s.port }));
+    await writeClouds(dir, novaUrl);
+    await writeInventory(dir, lab, hosts, { privateKey: fleet.keys.privateKey, knownHosts: fleet.keys.knownHosts });
+    const runtime: LabRuntime = {
+      pid: process.pid, dir, novaUrl, startedAt: new Date().toISOString(), hosts,
+      hostPids: fleet.names.map((n) => fleet.supervisorPid(n)).filter((p): p is number => p !== null),
+    };
+    await writeFileAtomic(paths.runtime, `${JSON.stringify(runtime, null, 2)}\n`);
+    publishStatus();
+    await writeFileAtomic(paths.ready, `${process.pid}\n`);
+  } catch (err) {
+    log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+    await stop('start failed', 1);
+  }
+}

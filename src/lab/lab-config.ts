@@ -1,0 +1,94 @@
+// The lab description (YAML): which fake compute hosts to start, how Nova behaves, and the default mixed fleet.
+import { z } from 'zod';
+import { duration } from '../steps/params.js';
+
+const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export const labFaults = z.strictObject({
+  /** After a reboot the host never comes back. */
+  never_returns: z.boolean().default(false),
+  /** Extra boot time on top of boot_delay. */
+  slow_boot: duration.default(0),
+  /** yum/dnf fail like a broken repository (exit 1, nothing installed). */
+  yum_fails: z.boolean().default(false),
+  /** yum installs some packages and then fails. */
+  partial_update: z.boolean().default(false),
+  /** sshd comes back after a reboot but refuses the lab key. */
+  auth_refused_after_reboot: z.boolean().default(false),
+});
+
+export const labHost = z.strictObject({
+  name: z.string().regex(NAME, 'expected a lower-case host name (letters, digits, -)'),
+  dist: z.enum(['el7', 'el8']).default('el7'),
+  cpu: z.enum(['intel', 'amd']).default('intel'),
+  cpu_mode: z.enum(['host-model', 'host-passthrough', 'unset', 'custom']).default('host-model'),
+  /** cpu_mode=custom: the old single-model key... */
+  cpu_model: z.string().regex(CPU_MODEL).optional(),
+  /** ...or the newer list key. */
+  cpu_models: z.array(z.string().regex(CPU_MODEL)).optional(),
+  /** cpu_model_extra_flags as written in nova.conf, e.g. "spec-ctrl,ssbd". */
+  extra_flags: z.string().optional(),
+  vcpus: z.number().int().positive().default(32),
+  ram_mb: z.number().int().positive().default(65536),
+  availability_zone: z.string().default('nova'),
+  aggregate: z.string().optional(),
+  /** Already remediated at start: fixed packages installed and booted. */
+  fixed: z.boolean().default(false),
+  boot_delay: duration.default(1000),
+  faults: labFaults.default({ never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false }),
+  /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
+  operator_disabled: z.string().optional(),
+});
+
+export const labConfig = z.strictObject({
+  /** First address: hosts get .1, .2, ... and the next /24 after .254. */
+  address_base: z.string().regex(/^127\.\d{1,3}\.\d{1,3}\.0$/, 'expected a loopback /24 such as 127.0.10.0').default('127.0.10.0'),
+  port: z.number().int().min(1024).max(65535).default(2222),
+  /** Login user written into the inventory: root, or the non-root 'stack' user with sudo. */
+  user: z.enum(['root', 'stack']).default('root'),
+  hosts: z.array(labHost).min(1, 'expected at least one host'),
+  instances: z.number().int().min(0).default(0),
+  /** How many of the instances start SHUTOFF (they stay in place through a drain). */
+  shutoff_instances: z.number().int().min(0).default(0),
+  nova: z.strictObject({
+    migration_time: duration.default(1000),
+    token_ttl: duration.default(3_600_000),
+    /** 0 picks a free port. */
+    port: z.number().int().min(0).max(65535).default(0),
+    seed: z.number().int().default(1),
+  }).default({ migration_time: 1000, token_ttl: 3_600_000, port: 0, seed: 1 }),
+});
+
+export type LabHost = z.infer<typeof labHost>;
+export type LabConfig = z.infer<typeof labConfig>;
+
+export type LabConfigInput = z.input<typeof labConfig>;
+
+/**
+ * The default fleet for `lab up --hosts N`: every cpu_mode variant, el7 and el8, one AMD host and one already-fixed host,
+ * so one `run` exercises every path of the workflow. Returned as input (durations unparsed): parse it exactly once,
+ * because a parsed duration is milliseconds while a bare number in the input means seconds.
+ */
+export function defaultLabConfig(hosts: number, instances: number): LabConfigInput {
+  const variants: Partial<z.input<typeof labHost>>[] = [
+    { dist: 'el7', cpu_mode: 'host-model' },
+    { dist: 'el8', cpu_mode: 'custom', cpu_model: 'IvyBridge', extra_flags: 'spec-ctrl,ssbd' },
+    { dist: 'el7', cpu_mode: 'host-passthrough' },
+    { dist: 'el8', cpu_mode: 'unset' },
+    { dist: 'el7', cpu_mode: 'custom', cpu_models: ['SandyBridge', 'IvyBridge'] },
+    { dist: 'el8', cpu_mode: 'host-model' },
+  ];
+  const width = Math.max(2, String(hosts).length);
+  const list: z.input<typeof labHost>[] = [];
+  for (let i = 0; i < hosts; i++) {
+    list.push({
+      name: `compute${String(i + 1).padStart(width, '0')}`,
+      availability_zone: `az${(i % 3) + 1}`,
+      ...variants[i % variants.length],
+      ...(hosts >= 4 && i === 3 ? { cpu: 'amd' as const } : {}),
+      ...(hosts >= 3 && i === 2 ? { fixed: true } : {}),
+    });
+  }
+  return { hosts: list, instances };
+}

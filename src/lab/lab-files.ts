@@ -1,0 +1,92 @@
+// The files `lab up` leaves for users: inventory.yaml, clouds.yaml, and lab.json (what is running, for down/status/audit).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { writeFileAtomic } from '../state/atomic-write.js';
+import type { LabConfig } from './lab-config.js';
+
+export const LAB_USER = 'mds-orchestrate';
+export const LAB_PASSWORD = 'lab-password';
+export const LAB_CLOUD = 'lab';
+
+export interface LabRuntime {
+  pid: number;
+  dir: string;
+  novaUrl: string;
+  startedAt: string;
+  hosts: { name: string; address: string; port: number }[];
+  /** Host PIDs (outside view of each namespace's supervisor), so `lab down` can clean up after a daemon that died. */
+  hostPids: number[];
+}
+
+export const labPaths = (dir: string) => ({
+  config: join(dir, 'lab-config.json'),
+  runtime: join(dir, 'lab.json'),
+  ready: join(dir, 'ready'),
+  log: join(dir, 'daemon.log'),
+  inventory: join(dir, 'inventory.yaml'),
+  clouds: join(dir, 'clouds.yaml'),
+  hostStatus: join(dir, 'hosts.json'),
+});
+
+export function readRuntime(dir: string): LabRuntime | null {
+  try {
+    return JSON.parse(readFileSync(labPaths(dir).runtime, 'utf8')) as LabRuntime;
+  } catch {
+    return null;
+  }
+}
+
+export async function writeInventory(dir: string, lab: LabConfig, hosts: LabRuntime['hosts'], keys: { privateKey: string; knownHosts: string }): Promise<void> {
+  const p = labPaths(dir);
+  const byName = new Map(lab.hosts.map((h) => [h.name, h]));
+  const doc = {
+    all: {
+      vars: {
+        ansible_user: lab.user,
+        ansible_port: lab.port,
+        ansible_ssh_private_key_file: keys.privateKey,
+        ...(lab.user === 'root' ? {} : { ansible_become: true }),
+        mds_known_hosts_file: keys.knownHosts,
+        mds_os_cloud: LAB_CLOUD,
+        mds_os_client_config_file: p.clouds,
+      },
+      children: {
+        compute: {
+          hosts: Object.fromEntries(hosts.map((h) => {
+            const cfg = byName.get(h.name);
+            return [h.name, {
+              ansible_host: h.address,
+              ...(h.port === lab.port ? {} : { ansible_port: h.port }),
+              availability_zone: cfg?.availability_zone ?? 'nova',
+              ...(cfg?.aggregate ? { aggregate: cfg.aggregate } : {}),
+            }];
+          })),
+        },
+      },
+    },
+  };
+  const header = '# Written by `mds-orchestrate lab up`: the rehearsal lab\'s compute hosts and everything needed to reach them.\n';
+  await writeFileAtomic(p.inventory, header + stringify(doc));
+}
+
+export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
+  const doc = {
+    clouds: {
+      [LAB_CLOUD]: {
+        auth: {
+          auth_url: `${novaUrl}/identity/v3`,
+          username: LAB_USER,
+          password: LAB_PASSWORD,
+          project_name: 'admin',
+          user_domain_name: 'Default',
+          project_domain_name: 'Default',
+        },
+        region_name: 'RegionOne',
+        interface: 'public',
+        identity_api_version: 3,
+      },
+    },
+  };
+  await writeFileAtomic(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`);
+}
