@@ -125,6 +125,15 @@ ${EXIT_CODE_HELP}`);
       const { labAuditCommand } = await import('./commands/lab.js');
       process.exitCode = await labAuditCommand(opts);
     });
+  lab.command('demo')
+    .description('start a lab, show the plan, remediate it with live progress, sweep, audit, and stop the lab')
+    .option('--hosts <n>', 'number of compute hosts', intOption('--hosts', 1, 5000), 12)
+    .option('--instances <n>', 'number of Nova instances', intOption('--instances', 0, 100000), 40)
+    .option('--dir <dir>', 'lab directory (default: a new temporary one)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { labDemoCommand } = await import('./commands/demo.js');
+      process.exitCode = await labDemoCommand(opts);
+    });
   lab.command('daemon', { hidden: true }).option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
       const { runLabDaemon } = await import('../lab/daemon.js');

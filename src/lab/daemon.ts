@@ -4,7 +4,8 @@ import { createFakeCloud } from './cloud/index.js';
 import { Fleet } from './host/fleet.js';
 import { labConfig, type LabConfig } from './lab-config.js';
 import { labPaths, writeClouds, writeInventory, type LabRuntime } from './lab-files.js';
-import { cloudConfig, hostSpecs, startsWithMdClear } from './lab-mapping.js';
+import { hostSpecsFromLabConfig } from './host/from-lab-config.js';
+import { cloudConfig, startsWithMdClear } from './lab-mapping.js';
 import { writeFileAtomic } from '../state/atomic-write.js';
 
 function log(message: string): void {
@@ -14,7 +15,7 @@ function log(message: string): void {
 export async function runLabDaemon(dir: string): Promise<void> {
   const paths = labPaths(dir);
   const lab: LabConfig = labConfig.parse(JSON.parse(readFileSync(paths.config, 'utf8')));
-  const specs = hostSpecs(lab);
+  const specs = hostSpecsFromLabConfig(lab);
   const byName = new Map(lab.hosts.map((h) => [h.name, h]));
   const fleet = new Fleet({ labDir: dir, hosts: specs });
   let fleetUp = false;

@@ -1,5 +1,4 @@
 // Retry pacing for the OpenStack client: exponential backoff with jitter, Retry-After, and an abortable sleep.
-import { AbortedError } from '../transport/types.js';
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -25,17 +24,4 @@ export function retryAfterMs(header: string | string[] | undefined, capMs: numbe
   return Math.min(Number(value.trim()) * 1000, capMs);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new AbortedError());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+export { sleep } from '../util/sleep.js';

@@ -1,6 +1,6 @@
 // Live-migrates one instance off a host and waits for the outcome: bounded retries, a deadline that really fires.
 import type { NovaApi, Server } from '../openstack/types.js';
-import { AbortedError } from '../transport/types.js';
+import { sleep } from '../util/sleep.js';
 
 export interface MigrationPolicy {
   timeoutMs: number;
@@ -13,15 +13,6 @@ export class MigrationError extends Error {
     super(message);
     this.name = 'MigrationError';
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError());
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new AbortedError()); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 type Outcome = 'moved' | 'failed' | 'timeout';

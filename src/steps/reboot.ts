@@ -5,6 +5,7 @@ import { requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
+import { sleep } from '../util/sleep.js';
 
 export const rebootParams = z.strictObject({
   timeout: duration.default(1_200_000),
@@ -22,15 +23,6 @@ interface RebootCheckpoint {
   requestedAt: string;
   /** Set once the host came back and stayed up, so a later, new reboot is not mistaken for this one. */
   done?: boolean;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new AbortedError());
-    const t = setTimeout(() => { signal.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(t); reject(new AbortedError()); };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 async function check(ctx: StepContext<RebootParams>): Promise<Diff> {

@@ -23,23 +23,9 @@ export function backoffDelay(retry: number, opts: BackoffOptions, random: () => 
   return Math.round(ceiling / 2 + (ceiling / 2) * r);
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new AbortedError());
-      return;
-    }
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(new AbortedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
+import { sleep } from '../util/sleep.js';
+
+export { sleep };
 
 export interface RetryHooks {
   isRetryable: (err: unknown) => boolean;
