@@ -329,10 +329,11 @@ describe('faults', () => {
       const t = await transport({ port: victim.port }, { knownHostsFiles: [kh], retry: { retries: 20, baseDelayMs: 100, maxDelayMs: 300 } });
       // /run is a tmpfs of the host's namespace: a marker there survives only as long as the "boot".
       await t.exec('echo up > /run/mds-boot-marker');
-      const pending = t.exec('sleep 60');
+      // The rejection can land while victim.kill() is awaited: take it at once, or it counts as unhandled.
+      const outcome = t.exec('sleep 60').then(() => null, (err: unknown) => err);
       await new Promise((r) => setTimeout(r, 300));
       await victim.kill();
-      await expect(pending).rejects.toBeInstanceOf(InterruptedError);
+      expect(await outcome).toBeInstanceOf(InterruptedError);
       await victim.start();
       const after = await t.exec('cat /run/mds-boot-marker 2>/dev/null; echo "exists=$?"');
       expect(after.stdout.trim()).toBe('exists=1');

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultLabConfig } from '../../../../src/lab/lab-config.js';
+import { defaultLabConfig, labConfig } from '../../../../src/lab/lab-config.js';
 import { hostSpecsFromLabConfig } from '../../../../src/lab/host/from-lab-config.js';
 
 describe('hostSpecsFromLabConfig', () => {
   it('maps the default mixed fleet, with addresses from the base and the custom model variants', () => {
-    const cfg = defaultLabConfig(6, 0);
+    const cfg = labConfig.parse(defaultLabConfig(6, 0));
     const specs = hostSpecsFromLabConfig(cfg);
     expect(specs.map((s) => s.address)).toEqual(['127.0.10.1', '127.0.10.2', '127.0.10.3', '127.0.10.4', '127.0.10.5', '127.0.10.6']);
     expect(specs[1]!.nova).toEqual({ cpuMode: 'custom', cpuModel: 'IvyBridge', extraFlags: 'spec-ctrl,ssbd' });
