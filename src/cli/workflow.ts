@@ -1,4 +1,5 @@
 // Runs a playbook in plan or apply mode: loads and validates everything first, then connects, runs, reports.
+import { EngineEvents } from '../engine/events.js';
 import { Fleet } from '../engine/fleet.js';
 import type { PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
@@ -16,6 +17,7 @@ import type { UpdatePackagesParams } from '../steps/update-packages.js';
 import { verifyParams } from '../steps/verify.js';
 import type { CommonOptions, ReportOptions } from './common-options.js';
 import { EXIT } from './exit-codes.js';
+import { refreshGuestLists } from './guests-refresh.js';
 import { COLOUR, PLAIN, reportLines } from './print-report.js';
 import { ReportBuilder } from './report-builder.js';
 import { buildSavedPlan, driftBetween, fingerprint, loadSavedPlan, PlanDriftError, type HostFingerprint, type SavedPlan } from './saved-plan.js';
@@ -61,8 +63,8 @@ function sweepSteps(playbook: Playbook): PlannedStep[] {
 }
 
 export interface SweepHooks {
-  /** Adds the trend and records the sweep in the history before the report is written. */
-  beforeWrite(report: Report): Promise<void>;
+  /** Adds the trend and records the sweep in the history before the report is written; an interrupted sweep is not recorded. */
+  beforeWrite(report: Report, interrupted: boolean): Promise<void>;
 }
 
 export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: string, opts: WorkflowOptions, sweep?: SweepHooks): Promise<number> {
@@ -88,16 +90,29 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
     builder.listen(session.events);
     const prints = new Map<string, HostFingerprint>();
     const gather = makeGatherFacts(packagesToQuery(minimumsOf(playbook)), (h, f) => builder.recordFacts(h, f));
+    // Only a host's first gather is compared with the plan: later gathers see the changes this run made itself.
+    const fingerprinted = new Set<string>();
+    const movedByRun = new Set<string>();
+    if (saved) {
+      session.events.on('step-end', (e) => {
+        if (e.step !== 'drain') return;
+        for (const c of e.diff?.changes ?? []) {
+          const id = (c.data as { serverId?: unknown } | undefined)?.serverId;
+          if (typeof id === 'string') movedByRun.add(id);
+        }
+      });
+    }
     const gatherFacts: typeof gather = async (transport, host, signal) => {
       const facts: HostFacts = await gather(transport, host, signal);
-      if ((mode === 'plan' && !sweep) || saved) {
+      if (((mode === 'plan' && !sweep) || saved) && !fingerprinted.has(host.name)) {
+        fingerprinted.add(host.name);
         const ids = session.nova ? (await session.nova.listServers({ host: host.novaHost })).map((s) => s.id) : null;
         const now = fingerprint(facts, ids);
         if (mode === 'plan') prints.set(host.name, now);
         if (saved) {
           const planned = saved.hosts[host.name]?.fingerprint;
           if (!planned) throw new PlanDriftError(host.name, ['the host is not in the plan']);
-          const drift = driftBetween(planned, now);
+          const drift = driftBetween(planned, now, movedByRun);
           if (drift.length) throw new PlanDriftError(host.name, drift);
         }
       }
@@ -109,9 +124,10 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
     const summary = await runFleet({
       runId: session.runId, hosts: targets.hosts, steps, mode,
       forks: opts.forks ?? playbook.forks,
-      ...(opts.serial ?? playbook.serial ? { serial: (opts.serial ?? playbook.serial) as never } : {}),
-      maxFailPercentage: opts.maxFailPercentage ?? playbook.maxFailPercentage ?? null,
-      failureBudget: playbook.failureBudget ?? null,
+      // A sweep changes nothing: rolling batches would only serialise it, and one unreachable host must not stop the others.
+      ...(!sweep && (opts.serial ?? playbook.serial) ? { serial: (opts.serial ?? playbook.serial) as never } : {}),
+      maxFailPercentage: sweep ? null : opts.maxFailPercentage ?? playbook.maxFailPercentage ?? null,
+      failureBudget: sweep ? null : playbook.failureBudget ?? null,
       transportFactory: session.transportFactory, gatherFacts, nova: session.nova,
       fleet: new Fleet({
         migrationSlots: drainParams?.parallel_fleet ?? 10,
@@ -122,17 +138,43 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
       playbook: playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
     });
     reporter?.close();
+    const guestsStep = steps.find((s) => s.step.id === 'guests');
+    if (mode === 'apply' && guestsStep && summary.cancel === null) {
+      const census = new EngineEvents();
+      builder.listenToGuestsCensus(census);
+      const reached = new Set(summary.hosts.filter((h) => h.result === 'ok' || h.result === 'changed').map((h) => h.host));
+      await runFleet({
+        runId: `${session.runId}-guests`, hosts: targets.hosts.filter((h) => reached.has(h.name)), mode: 'plan',
+        steps: [{ step: guestsStep.step, params: { ...(guestsStep.params as object), cold_boot: false } }],
+        forks: opts.forks ?? playbook.forks, transportFactory: session.transportFactory, gatherFacts, nova: session.nova,
+        logger: session.logger, events: census, cancel: session.cancel,
+      });
+    }
     const report = builder.finish();
-    if (sweep) await sweep.beforeWrite(report);
+    if (mode === 'apply' && !sweep && session.nova && summary.cancel === null && steps.some((s) => s.step.id === 'guests')) {
+      await refreshGuestLists(report, {
+        hosts: targets.hosts, transportFactory: session.transportFactory, gatherFacts: gather, nova: session.nova,
+        forks: opts.forks ?? playbook.forks, signal: session.cancel.hard,
+        warn: (host, message) => {
+          session.logger.warn({ host }, message);
+          report.hosts.find((h) => h.name === host)?.warnings.push(message);
+        },
+      });
+    }
+    const interrupted = summary.cancel !== null;
+    if (sweep) await sweep.beforeWrite(report, interrupted);
     if (mode === 'plan') process.stdout.write(`\n${reportLines(report, colour ? COLOUR : PLAIN).join('\n')}\n`);
-    const written = await writeReports(report, { json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus });
+    // An interrupted sweep shows the hosts it never reached as not compliant: keep the last complete sweep's files
+    // (a textfile of zeros on every `systemctl stop` would page someone).
+    const written = sweep && interrupted ? []
+      : await writeReports(report, { json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus });
     if (mode === 'plan' && !sweep && opts.out) {
       await writeFileAtomic(opts.out, `${JSON.stringify(buildSavedPlan(report, prints), null, 2)}\n`);
       written.push(opts.out);
     }
     for (const w of written) process.stdout.write(`wrote ${w}\n`);
     process.stdout.write(`log: ${session.logPath}\n`);
-    return exitCodeOf(report, summary.cancel !== null);
+    return exitCodeOf(report, interrupted);
   } finally {
     await session.close();
   }
