@@ -46,8 +46,11 @@ export function fingerprint(facts: HostFacts, instances: string[] | null): HostF
   };
 }
 
-/** Human lines naming what drifted; empty when the host is as planned. */
-export function driftBetween(planned: HostFingerprint, now: HostFingerprint): string[] {
+/**
+ * Human lines naming what drifted; empty when the host is as planned. `movedByRun`: instances this run's own drains
+ * live-migrated; one of them arriving on a later host is the rollout at work, not drift.
+ */
+export function driftBetween(planned: HostFingerprint, now: HostFingerprint, movedByRun: ReadonlySet<string> = new Set()): string[] {
   const out: string[] = [];
   if (planned.kernelRunning !== now.kernelRunning) out.push(`running kernel ${planned.kernelRunning} -> ${now.kernelRunning}`);
   else if (planned.bootId !== now.bootId) out.push('the host rebooted');
@@ -56,10 +59,12 @@ export function driftBetween(planned: HostFingerprint, now: HostFingerprint): st
   for (const n of names) {
     if ((planned.packages[n] ?? []).join() !== (now.packages[n] ?? []).join()) out.push(`package ${n} changed`);
   }
-  if (planned.instances && now.instances && planned.instances.join() !== now.instances.join()) {
+  if (planned.instances && now.instances) {
     const gone = planned.instances.filter((i) => !now.instances!.includes(i));
-    const added = now.instances.filter((i) => !planned.instances!.includes(i));
-    out.push(`instances changed (${[gone.length ? `gone: ${gone.join(', ')}` : '', added.length ? `new: ${added.join(', ')}` : ''].filter(Boolean).join('; ')})`);
+    const added = now.instances.filter((i) => !planned.instances!.includes(i) && !movedByRun.has(i));
+    if (gone.length || added.length) {
+      out.push(`instances changed (${[gone.length ? `gone: ${gone.join(', ')}` : '', added.length ? `new: ${added.join(', ')}` : ''].filter(Boolean).join('; ')})`);
+    }
   }
   return out;
 }

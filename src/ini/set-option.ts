@@ -15,7 +15,8 @@ function escapeRegExp(s: string): string {
 /**
  * Finds the line to edit. With duplicates, the LAST active assignment in any same-named section is the one oslo uses,
  * so it is the one edited; earlier duplicates stay untouched (they were already dead config).
- * Without an active one, the first commented-out `#key = ...` / `;key=...` of the section is reused (like ini_file).
+ * Without an active one, the first commented-out `#key = ...` / `;key=...` of the section is reused (like ini_file),
+ * preferring `#key` over `# key` (see below).
  */
 export function locateOption(lines: readonly Line[], section: string, key: string): OptionSite {
   const name = normalizeSection(section);
@@ -25,11 +26,16 @@ export function locateOption(lines: readonly Line[], section: string, key: strin
   const active = entries.filter((e) => e.section === name && e.key === key);
   const last = active[active.length - 1];
   if (last) return { kind: 'active', entry: last };
-  const commented = new RegExp(`^[ \\t]*[#;][ \\t]*${escapeRegExp(key)}[ \\t]*[=:]`);
-  for (const span of mine) {
-    for (let i = span.header + 1; i < span.end; i++) {
-      const m = commented.exec(lines[i]?.text ?? '');
-      if (m) return { kind: 'commented', line: i, sep: m[0].length - 1 };
+  // oslo's sample writes the commented default as `#key = ...`; an indented `#     key = x` is usually an example inside
+  // the help text above it, so a tight match anywhere in the section wins over a loose one.
+  const tight = new RegExp(`^[ \\t]*[#;]${escapeRegExp(key)}[ \\t]*[=:]`);
+  const loose = new RegExp(`^[ \\t]*[#;][ \\t]*${escapeRegExp(key)}[ \\t]*[=:]`);
+  for (const commented of [tight, loose]) {
+    for (const span of mine) {
+      for (let i = span.header + 1; i < span.end; i++) {
+        const m = commented.exec(lines[i]?.text ?? '');
+        if (m) return { kind: 'commented', line: i, sep: m[0].length - 1 };
+      }
     }
   }
   const target = mine[mine.length - 1];

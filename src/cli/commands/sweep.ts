@@ -24,9 +24,14 @@ function resolvePlaybook(path: string): string {
 async function sweepOnce(o: SweepOptions): Promise<number> {
   const historyDir = join(o.stateDir, 'sweeps');
   return executePlaybook('plan', resolvePlaybook(o.playbook), o, {
-    async beforeWrite(report) {
+    async beforeWrite(report, interrupted) {
       const trend = await loadTrend(historyDir, o.history);
       report.trend = trend;
+      // Hosts an interrupted sweep never reached read as 'skipped': recorded, they would break every host's trend.
+      if (interrupted) {
+        process.stdout.write('sweep interrupted: not recorded in the history, report files left as they were\n');
+        return;
+      }
       await appendSweep(historyDir, report, o.history);
       const lines = report.hosts.map((h) => describeTrend([...trend, { runId: report.runId, at: report.finishedAt, hosts: Object.fromEntries(report.hosts.map((x) => [x.name, x.status])) }], h.name)).filter((l): l is string => Boolean(l));
       for (const l of lines) process.stdout.write(`trend: ${l}\n`);
@@ -46,18 +51,23 @@ export async function sweepCommand(opts: Record<string, unknown>): Promise<numbe
   job.stop();
   process.stdout.write(`sweeping on "${o.schedule}"; next at ${new Cron(o.schedule).nextRun()?.toISOString()}; Ctrl-C to stop\n`);
   let last: number = EXIT.OK;
+  let running: Promise<void> | null = null;
   await new Promise<void>((done) => {
     // protect: a sweep still running when the next tick comes is not started twice.
     const cron = new Cron(o.schedule!, { protect: true }, async () => {
-      last = await sweepOnce(o).catch((err: unknown) => {
+      running = sweepOnce(o).catch((err: unknown) => {
         process.stderr.write(`sweep failed: ${err instanceof Error ? err.message : String(err)}\n`);
         return EXIT.FAILED;
-      });
-      process.stdout.write(`next sweep at ${cron.nextRun()?.toISOString() ?? '(none)'}\n`);
+      }).then((code) => { last = code; });
+      await running;
+      running = null;
+      if (cron.isRunning()) process.stdout.write(`next sweep at ${cron.nextRun()?.toISOString() ?? '(none)'}\n`);
     });
     const stop = () => { cron.stop(); done(); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // A signal during a sweep also cancelled that sweep (the session's handler): let it end before exiting with its code.
+  await running;
   return last;
 }

@@ -35,6 +35,12 @@ describe('setOption', () => {
     expect(setOption(spaced, 'libvirt', 'cpu_mode', 'custom')).toBe(conf.replace('#cpu_mode=<None>', 'cpu_mode = custom'));
   });
 
+  it('prefers the commented default `#key =` over an indented example in the help text above it', () => {
+    const text = '[libvirt]\n# For example:\n#     cpu_model_extra_flags = pcid\n# (list value)\n#cpu_model_extra_flags =\n';
+    expect(setOption(text, 'libvirt', 'cpu_model_extra_flags', 'md-clear'))
+      .toBe('[libvirt]\n# For example:\n#     cpu_model_extra_flags = pcid\n# (list value)\ncpu_model_extra_flags = md-clear\n');
+  });
+
   it('appends a missing key after the last line of the section, before the next section\'s leading comment', () => {
     const out = setOption(conf, 'libvirt', 'cpu_models', 'IvyBridge');
     expect(out).toBe(conf.replace('virt_type  =  kvm\n', 'virt_type  =  kvm\ncpu_models = IvyBridge\n'));
