@@ -29,6 +29,9 @@ fi
 chown -R stack:stack /home/stack
 
 mount --bind "$S" /var/lib/fakehost
+# The tool's own markers (restart-pending) live on each host, not on the machine all hosts share.
+mkdir -p -m 0700 "$D/var-lib-mds-orchestrate" /var/lib/mds-orchestrate
+mount --bind "$D/var-lib-mds-orchestrate" /var/lib/mds-orchestrate
 mount --bind "$FAKEHOST_TOOLS" /usr/local/bin
 mount -o remount,bind,ro /usr/local/bin
 
