@@ -35,6 +35,8 @@ export function buildProgram(): Command {
   const program = new Command('mds-orchestrate')
     .description('Remediate the Intel MDS flaws on an OpenStack Nova compute fleet, agentless over SSH.')
     .version(VERSION, '--version')
+    // Set before the verbs are added: subcommands copy it, so their usage errors exit 4 instead of commander's 1.
+    .exitOverride()
     .showHelpAfterError()
     .addHelpText('after', `
 Examples:
@@ -152,7 +154,6 @@ export function describeError(err: unknown): { message: string; code: number } {
 
 async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
   try {
     await program.parseAsync(argv);
   } catch (err) {

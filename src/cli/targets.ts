@@ -1,8 +1,9 @@
 // Loads the inventory, applies the playbook's host pattern and --limit, and reads the run-wide settings the inventory carries.
+import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { SourceLocation } from '../util/errors.js';
+import { ConfigError, ConfigErrors, type SourceLocation } from '../util/errors.js';
 import type { CommonOptions } from './common-options.js';
 import { UsageError } from './options.js';
 
@@ -39,6 +40,37 @@ export function inventorySettings(inventory: Inventory, firstSource: string): In
   return settings;
 }
 
+const KEY_VARS = ['ansible_ssh_private_key_file', 'ansible_private_key_file'];
+
+/**
+ * A missing private key file would otherwise only show at connect time, after some hosts were already contacted:
+ * check every selected host's key file up front so a typo is a config error (exit 4) that names where it was set.
+ */
+export function checkKeyFiles(inventory: Inventory, hosts: readonly HostSpec[]): void {
+  const errors: ConfigError[] = [];
+  const reported = new Set<string>();
+  for (const host of hosts) {
+    const file = host.privateKeyFile;
+    if (file === undefined) continue;
+    let problem: string | undefined;
+    try {
+      if (!statSync(file).isFile()) problem = 'is not a regular file';
+    } catch (err) {
+      problem = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`;
+    }
+    if (problem === undefined) continue;
+    const field = KEY_VARS.find((v) => host.vars[v] !== undefined) ?? KEY_VARS[0]!;
+    const at = inventory.varOrigin(host.name, field) ?? { file: inventory.sources.join(', ') };
+    // One error per place the path was written: a group var shared by 500 hosts is one mistake, not 500.
+    const key = `${at.file}:${at.line ?? ''}:${file}`;
+    if (reported.has(key)) continue;
+    reported.add(key);
+    errors.push(new ConfigError(at, field, `host ${host.name}: private key file ${file} ${problem}`));
+  }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new ConfigErrors(errors);
+}
+
 export async function loadTargets(opts: CommonOptions, pattern = 'all', location?: SourceLocation): Promise<Targets> {
   const sources = opts.inventory ?? [];
   if (sources.length === 0) throw new UsageError('no inventory: give one with -i/--inventory (YAML, INI or JSON)');
@@ -47,5 +79,6 @@ export async function loadTargets(opts: CommonOptions, pattern = 'all', location
     ...(opts.limit === undefined ? {} : { limit: opts.limit }),
     ...(location === undefined ? {} : { location }),
   });
+  checkKeyFiles(inventory, hosts);
   return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!) };
 }

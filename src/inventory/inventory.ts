@@ -40,9 +40,21 @@ export class Inventory implements PatternUniverse {
   readonly groups: ReadonlyMap<string, InventoryGroup>;
   private readonly specs: Map<string, HostSpec>;
 
-  constructor(readonly sources: readonly string[], specs: HostSpec[], groups: Map<string, InventoryGroup>, readonly warnings: readonly string[]) {
+  constructor(
+    readonly sources: readonly string[],
+    specs: HostSpec[],
+    groups: Map<string, InventoryGroup>,
+    readonly warnings: readonly string[],
+    private readonly origins: ReadonlyMap<string, ReadonlyMap<string, SourceLocation>> = new Map(),
+  ) {
     this.specs = new Map(specs.map((s) => [s.name, s]));
     this.groups = groups;
+  }
+
+  /** Where the value a host ended up with for a variable was written, for checks made after loading (e.g. key files). */
+  varOrigin(host: string, name: string): SourceLocation | undefined {
+    const o = this.origins.get(host)?.get(name);
+    return o === undefined ? undefined : { file: o.file, ...(o.line === undefined ? {} : { line: o.line }), ...(o.column === undefined ? {} : { column: o.column }) };
   }
 
   hosts(): HostSpec[] {
@@ -143,10 +155,13 @@ export async function loadInventory(paths: readonly string[]): Promise<Inventory
   }
   const graph = reconcile(model);
   const specs: HostSpec[] = [];
+  const origins = new Map<string, Map<string, SourceLocation>>();
   for (const name of model.hosts.keys()) {
     const groups = hostGroups(model, graph, name);
-    const spec = toHostSpec(name, groups, mergedHostVars(model, graph, name, groups), model.errors);
+    const vars = mergedHostVars(model, graph, name, groups);
+    const spec = toHostSpec(name, groups, vars, model.errors);
     if (spec) specs.push(spec);
+    origins.set(name, new Map([...vars].map(([k, tv]) => [k, tv.origin])));
   }
   throwCollected(model.errors);
   const groups = new Map<string, InventoryGroup>();
@@ -156,5 +171,5 @@ export async function loadInventory(paths: readonly string[]): Promise<Inventory
     for (const dv of model.groupDirVars) if (dv.name === g.name) for (const [k, v] of dv.vars) vars[k] = v.value;
     groups.set(g.name, { name: g.name, hosts: groupHosts(model, g.name), children: [...g.children], parents: graph.parents.get(g.name) ?? [], depth: graph.depth.get(g.name) ?? 0, vars });
   }
-  return new Inventory([...paths], specs, groups, unusedDirVarsWarnings(model));
+  return new Inventory([...paths], specs, groups, unusedDirVarsWarnings(model), origins);
 }
