@@ -24,9 +24,9 @@ export const labHost = z.strictObject({
   cpu: z.enum(['intel', 'amd']).default('intel'),
   cpu_mode: z.enum(['host-model', 'host-passthrough', 'unset', 'custom']).default('host-model'),
   /** cpu_mode=custom: the old single-model key... */
-  cpu_model: z.string().regex(CPU_MODEL).optional(),
+  cpu_model: z.string().regex(CPU_MODEL, 'expected a libvirt CPU model name (letters, digits, _ . -)').optional(),
   /** ...or the newer list key. */
-  cpu_models: z.array(z.string().regex(CPU_MODEL)).optional(),
+  cpu_models: z.array(z.string().regex(CPU_MODEL, 'expected a libvirt CPU model name (letters, digits, _ . -)')).optional(),
   /** cpu_model_extra_flags as written in nova.conf, e.g. "spec-ctrl,ssbd". */
   extra_flags: z.string().optional(),
   vcpus: z.number().int().positive().default(32),

@@ -10,7 +10,7 @@ import type { Diff, Step, StepContext } from './types.js';
 
 export const cpuFlagsParams = z.strictObject({
   flag: z.literal('md-clear').default('md-clear'),
-  service: z.string().regex(/^[A-Za-z0-9@._-]+$/, 'expected a systemd unit name').default('openstack-nova-compute'),
+  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'expected a systemd unit name').default('openstack-nova-compute'),
 });
 export type CpuFlagsParams = z.infer<typeof cpuFlagsParams>;
 

@@ -21,7 +21,7 @@ export const duration = z.union([z.number(), z.string()]).transform((v, ctx) => 
 });
 
 const PACKAGE_NAME = /^[A-Za-z0-9][A-Za-z0-9._+-]*$/;
-const VERSION = /^(\d+:)?[A-Za-z0-9._+~^-]+$/;
+const VERSION = /^(\d+:)?[A-Za-z0-9][A-Za-z0-9._+~^-]*$/;
 
 export const packageName = z.string().regex(PACKAGE_NAME, 'expected an rpm package name (letters, digits, . _ + -)');
 

@@ -1,0 +1,83 @@
+// The safety invariants every fault scenario must keep, checked against the lab's Nova state, audit and hosts' nova.conf.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { addListItem, readIni } from '../../src/ini/index.js';
+import { cli, FAST_PLAYBOOK, type LabHandle } from './lab.js';
+
+interface Snapshot {
+  services: { host: string; binary: string; status: string; disabledReason: string | null; disabledBy: string | null }[];
+  instances: { uuid: string; name: string; host: string; status: string }[];
+}
+
+interface AuditEntry { kind: string; host: string; instances: string[]; detail: string }
+
+export interface Baseline {
+  active: Set<string>;
+  novaConf: Map<string, string>;
+  operatorDisabled: Map<string, string>;
+}
+
+export function novaConfPath(lab: LabHandle, host: string): string {
+  // The host's private /etc is an overlay whose upper dir lives in the lab dir: what the host wrote, seen from outside.
+  return join(lab.dir, 'hosts', host, 'etc-upper', 'nova', 'nova.conf');
+}
+
+/** Taken right after the lab starts, before any run: what "original" means for the invariants. */
+export async function baseline(lab: LabHandle): Promise<Baseline> {
+  const s = await lab.labGet<Snapshot>('state');
+  const computes = s.services.filter((v) => v.binary === 'nova-compute');
+  return {
+    active: new Set(s.instances.filter((i) => i.status === 'ACTIVE').map((i) => i.uuid)),
+    novaConf: new Map(computes.map((v) => [v.host, readFileSync(novaConfPath(lab, v.host), 'utf8')])),
+    operatorDisabled: new Map(computes.filter((v) => v.status === 'disabled' && v.disabledReason).map((v) => [v.host, v.disabledReason!])),
+  };
+}
+
+export interface InvariantOptions {
+  /** Instances the scenario itself put in another state (e.g. a migration it made fail), by name or uuid. */
+  accounted?: string[];
+  /** Audit kinds the scenario caused from outside (e.g. migration-interrupted when the lab reboots a target). */
+  allowAudit?: string[];
+  /** Hosts that are down for good in this scenario: their instances must simply not be on them. */
+  deadHosts?: string[];
+}
+
+/** Asserts every invariant; returns the Nova state for further scenario checks. */
+export async function checkInvariants(lab: LabHandle, base: Baseline, opts: InvariantOptions = {}): Promise<Snapshot> {
+  const audit = await lab.labGet<AuditEntry[]>('audit');
+  const allowed = new Set(opts.allowAudit ?? []);
+  // Never an instance on a host while it rebooted; never a service we disabled re-enabled by someone else.
+  expect(audit.filter((a) => !allowed.has(a.kind))).toEqual([]);
+
+  const s = await lab.labGet<Snapshot>('state');
+  const accounted = new Set(opts.accounted ?? []);
+  const lost = s.instances.filter((i) => base.active.has(i.uuid) && i.status !== 'ACTIVE' && !accounted.has(i.uuid) && !accounted.has(i.name));
+  expect(lost.map((i) => `${i.name}@${i.host}:${i.status}`)).toEqual([]);
+  expect(s.instances.filter((i) => base.active.has(i.uuid)).length).toBe(base.active.size);
+  for (const dead of opts.deadHosts ?? []) {
+    expect(s.instances.filter((i) => i.host === dead && base.active.has(i.uuid)).map((i) => i.name)).toEqual([]);
+  }
+
+  for (const [host, original] of base.novaConf) {
+    const now = readFileSync(novaConfPath(lab, host), 'utf8');
+    expect(() => readIni(now)).not.toThrow();
+    const withFlag = addListItem(original, 'libvirt', 'cpu_model_extra_flags', 'md-clear').text;
+    expect([original, withFlag], `nova.conf of ${host} is neither the original nor the original plus md-clear`).toContain(now);
+  }
+
+  for (const [host, reason] of base.operatorDisabled) {
+    const svc = s.services.find((v) => v.host === host && v.binary === 'nova-compute');
+    expect(svc?.status, `operator-disabled ${host}`).toBe('disabled');
+    expect(svc?.disabledReason).toBe(reason);
+  }
+  return s;
+}
+
+/** With the fault cleared, a rerun finishes the work (exit 0) and a sweep finds the fleet compliant. */
+export async function rerunToEnd(lab: LabHandle, extra: string[] = [], playbook = FAST_PLAYBOOK): Promise<void> {
+  const run = await cli(['run', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', ...extra]);
+  expect(run.code, `rerun: ${run.stdout.slice(-1500)}\n${run.stderr}`).toBe(0);
+  const sweep = await cli(['sweep', '--playbook', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, ...extra]);
+  expect(sweep.code, `sweep: ${sweep.stdout.slice(-1500)}\n${sweep.stderr}`).toBe(0);
+}
