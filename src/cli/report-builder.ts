@@ -76,19 +76,6 @@ export class ReportBuilder {
     }
   }
 
-  /**
-   * After a run, instances have moved between hosts, so each host's own guests step saw only what it held then.
-   * A closing census (the guests check on every host) gives the true list; it replaces what the steps recorded.
-   */
-  listenToGuestsCensus(events: EngineEvents): void {
-    events.on('step-end', (e) => {
-      const h = this.hosts.get(e.host);
-      if (!h || e.step !== 'guests' || !e.diff) return;
-      h.guestsNeedingColdBoot = [];
-      this.absorbStepData(h, { id: 'guests', status: e.status === 'aborted' ? 'failed' : e.status, changes: [], notes: e.diff.notes, data: e.diff.data });
-    });
-  }
-
   private hostStatus(result: HostResult): HostStatus {
     if (result === 'cancelled') return 'skipped';
     if (this.kind === 'sweep' && result === 'would-change') return 'drift';

@@ -1,5 +1,4 @@
 // Runs a playbook in plan or apply mode: loads and validates everything first, then connects, runs, reports.
-import { EngineEvents } from '../engine/events.js';
 import { Fleet } from '../engine/fleet.js';
 import type { PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
@@ -138,18 +137,6 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
       playbook: playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
     });
     reporter?.close();
-    const guestsStep = steps.find((s) => s.step.id === 'guests');
-    if (mode === 'apply' && guestsStep && summary.cancel === null) {
-      const census = new EngineEvents();
-      builder.listenToGuestsCensus(census);
-      const reached = new Set(summary.hosts.filter((h) => h.result === 'ok' || h.result === 'changed').map((h) => h.host));
-      await runFleet({
-        runId: `${session.runId}-guests`, hosts: targets.hosts.filter((h) => reached.has(h.name)), mode: 'plan',
-        steps: [{ step: guestsStep.step, params: { ...(guestsStep.params as object), cold_boot: false } }],
-        forks: opts.forks ?? playbook.forks, transportFactory: session.transportFactory, gatherFacts, nova: session.nova,
-        logger: session.logger, events: census, cancel: session.cancel,
-      });
-    }
     const report = builder.finish();
     if (mode === 'apply' && !sweep && session.nova && summary.cancel === null && steps.some((s) => s.step.id === 'guests')) {
       await refreshGuestLists(report, {

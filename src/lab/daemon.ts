@@ -30,14 +30,26 @@ export async function runLabDaemon(dir: string): Promise<void> {
   const hostStatus = () => Object.fromEntries(fleet.names.map((n) => [n, { status: fleet.status(n), bootId: fleet.bootId(n) }]));
   const publishStatus = () => { try { writeFileSync(paths.hostStatus, JSON.stringify(hostStatus())); } catch { /* status is advisory */ } };
   fleet.on('rebooting', (name) => { log(`${name}: rebooting`); cloud.hostRebooting(name); publishStatus(); });
-  fleet.on('down', (name, reason) => { log(`${name}: down (${reason})`); publishStatus(); });
-  fleet.on('booted', (name, bootId) => { log(`${name}: booted ${bootId}`); if (fleetUp) cloud.hostBooted(name); publishStatus(); });
+  // A reboot starts a new supervisor process: lab.json must name it, or `lab down` would signal a PID the kernel may reuse.
+  let runtime: LabRuntime | null = null;
+  let runtimeWrite: Promise<void> = Promise.resolve();
+  const publishRuntime = () => {
+    if (!runtime) return;
+    runtime.hostPids = fleet.names.map((n) => fleet.supervisorPid(n)).filter((p): p is number => p !== null);
+    const text = `${JSON.stringify(runtime, null, 2)}\n`;
+    runtimeWrite = runtimeWrite.then(() => writeFileAtomic(paths.runtime, text)).catch((err: unknown) => log(`lab.json: ${String(err)}`));
+    return runtimeWrite;
+  };
+  fleet.on('down', (name, reason) => { log(`${name}: down (${reason})`); publishStatus(); void publishRuntime(); });
+  fleet.on('booted', (name, bootId) => { log(`${name}: booted ${bootId}`); if (fleetUp) cloud.hostBooted(name); publishStatus(); void publishRuntime(); });
 
   let stopping = false;
   const stop = async (why: string, code = 0) => {
     if (stopping) return;
     stopping = true;
+    runtime = null;
     log(`stopping (${why})`);
+    await runtimeWrite;
     await fleet.stop().catch((err: unknown) => log(`fleet stop: ${String(err)}`));
     await cloud.close().catch(() => undefined);
     rmSync(paths.ready, { force: true });
@@ -57,11 +69,8 @@ export async function runLabDaemon(dir: string): Promise<void> {
     const hosts = specs.map((s) => ({ name: s.name, address: s.address, port: s.port }));
     await writeClouds(dir, novaUrl);
     await writeInventory(dir, lab, hosts, { privateKey: fleet.keys.privateKey, knownHosts: fleet.keys.knownHosts });
-    const runtime: LabRuntime = {
-      pid: process.pid, dir, novaUrl, startedAt: new Date().toISOString(), hosts,
-      hostPids: fleet.names.map((n) => fleet.supervisorPid(n)).filter((p): p is number => p !== null),
-    };
-    await writeFileAtomic(paths.runtime, `${JSON.stringify(runtime, null, 2)}\n`);
+    runtime = { pid: process.pid, dir, novaUrl, startedAt: new Date().toISOString(), hosts, hostPids: [] };
+    await publishRuntime();
     publishStatus();
     await writeFileAtomic(paths.ready, `${process.pid}\n`);
   } catch (err) {
