@@ -175,6 +175,12 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
       return filter.migrationType === undefined ? all : all.filter((m) => m.migrationType === null || m.migrationType === filter.migrationType);
     },
 
+    async abortLiveMigration(serverId, migrationId) {
+      const { version } = await negotiated();
+      if (Number(version.split('.')[1]) < 24) throw new InvalidRequestError(`aborting a live migration needs compute microversion 2.24; this Nova offers ${version}`);
+      await call('DELETE', `/servers/${encodeURIComponent(serverId)}/migrations/${encodeURIComponent(migrationId)}`, { idempotent: true });
+    },
+
     async stopServer(serverId) {
       await action(serverId, { 'os-stop': null });
     },

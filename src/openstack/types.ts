@@ -54,6 +54,8 @@ export interface NovaApi {
   /** host null lets the scheduler choose the target. */
   liveMigrate(serverId: string, targetHost: string | null): Promise<void>;
   listMigrations(filter: { instanceUuid?: string; host?: string; migrationType?: string }): Promise<Migration[]>;
+  /** Aborts a running live migration (DELETE /servers/{id}/migrations/{mid}, microversion 2.24+). */
+  abortLiveMigration(serverId: string, migrationId: string): Promise<void>;
   stopServer(serverId: string): Promise<void>;
   startServer(serverId: string): Promise<void>;
 }

@@ -32,6 +32,30 @@ async function waitForOutcome(nova: NovaApi, server: Server, source: string, dea
   return 'timeout';
 }
 
+const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
+
+/**
+ * A migration past its deadline is aborted, not left running: a MIGRATING instance would block every later drain and
+ * reboot of its host until someone aborted it by hand. Says what happened; never throws for the abort itself.
+ */
+async function abortRunning(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal): Promise<string> {
+  try {
+    const running = (await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' })).filter((m) => !FINISHED.has(m.status));
+    if (running.length === 0) return 'no migration was running any more';
+    for (const m of running) await nova.abortLiveMigration(server.id, m.id);
+    // As long again as the migration had, within reason: an abort that does not take is reported, not waited on forever.
+    const deadline = Date.now() + Math.max(policy.pollMs * 4, Math.min(policy.timeoutMs, 60_000));
+    while (Date.now() < deadline) {
+      await sleep(policy.pollMs, signal);
+      const now = await nova.getServer(server.id);
+      if (!now.taskState) return now.host === source ? 'the migration was aborted' : `the migration was aborted but the instance is on ${now.host ?? '?'}`;
+    }
+    return 'the migration was asked to abort but the instance is still migrating';
+  } catch (err) {
+    return `aborting the migration failed (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
 /** Resolves once the instance runs elsewhere; throws MigrationError when it cannot be moved. `resume` skips the first request. */
 export async function migrateAway(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal, resume = false): Promise<number> {
   let attempt = 0;
@@ -43,7 +67,8 @@ export async function migrateAway(nova: NovaApi, server: Server, source: string,
     const outcome = await waitForOutcome(nova, server, source, Date.now() + policy.timeoutMs, policy, signal);
     if (outcome === 'moved') return attempt;
     if (outcome === 'timeout') {
-      throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s; it stays on ${source}`, server.id);
+      const aborted = await abortRunning(nova, server, source, policy, signal);
+      throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s; ${aborted}; it stays on ${source}`, server.id);
     }
     if (attempt > policy.retries) {
       throw new MigrationError(`live migration of ${server.name} (${server.id}) failed ${attempt} times; it stays on ${source}`, server.id);

@@ -39,7 +39,7 @@ interface InFlight {
   migration?: Migration;
 }
 
-const MUTATING: ReadonlySet<keyof NovaApi> = new Set(['setServiceStatus', 'liveMigrate', 'stopServer', 'startServer']);
+const MUTATING: ReadonlySet<keyof NovaApi> = new Set(['setServiceStatus', 'liveMigrate', 'abortLiveMigration', 'stopServer', 'startServer']);
 
 export class FakeNovaApi implements NovaApi {
   readonly services: ComputeService[] = [];
@@ -169,6 +169,18 @@ export class FakeNovaApi implements NovaApi {
       .filter((m) => filter.host === undefined || m.sourceCompute === filter.host || m.destCompute === filter.host)
       .filter((m) => filter.migrationType === undefined || m.migrationType === filter.migrationType)
       .map((m) => ({ ...m }));
+  }
+
+  /** Like Nova 2.24: the migration is cancelled and the instance stays, idle, on its source. */
+  async abortLiveMigration(serverId: string, migrationId: string): Promise<void> {
+    this.record('abortLiveMigration', [serverId, migrationId]);
+    const s = this.mustGet(serverId);
+    const m = this.migrations.find((x) => x.id === migrationId && x.instanceUuid === serverId);
+    if (!m || !['running', 'queued', 'preparing'].includes(m.status)) throw new FakeNovaError(400, `migration ${migrationId} of ${serverId} is not in progress`);
+    m.status = 'cancelled';
+    this.inFlight.delete(serverId);
+    s.status = 'ACTIVE';
+    s.taskState = null;
   }
 
   async stopServer(serverId: string): Promise<void> {

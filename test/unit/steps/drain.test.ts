@@ -151,8 +151,11 @@ describe('drain', () => {
     nova.planMigrations(s.id, { outcome: 'hang' });
     const ctx = await stepContext(drain, dueHost(), nova, { poll_interval: '2ms', migration_timeout: '40ms' });
     const diff = await drain.check(ctx);
-    await expect(drain.apply(ctx, diff)).rejects.toThrow(/live migration of slow .* did not finish within/);
+    await expect(drain.apply(ctx, diff)).rejects.toThrow(/live migration of slow .* did not finish within .*; the migration was aborted; it stays on/);
     expect(nova.callsTo('liveMigrate')).toHaveLength(1);
+    // Aborted, not left running: a MIGRATING instance would block every later drain and reboot of its host.
+    expect(nova.callsTo('abortLiveMigration')).toHaveLength(1);
+    expect((await nova.getServer(s.id)).taskState).toBeNull();
   });
 
   it('leaves a service an operator disabled as it is', async () => {
