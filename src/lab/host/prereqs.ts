@@ -33,6 +33,15 @@ function onPath(name: string, envPath: string): boolean {
   });
 }
 
+function missingTools(envPath: string): Tool[] {
+  return TOOLS.filter((t) => (t.at ? !existsSync(t.at) : !onPath(t.name, envPath)));
+}
+
+/** The Debian packages that would provide what is missing (for `lab up`, which may install them as root). */
+export function missingDebianPackages(envPath: string): string[] {
+  return [...new Set(missingTools(envPath).map((t) => t.debianPackage))];
+}
+
 export interface PrereqProblem {
   what: string;
   fix: string;
@@ -45,7 +54,7 @@ export function findPrerequisiteProblems(env: { uid: number; path: string; platf
   if (env.uid !== 0) {
     problems.push({ what: 'fake hosts need root (mount, PID and UTS namespaces; sshd as root)', fix: 'run as root, e.g. sudo -E npx ...' });
   }
-  const missing = TOOLS.filter((t) => (t.at ? !existsSync(t.at) : !onPath(t.name, env.path)));
+  const missing = missingTools(env.path);
   if (missing.length) {
     const pkgs = [...new Set(missing.map((t) => t.debianPackage))];
     problems.push({
