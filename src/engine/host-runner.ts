@@ -3,11 +3,13 @@ import type { Logger } from 'pino';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
+import type { HostRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';
 import { DeferredError, type Diff, type FleetCoordinator, type Step, type StepContext } from '../steps/types.js';
-import { UnreachableError, type Transport } from '../transport/types.js';
+import { AuthError, HostKeyError, UnreachableError, type Transport } from '../transport/types.js';
 import { errorMessage } from '../util/errors.js';
 import { scrubSecrets } from '../util/logger.js';
+import { sleep } from '../util/sleep.js';
 import type { EngineEvents, HostOutcome, HostResult, RunMode, StepStatus } from './events.js';
 import { HostFleetView } from './host-fleet-view.js';
 import { HostTracker } from './host-tracker.js';
@@ -64,7 +66,7 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
     ending = await (async (): Promise<Ending> => {
       try {
         transport = d.transportFactory(host);
-        await transport.connect(d.hard);
+        await connectResuming(transport, prior, d, log);
       } catch (err) {
         return classify(err, d, 'connect');
       }
@@ -173,6 +175,25 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
   log.info({ result: ending.result, step: ending.step, error: ending.error, durationMs: Math.round(durationMs) }, 'host finished');
   d.events.emit({ type: 'host-end', host: host.name, result: ending.result, step: ending.step, error: ending.error, durationMs });
   return { host: host.name, result: ending.result, step: ending.step, error: ending.error, changedSteps };
+}
+
+/**
+ * A host whose reboot was under way when the last controller died may still be booting: refusing connections then is
+ * expected, so the rerun waits for it (up to the reboot step's own timeout) instead of calling it unreachable.
+ */
+async function connectResuming(t: Transport, prior: HostRecord | null, d: HostRunDeps, log: Logger): Promise<void> {
+  if (prior?.steps['reboot']?.status !== 'running' || d.mode !== 'apply') return t.connect(d.hard);
+  const params = d.steps.find((s) => s.step.id === 'reboot')?.params as { timeout?: number } | undefined;
+  const deadline = Date.now() + (params?.timeout ?? 1_200_000);
+  for (let announced = false; ; announced = true) {
+    try {
+      return await t.connect(d.hard);
+    } catch (err) {
+      if (!(err instanceof UnreachableError) || err instanceof AuthError || err instanceof HostKeyError || Date.now() >= deadline) throw err;
+      if (!announced) log.info('the host was rebooting when the last run stopped; waiting for it to come back');
+      await sleep(1000, d.hard);
+    }
+  }
 }
 
 function classify(err: unknown, d: HostRunDeps, where: string): Ending {

@@ -99,9 +99,18 @@ export function execOnClient(client: Client, command: string, opts: RawExecOptio
     // channel alone would leave a command that ignores its closed pipes running on the host.
     let pid: number | undefined;
     let header: Buffer | undefined = opts.kill === undefined ? undefined : Buffer.alloc(0);
+    let grace: NodeJS.Timeout | undefined;
     const stop = (): void => {
       if (stream === undefined) return;
       sendSignal(stream, 'KILL');
+      if (pid === undefined && header !== undefined && opts.kill !== undefined) {
+        // Stopped before the remote PID arrived: closing now would orphan the command (it ignores its closed pipes).
+        // Keep the channel until the PID line comes (the data handler calls stop() again), within a grace period.
+        grace ??= setTimeout(() => stream?.close(), 5_000);
+        grace.unref();
+        return;
+      }
+      if (grace !== undefined) clearTimeout(grace);
       if (pid !== undefined) opts.kill?.(pid);
       stream.close();
     };
@@ -145,11 +154,6 @@ export function execOnClient(client: Client, command: string, opts: RawExecOptio
           return;
         }
         stream = ch;
-        if (settled) {
-          // Timed out or aborted before the channel opened: stop it now.
-          stop();
-          return;
-        }
         ch.on('data', (c: Buffer) => {
           if (header === undefined) return keep(stdout, c);
           const all = Buffer.concat([header, c]);
@@ -192,6 +196,8 @@ export function execOnClient(client: Client, command: string, opts: RawExecOptio
         });
         if (opts.stdin !== undefined && opts.stdin.length > 0) ch.end(opts.stdin);
         else ch.end();
+        // Timed out or aborted before the channel opened: stop it now (the handlers above catch the PID line).
+        if (settled) stop();
       });
     } catch (err) {
       // ssh2 throws synchronously when the connection is not (or no longer) usable.
