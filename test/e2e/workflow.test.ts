@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cli, FAST_PLAYBOOK, REPO, sshHost, startLab, type CliResult, type LabHandle } from '../helpers/lab.js';
+import { defaultLabConfig } from '../../src/lab/lab-config.js';
 
 interface LabState {
   services: { host: string; status: string; state: string }[];
@@ -46,19 +47,8 @@ function expectedColdBoots(before: LabState, after: LabState, amdHosts: string[]
 const listedColdBoots = (r: ReportJson) => r.hosts.flatMap((h) => h.guestsNeedingColdBoot.map((g) => g.name)).sort();
 
 describe('one run remediates a mixed 12-host fleet; a second run changes nothing', () => {
-  // defaultLabConfig(12, 40) from src/lab/lab-config.ts, on this file's addresses.
-  const variants: { dist: string; cpu_mode: string; cpu_model?: string; cpu_models?: string[]; extra_flags?: string }[] = [
-    { dist: 'el7', cpu_mode: 'host-model' },
-    { dist: 'el8', cpu_mode: 'custom', cpu_model: 'IvyBridge', extra_flags: 'spec-ctrl,ssbd' },
-    { dist: 'el7', cpu_mode: 'host-passthrough' },
-    { dist: 'el8', cpu_mode: 'unset' },
-    { dist: 'el7', cpu_mode: 'custom', cpu_models: ['SandyBridge', 'IvyBridge'] },
-    { dist: 'el8', cpu_mode: 'host-model' },
-  ];
-  const hosts = Array.from({ length: 12 }, (_, i) => ({
-    name: `compute${String(i + 1).padStart(2, '0')}`, availability_zone: `az${(i % 3) + 1}`, ...variants[i % 6]!,
-    ...(i === 3 ? { cpu: 'amd' } : {}), ...(i === 2 ? { fixed: true } : {}),
-  }));
+  // The default mixed fleet (src/lab/lab-config.ts), on this file's addresses.
+  const hosts = defaultLabConfig(12, 40).hosts;
   const address = (i: number) => `127.32.0.${i + 1}`;
   const custom = hosts.map((h, i) => ({ ...h, i })).filter((h) => h.cpu_mode === 'custom');
   let lab: LabHandle;

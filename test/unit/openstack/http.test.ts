@@ -8,7 +8,7 @@ import {
 } from '../../../src/openstack/errors.js';
 import { HttpClient, type HttpClientOptions } from '../../../src/openstack/http.js';
 import { AbortedError } from '../../../src/transport/types.js';
-import { json, makeCert, startStub, type Stub, type TestCert } from './stub-server.js';
+import { json, makeCert, rejection, startStub, type Stub, type TestCert } from './stub-server.js';
 
 const stubs: Stub[] = [];
 const clients: HttpClient[] = [];
@@ -23,15 +23,6 @@ async function stub(...args: Parameters<typeof startStub>): Promise<Stub> {
   const s = await startStub(...args);
   stubs.push(s);
   return s;
-}
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 async function freePort(): Promise<number> {

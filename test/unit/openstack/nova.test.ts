@@ -6,18 +6,9 @@ import { HttpClient } from '../../../src/openstack/http.js';
 import { KeystoneSession } from '../../../src/openstack/keystone.js';
 import { createNovaClient, InvalidRequestError, type NovaClient } from '../../../src/openstack/nova.js';
 import { PASSWORD, startFakeCloud, type FakeCloud } from './fake-cloud.js';
-import { json, type Recorded } from './stub-server.js';
+import { json, rejection, type Recorded } from './stub-server.js';
 
 type Route = (path: string, req: Recorded, res: http.ServerResponse) => void | Promise<void>;
-
-async function rejection(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 const open: { cloud: FakeCloud; http: HttpClient }[] = [];
 

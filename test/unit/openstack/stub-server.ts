@@ -92,3 +92,13 @@ export function makeCert(): TestCert {
   ], { stdio: 'ignore' });
   return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejection(p: Promise<unknown>): Promise<Error> {
+  try {
+    await p;
+  } catch (err) {
+    return err as Error;
+  }
+  throw new Error('expected a rejection');
+}
