@@ -65,34 +65,61 @@ export function parseKnownHosts(text: string, file = 'known_hosts'): KnownHostLi
 }
 
 /** OpenSSH's glob: `*` any run, `?` one character, case-insensitive as host names are. */
-function globMatch(pattern: string, name: string): boolean {
+function globRegExp(pattern: string): RegExp {
   const re = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`, 'i').test(name);
+  return new RegExp(`^${re}$`, 'i');
 }
 
-function hashedMatch(entry: string, name: string): boolean {
+function isGlob(pattern: string): boolean {
+  return pattern.includes('*') || pattern.includes('?');
+}
+
+interface HashedField {
+  salt: Buffer;
+  hash: Buffer;
+}
+
+function parseHashed(entry: string): HashedField | null {
   const parts = entry.split('|'); // ['', '1', salt, hash]
-  if (parts.length !== 4 || parts[1] !== '1') return false;
-  const salt = Buffer.from(parts[2] ?? '', 'base64');
-  const want = Buffer.from(parts[3] ?? '', 'base64');
-  const got = createHmac('sha1', salt).update(name).digest();
-  return got.length === want.length && got.equals(want);
+  if (parts.length !== 4 || parts[1] !== '1') return null;
+  return { salt: Buffer.from(parts[2] ?? '', 'base64'), hash: Buffer.from(parts[3] ?? '', 'base64') };
 }
 
-/** Whether a host field covers `name` (already in `[host]:port` form when the port is not 22). */
-export function hostFieldMatches(hosts: string, name: string): boolean {
-  if (hosts.startsWith('|')) return hashedMatch(hosts, name);
-  let matched = false;
-  for (const raw of hosts.split(',')) {
-    if (raw === '') continue;
+function hashedMatch(field: HashedField, name: string): boolean {
+  const got = createHmac('sha1', field.salt).update(name).digest();
+  return got.length === field.hash.length && got.equals(field.hash);
+}
+
+interface HostPattern {
+  negated: boolean;
+  re: RegExp;
+}
+
+function compilePatterns(hosts: string): HostPattern[] {
+  return hosts.split(',').filter((raw) => raw !== '').map((raw) => {
     const negated = raw.startsWith('!');
-    const pattern = negated ? raw.slice(1) : raw;
-    if (globMatch(pattern, name)) {
-      if (negated) return false; // a negated match vetoes the whole line
+    return { negated, re: globRegExp(negated ? raw.slice(1) : raw) };
+  });
+}
+
+function patternsMatch(patterns: HostPattern[], name: string): boolean {
+  let matched = false;
+  for (const p of patterns) {
+    if (p.re.test(name)) {
+      if (p.negated) return false; // a negated match vetoes the whole line
       matched = true;
     }
   }
   return matched;
+}
+
+/** Whether a host field covers `name` (already in `[host]:port` form when the port is not 22). */
+export function hostFieldMatches(hosts: string, name: string): boolean {
+  if (hosts.startsWith('|')) {
+    const field = parseHashed(hosts);
+    return field !== null && hashedMatch(field, name);
+  }
+  return patternsMatch(compilePatterns(hosts), name);
 }
 
 export function hashHostName(name: string, salt: Buffer = randomBytes(20)): string {
@@ -100,9 +127,72 @@ export function hashHostName(name: string, salt: Buffer = randomBytes(20)): stri
   return `|1|${salt.toString('base64')}|${hash}`;
 }
 
+/**
+ * Lines indexed for lookup. A fleet's known_hosts has a line per host, and every host of a run looks itself up, so a
+ * scan per lookup would cost hosts x lines: plain names go into a map; only hashed and wildcard lines are scanned
+ * (hashed ones cost an HMAC each, as in ssh itself).
+ */
+class KnownHostsIndex {
+  private seq = 0;
+  private readonly order = new Map<KnownHostLine, number>();
+  private readonly byName = new Map<string, KnownHostLine[]>();
+  private readonly hashed: { line: KnownHostLine; field: HashedField }[] = [];
+  private readonly patterned: { line: KnownHostLine; patterns: HostPattern[] }[] = [];
+  private readonly revoked = new Map<string, KnownHostLine>();
+  private readonly memo = new Map<string, KnownHostLine[]>();
+
+  add(line: KnownHostLine): void {
+    this.order.set(line, this.seq++);
+    this.memo.clear();
+    if (line.marker === 'revoked') {
+      const k = line.key.toString('base64');
+      if (!this.revoked.has(k)) this.revoked.set(k, line);
+      return;
+    }
+    if (line.marker !== null) return; // @cert-authority lines vouch for certificates, which we do not accept
+    if (line.hosts.startsWith('|')) {
+      const field = parseHashed(line.hosts);
+      if (field) this.hashed.push({ line, field });
+      return;
+    }
+    const names = line.hosts.split(',').filter((n) => n !== '');
+    if (names.some((n) => n.startsWith('!') || isGlob(n))) {
+      this.patterned.push({ line, patterns: compilePatterns(line.hosts) });
+      return;
+    }
+    for (const n of new Set(names.map((x) => x.toLowerCase()))) {
+      const list = this.byName.get(n);
+      if (list) list.push(line);
+      else this.byName.set(n, [line]);
+    }
+  }
+
+  revokedLine(keyBlob: Buffer): KnownHostLine | undefined {
+    return this.revoked.get(keyBlob.toString('base64'));
+  }
+
+  /** Unmarked lines covering any of `names`, in file order. */
+  forNames(names: string[]): KnownHostLine[] {
+    const found = new Set<KnownHostLine>();
+    for (const name of names) for (const l of this.forName(name)) found.add(l);
+    return [...found].sort((a, b) => (this.order.get(a) ?? 0) - (this.order.get(b) ?? 0));
+  }
+
+  private forName(name: string): KnownHostLine[] {
+    const cached = this.memo.get(name);
+    if (cached) return cached;
+    const out = [...(this.byName.get(name.toLowerCase()) ?? [])];
+    for (const h of this.hashed) if (hashedMatch(h.field, name)) out.push(h.line);
+    for (const p of this.patterned) if (patternsMatch(p.patterns, name)) out.push(p.line);
+    this.memo.set(name, out);
+    return out;
+  }
+}
+
 /** The known_hosts files of a run, read once and shared by every host's connection. */
 export class KnownHosts {
-  private lines: KnownHostLine[];
+  private readonly index = new KnownHostsIndex();
+  private batch: PendingAppend | null = null;
   private appendChain: Promise<void> = Promise.resolve();
 
   constructor(
@@ -110,7 +200,7 @@ export class KnownHosts {
     lines: KnownHostLine[] = [],
     private readonly hashNewEntries = false,
   ) {
-    this.lines = lines;
+    for (const l of lines) this.index.add(l);
   }
 
   static async load(paths: string[], opts: { hashNewEntries?: boolean } = {}): Promise<KnownHosts> {
@@ -130,20 +220,16 @@ export class KnownHosts {
 
   /** Key types already recorded for any of `names`, so the handshake can prefer them (as ssh does). */
   knownKeyTypes(names: string[]): string[] {
-    const types = new Set<string>();
-    for (const l of this.lines) {
-      if (l.marker === null && names.some((n) => hostFieldMatches(l.hosts, n))) types.add(l.keyType);
-    }
-    return [...types];
+    return [...new Set(this.index.forNames(names).map((l) => l.keyType))];
   }
 
   /** `names` are the forms the host may be recorded under, e.g. `[10.0.0.5]:2222` and an alias. */
   check(names: string[], keyBlob: Buffer): KnownHostVerdict {
     const fingerprint = fingerprintSha256(keyBlob);
     // A revoked key is refused for every host, whatever its host field says.
-    const revoked = this.lines.find((l) => l.marker === 'revoked' && l.key.equals(keyBlob));
+    const revoked = this.index.revokedLine(keyBlob);
     if (revoked) return { kind: 'revoked', fingerprint, line: revoked };
-    const forHost = this.lines.filter((l) => l.marker === null && names.some((n) => hostFieldMatches(l.hosts, n)));
+    const forHost = this.index.forNames(names);
     const match = forHost.find((l) => l.key.equals(keyBlob));
     if (match) return { kind: 'match', line: match };
     const type = keyTypeOfBlob(keyBlob);
@@ -154,22 +240,40 @@ export class KnownHosts {
     return { kind: 'unknown', fingerprint, otherTypes: [...new Set(forHost.map((l) => l.keyType))] };
   }
 
-  /** Records a key for `name` in the first file: whole-file rewrite through a temp file + fsync + rename. */
+  /**
+   * Records a key for `name` in the first file: whole-file rewrite through a temp file + fsync + rename. Lines that
+   * arrive while a rewrite runs go out together in the next one, so a first contact with thousands of hosts under
+   * accept-new costs a few rewrites, not one per host.
+   */
   add(name: string, keyBlob: Buffer): Promise<void> {
     const target = this.paths[0];
     if (target === undefined) return Promise.reject(new Error('no known_hosts file to record the host key in'));
     const hostField = this.hashNewEntries ? hashHostName(name) : name;
     const keyType = keyTypeOfBlob(keyBlob);
-    const entry: KnownHostLine = { marker: null, hosts: hostField, keyType, key: keyBlob, file: target, line: 0 };
-    this.lines.push(entry);
-    // Serialise appends: parallel hosts under accept-new would otherwise lose each other's lines.
-    const run = this.appendChain.then(() => appendAtomically(target, `${hostField} ${keyType} ${keyBlob.toString('base64')}\n`));
-    this.appendChain = run.catch(() => undefined);
-    return run;
+    this.index.add({ marker: null, hosts: hostField, keyType, key: keyBlob, file: target, line: 0 });
+    let batch = this.batch;
+    if (batch === null) {
+      const fresh: PendingAppend = { lines: [], done: Promise.resolve() };
+      // Serialised behind the previous rewrite: parallel hosts under accept-new would otherwise lose each other's lines.
+      fresh.done = this.appendChain.then(() => {
+        if (this.batch === fresh) this.batch = null;
+        return appendAtomically(target, fresh.lines.join(''));
+      });
+      this.appendChain = fresh.done.catch(() => undefined);
+      this.batch = batch = fresh;
+    }
+    batch.lines.push(`${hostField} ${keyType} ${keyBlob.toString('base64')}\n`);
+    return batch.done;
   }
 }
 
-async function appendAtomically(path: string, line: string): Promise<void> {
+/** Lines waiting for the next rewrite of the file, and that rewrite. */
+interface PendingAppend {
+  lines: string[];
+  done: Promise<void>;
+}
+
+async function appendAtomically(path: string, lines: string): Promise<void> {
   let current = '';
   let mode = 0o600;
   try {
@@ -187,7 +291,7 @@ async function appendAtomically(path: string, line: string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', mode);
   try {
-    await fh.writeFile(current + line);
+    await fh.writeFile(current + lines);
     await fh.sync();
   } catch (err) {
     await fh.close();

@@ -115,6 +115,48 @@ describe('KnownHosts.check', () => {
   });
 });
 
+describe('KnownHosts index', () => {
+  it('finds plain, hashed and wildcard lines for a name, in file order, plain names case-insensitively', () => {
+    const store = new KnownHosts(['x'], parseKnownHosts([
+      `*.example,!bad.example ${ec.type} ${ec.b64}`,
+      `${hashHostName('Compute-1.example')} ${rsa.type} ${rsa.b64}`,
+      `other,compute-1.EXAMPLE ${ed.type} ${ed.b64}`,
+      `compute-? ${ed2.type} ${ed2.b64}`,
+    ].join('\n'), 'kh'));
+    expect(store.knownKeyTypes(['Compute-1.example'])).toEqual([ec.type, rsa.type, ed.type]);
+    expect(store.knownKeyTypes(['bad.example'])).toEqual([]);
+    expect(store.knownKeyTypes(['compute-9'])).toEqual([ed2.type]);
+    // Two forms of one host that hit the same line count it once.
+    expect(store.check(['other', 'compute-1.example'], ed.blob)).toMatchObject({ kind: 'match', line: { line: 3 } });
+  });
+
+  it('sees a key recorded during the run under every form of the name, also after a lookup found nothing', async () => {
+    const file = join(dir, 'memo');
+    const store = await KnownHosts.load([file]);
+    expect(store.check(['[m1]:2222'], ed.blob).kind).toBe('unknown');
+    await store.add('[m1]:2222', ed.blob);
+    expect(store.check(['[m1]:2222'], ed.blob).kind).toBe('match');
+    expect(store.check(['[m1]:2222'], ed2.blob).kind).toBe('mismatch');
+  });
+
+  it('keeps every line when hundreds of first contacts record their keys at once', async () => {
+    const file = join(dir, 'many');
+    const store = await KnownHosts.load([file]);
+    await Promise.all(Array.from({ length: 300 }, (_, i) => store.add(`[10.9.${i >> 8}.${i & 255}]:22${i}`, ed.blob)));
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(300);
+    expect(new Set(lines).size).toBe(300);
+    const reloaded = await KnownHosts.load([file]);
+    expect(reloaded.check(['[10.9.1.43]:22299'], ed.blob).kind).toBe('match');
+  });
+
+  it('rejects every add whose line a failed rewrite carried', async () => {
+    const store = new KnownHosts([join(dir, 'no-such-dir', 'known_hosts')]);
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => store.add(`h${i}`, ed.blob)));
+    expect(results.map((r) => r.status)).toEqual(Array(5).fill('rejected'));
+  });
+});
+
 describe('verifyHostKey policies', () => {
   it('strict refuses unknown and changed keys; the message names host and both fingerprints', async () => {
     const store = new KnownHosts([join(dir, 'strict')], parseKnownHosts(`h ${ed.type} ${ed.b64}`, 'kh'));
