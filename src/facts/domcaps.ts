@@ -18,6 +18,40 @@ const parser = new XMLParser({
   isArray: (name) => ARRAY_TAGS.has(name),
 });
 
+const WELL_FRAMED = /^\s*(?:<\?xml[^>]*\?>\s*)?<domainCapabilities[\s>][^]*<\/domainCapabilities>\s*$/;
+
+/**
+ * The <cpu> element alone, parsed and validated: the rest of the document (devices, features: most of its bytes on
+ * recent libvirt) is never read, and parsing it cost more than the rest of a sweep's per-host work. Null when the
+ * document is not plainly framed, so the whole-document path can say what is wrong with it.
+ */
+function cpuElement(xml: string): Node | undefined | null {
+  if (!WELL_FRAMED.test(xml)) return null;
+  const open = /<cpu[\s>/]/.exec(xml);
+  if (!open) return undefined;
+  const close = xml.indexOf('</cpu>', open.index);
+  if (close < 0) return null;
+  let doc: Node;
+  try {
+    doc = parser.parse(xml.slice(open.index, close + '</cpu>'.length), true) as Node;
+  } catch (err) {
+    throw new GatherError('virsh domcapabilities did not print valid XML', { cause: err });
+  }
+  return doc['cpu'] as Node | undefined;
+}
+
+function cpuOfWholeDocument(xml: string): Node | undefined {
+  let doc: Node;
+  try {
+    doc = parser.parse(xml, true) as Node;
+  } catch (err) {
+    throw new GatherError('virsh domcapabilities did not print valid XML', { cause: err });
+  }
+  const root = doc['domainCapabilities'];
+  if (typeof root !== 'object' || root === null) throw new GatherError('virsh domcapabilities output has no <domainCapabilities> element');
+  return (root as Node)['cpu'] as Node | undefined;
+}
+
 function nodes(v: unknown): Node[] {
   return Array.isArray(v) ? v.filter((x): x is Node => typeof x === 'object' && x !== null) : [];
 }
@@ -37,15 +71,7 @@ function text(n: Node | undefined): string | null {
  * Throws GatherError when the text is not domainCapabilities XML.
  */
 export function parseDomCapabilities(xml: string): DomCapabilities {
-  let doc: Node;
-  try {
-    doc = parser.parse(xml, true) as Node;
-  } catch (err) {
-    throw new GatherError('virsh domcapabilities did not print valid XML', { cause: err });
-  }
-  const root = doc['domainCapabilities'];
-  if (typeof root !== 'object' || root === null) throw new GatherError('virsh domcapabilities output has no <domainCapabilities> element');
-  const cpu = (root as Node)['cpu'];
+  const cpu = cpuElement(xml) ?? cpuOfWholeDocument(xml);
   const modes = typeof cpu === 'object' && cpu !== null ? nodes((cpu as Node)['mode']) : [];
   const mode = (name: string) => modes.find((m) => attr(m, 'name') === name);
   const supported = (m: Node | undefined) => m !== undefined && attr(m, 'supported') === 'yes';

@@ -60,6 +60,15 @@ describe('parseDomCapabilities', () => {
     expect(() => parseDomCapabilities('error: failed to connect to the hypervisor')).toThrow(GatherError);
     expect(() => parseDomCapabilities('<capabilities/>')).toThrow(GatherError);
   });
+  it('throws GatherError on output cut short, or broken inside <cpu>', () => {
+    const whole = caps("<feature policy='require' name='md-clear'/>");
+    expect(() => parseDomCapabilities(whole.slice(0, whole.indexOf('<devices/>')))).toThrow(/did not print valid XML/);
+    expect(() => parseDomCapabilities(whole.replace("<vendor>Intel</vendor>", '<vendor>Intel</vendr>'))).toThrow(/did not print valid XML/);
+  });
+  it('reads a document without <cpu> as offering no CPU mode', () => {
+    expect(parseDomCapabilities('<domainCapabilities><path>/usr/bin/qemu</path></domainCapabilities>'))
+      .toEqual({ hostModel: null, hostPassthroughSupported: false, customModels: [] });
+  });
 });
 
 const nova = (p: Partial<NovaLibvirtConfig>): NovaLibvirtConfig => ({ cpuMode: null, cpuModels: [], extraFlags: [], virtType: null, ...p });
