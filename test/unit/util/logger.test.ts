@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clearSecrets, createRunLogger, hostLogger, registerSecret, scrubSecrets } from '../../../src/util/logger.js';
+import { censorSecretKeys, clearSecrets, createRunLogger, hostLogger, registerSecret, scrubSecrets } from '../../../src/util/logger.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -43,6 +43,18 @@ describe('run logger', () => {
     expect(text).not.toContain(token);
     expect(text).toContain('[redacted]');
     expect(text.split('\n').filter(Boolean)).toHaveLength(3);
+  });
+
+  it('censors secret-named keys at any depth, in arrays too, whatever their case, without touching the caller\'s object', () => {
+    const input = { a: { b: { c: { d: { Password: 'deep-pw' } } } }, list: [{ api_key: 'k1' }, 'plain'], ok: 1, err: new Error('e') };
+    const out = censorSecretKeys(input);
+    expect(JSON.stringify(out)).not.toMatch(/deep-pw|k1/);
+    expect(out.a.b.c.d.Password).toBe('[redacted]');
+    expect(out.list[1]).toBe('plain');
+    expect(out.err).toBe(input.err);
+    expect(input.a.b.c.d.Password).toBe('deep-pw');
+    const clean = { host: 'h1', nested: { n: [1, 2] } };
+    expect(censorSecretKeys(clean)).toBe(clean);
   });
 
   it('scrubSecrets replaces every occurrence and leaves other text alone', () => {
