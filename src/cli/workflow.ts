@@ -3,6 +3,7 @@ import { Fleet } from '../engine/fleet.js';
 import type { PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
 import type { HostFacts } from '../facts/types.js';
+import { withServerSnapshot } from '../openstack/server-snapshot.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { attachConsoleReporter } from '../report/console.js';
 import { writeReports } from '../report/index.js';
@@ -127,7 +128,8 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
       ...(!sweep && (opts.serial ?? playbook.serial) ? { serial: (opts.serial ?? playbook.serial) as never } : {}),
       maxFailPercentage: sweep ? null : opts.maxFailPercentage ?? playbook.maxFailPercentage ?? null,
       failureBudget: sweep ? null : playbook.failureBudget ?? null,
-      transportFactory: session.transportFactory, gatherFacts, nova: session.nova,
+      transportFactory: session.transportFactory, gatherFacts,
+      nova: sweep && session.nova ? withServerSnapshot(session.nova) : session.nova,
       fleet: new Fleet({
         migrationSlots: drainParams?.parallel_fleet ?? 10,
         failureDomainKeys: playbook.failureDomains,

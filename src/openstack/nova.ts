@@ -139,13 +139,14 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
     async listServers(filter = {}): Promise<Server[]> {
       const q = new URLSearchParams({ all_tenants: '1', ...(filter.host === undefined ? {} : { host: filter.host }) });
       const raw = await paged('/servers/detail', q, 'servers');
-      if (filter.host === undefined) return raw.map(mapServer);
       // Nova ignores `host` for non-admin tokens and returns every server of the project without the host attribute;
-      // an "empty host" derived from that would let a host be rebooted with guests on it.
+      // an "empty host" derived from that would let a host be rebooted with guests on it. A fleet-wide listing is
+      // held to the same rule, since callers group it by host.
       const blind = raw.find((s) => !hasHostAttribute(s) && (s as { status?: unknown }).status !== 'UNKNOWN');
       if (blind !== undefined) {
-        throw new OpenStackProtocolError('Nova did not return OS-EXT-SRV-ATTR:host, so the host filter was ignored: the credentials need the admin role');
+        throw new OpenStackProtocolError('Nova did not return OS-EXT-SRV-ATTR:host, so servers cannot be told apart by host: the credentials need the admin role');
       }
+      if (filter.host === undefined) return raw.map(mapServer);
       // Down-cell placeholders (status UNKNOWN, no host) are kept: the caller must not treat the host as empty.
       return raw.map(mapServer).filter((s) => s.host === filter.host || (s.host === null && s.status === 'UNKNOWN'));
     },

@@ -47,7 +47,7 @@ export interface NovaApi {
   listComputeServices(host?: string): Promise<ComputeService[]>;
   /** reason is required when disabling and must be absent when enabling (Nova's 2.53 rules). */
   setServiceStatus(serviceId: string, status: 'enabled' | 'disabled', reason?: string): Promise<ComputeService>;
-  /** All tenants, every page; filtered to one compute host when given. */
+  /** All tenants, every page; filtered to one compute host when given. Throws when Nova hides the servers' hosts. */
   listServers(filter?: { host?: string }): Promise<Server[]>;
   getServer(serverId: string): Promise<Server>;
   listHypervisors(): Promise<Hypervisor[]>;

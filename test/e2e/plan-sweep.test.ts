@@ -161,8 +161,12 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
   });
 
   it('a sweep before remediation reports every affected host as drift (exit 2), in every format', async () => {
+    await fetch(`${lab.novaUrl}/_lab/requests`, { method: 'DELETE' });
     const r = await cli([...sweepArgs(), ...reportArgs('before')]);
     expect(r.code, r.stderr).toBe(2);
+    // One fleet-wide server listing answers every host's census, not one request per host.
+    const listings = (await lab.labGet<{ method: string; path: string }[]>('requests')).filter((q) => q.path.startsWith('/compute/v2.1/servers/detail'));
+    expect(listings.map((q) => q.path)).toEqual(['/compute/v2.1/servers/detail?all_tenants=1']);
     for (const n of NAMES) expect(block(r.stdout, n)).toMatch(new RegExp(`^${n} .*: ${n === 'ps-c4' ? 'compliant' : 'drift'}$`, 'm'));
     const { report, junit, prom } = checkFormats('before', 'sweep');
     expect(report.trend).toEqual([]);

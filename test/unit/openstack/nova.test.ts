@@ -139,6 +139,7 @@ describe('servers', () => {
       json(res, 200, { servers: [plain] });
     });
     await expect(client.listServers({ host: 'cmp1' })).rejects.toThrow(OpenStackProtocolError);
+    await expect(client.listServers()).rejects.toThrow(/admin role/);
   });
 
   it('gets one server; pre-2.47 flavor is null; 404 is NotFoundError', async () => {

@@ -1,0 +1,45 @@
+// withServerSnapshot: per-host listings answered from one fleet-wide listing, placeholders, retry after a failure.
+import { describe, expect, it } from 'vitest';
+import { withServerSnapshot } from '../../../src/openstack/server-snapshot.js';
+import type { NovaApi, Server } from '../../../src/openstack/types.js';
+
+const srv = (id: string, host: string | null, status = 'ACTIVE'): Server =>
+  ({ id, name: `vm-${id}`, status, host, taskState: null, vmState: null, projectId: 'p', flavor: null });
+
+function fakeNova(listing: () => Promise<Server[]>): { nova: NovaApi; calls: { host?: string }[] } {
+  const calls: { host?: string }[] = [];
+  const unused = () => Promise.reject(new Error('not used by this test'));
+  const nova: NovaApi = {
+    listComputeServices: unused, setServiceStatus: unused, getServer: unused, listHypervisors: unused, liveMigrate: unused,
+    listMigrations: unused, abortLiveMigration: unused, stopServer: unused, startServer: unused,
+    listServers: (filter = {}) => {
+      calls.push(filter);
+      return listing();
+    },
+  };
+  return { nova, calls };
+}
+
+describe('withServerSnapshot', () => {
+  it('answers every host from one fleet-wide listing, with down-cell placeholders on each', async () => {
+    const { nova, calls } = fakeNova(async () => [srv('a', 'cmp1'), srv('b', 'cmp2'), srv('c', 'cmp1'), srv('u', null, 'UNKNOWN'), srv('s', null, 'SHELVED_OFFLOADED')]);
+    const snap = withServerSnapshot(nova);
+    const [one, two, three] = await Promise.all([snap.listServers({ host: 'cmp1' }), snap.listServers({ host: 'cmp2' }), snap.listServers({ host: 'cmp3' })]);
+    expect(one.map((s) => s.id)).toEqual(['a', 'c', 'u']);
+    expect(two.map((s) => s.id)).toEqual(['b', 'u']);
+    expect(three.map((s) => s.id)).toEqual(['u']);
+    expect(calls).toEqual([{}]);
+  });
+
+  it('asks again after a failed listing instead of remembering the failure', async () => {
+    let n = 0;
+    const { nova, calls } = fakeNova(async () => {
+      if (n++ === 0) throw new Error('503');
+      return [srv('a', 'cmp1')];
+    });
+    const snap = withServerSnapshot(nova);
+    await expect(snap.listServers({ host: 'cmp1' })).rejects.toThrow('503');
+    expect((await snap.listServers({ host: 'cmp1' })).map((s) => s.id)).toEqual(['a']);
+    expect(calls).toHaveLength(2);
+  });
+});
