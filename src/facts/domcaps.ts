@@ -71,6 +71,35 @@ function text(n: Node | undefined): string | null {
  * Throws GatherError when the text is not domainCapabilities XML.
  */
 export function parseDomCapabilities(xml: string): DomCapabilities {
+  const hit = parsedDocuments.get(xml);
+  if (hit) {
+    parsedDocuments.delete(xml); // least recently used goes first
+    parsedDocuments.set(xml, hit);
+    return hit;
+  }
+  const parsed = deepFreeze(parseUncached(xml));
+  parsedDocuments.set(xml, parsed);
+  if (parsedDocuments.size > MEMO_SIZE) parsedDocuments.delete(parsedDocuments.keys().next().value as string);
+  return parsed;
+}
+
+/**
+ * Hosts of one hardware and software generation print the same document, so a fleet has a handful of distinct
+ * ones; each is parsed once. Parsing is the largest piece of our per-host CPU in a sweep, mostly the parser's
+ * JIT warm-up, which a fleet of a few hundred hosts never gets past. Results are frozen because they are shared.
+ */
+const MEMO_SIZE = 64;
+const parsedDocuments = new Map<string, DomCapabilities>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function parseUncached(xml: string): DomCapabilities {
   const cpu = cpuElement(xml) ?? cpuOfWholeDocument(xml);
   const modes = typeof cpu === 'object' && cpu !== null ? nodes((cpu as Node)['mode']) : [];
   const mode = (name: string) => modes.find((m) => attr(m, 'name') === name);

@@ -37,15 +37,16 @@ export interface SysfsVulnerabilities {
 }
 
 export interface CpuFeature {
-  name: string;
-  policy: string; // require | disable | optional | forbid | force
+  readonly name: string;
+  readonly policy: string; // require | disable | optional | forbid | force
 }
 
+/** Shared between hosts that print the same document (see parseDomCapabilities), hence read-only. */
 export interface DomCapabilities {
-  hostModel: { model: string | null; vendor: string | null; features: CpuFeature[] } | null;
-  hostPassthroughSupported: boolean;
+  readonly hostModel: { readonly model: string | null; readonly vendor: string | null; readonly features: readonly CpuFeature[] } | null;
+  readonly hostPassthroughSupported: boolean;
   /** Custom models and whether libvirt says they are usable on this host. */
-  customModels: { name: string; usable: 'yes' | 'no' | 'unknown' }[];
+  readonly customModels: readonly { readonly name: string; readonly usable: 'yes' | 'no' | 'unknown' }[];
 }
 
 export interface NovaLibvirtConfig {

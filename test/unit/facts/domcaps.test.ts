@@ -65,6 +65,17 @@ describe('parseDomCapabilities', () => {
     expect(() => parseDomCapabilities(whole.slice(0, whole.indexOf('<devices/>')))).toThrow(/did not print valid XML/);
     expect(() => parseDomCapabilities(whole.replace("<vendor>Intel</vendor>", '<vendor>Intel</vendr>'))).toThrow(/did not print valid XML/);
   });
+  it('parses a document printed by many hosts once and shares the frozen result', () => {
+    const doc = caps("<feature policy='require' name='md-clear'/>");
+    const first = parseDomCapabilities(doc);
+    expect(parseDomCapabilities(`${doc}`)).toBe(first);
+    expect(Object.isFrozen(first.hostModel?.features[0])).toBe(true);
+    expect(() => (first.customModels as { name: string }[]).push({ name: 'x' })).toThrow(TypeError);
+    expect(parseDomCapabilities(caps(''))).not.toBe(first);
+    // A bad document is refused every time, not remembered as an answer.
+    expect(() => parseDomCapabilities('<domainCapabilities><cpu>')).toThrow(GatherError);
+    expect(() => parseDomCapabilities('<domainCapabilities><cpu>')).toThrow(GatherError);
+  });
   it('reads a document without <cpu> as offering no CPU mode', () => {
     expect(parseDomCapabilities('<domainCapabilities><path>/usr/bin/qemu</path></domainCapabilities>'))
       .toEqual({ hostModel: null, hostPassthroughSupported: false, customModels: [] });
