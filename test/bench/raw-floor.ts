@@ -50,7 +50,8 @@ let bytes = 0;
 const failed: string[] = [];
 await Promise.all(targets.map((t) => queue.add(async () => {
   try {
-    bytes += await gather(t);
+    const got = await gather(t);
+    bytes += got; // not `bytes += await`: that reads `bytes` before the await and loses other hosts' counts
     ok++;
   } catch (err) {
     failed.push(`${t.name}: ${err instanceof Error ? err.message : String(err)}`);

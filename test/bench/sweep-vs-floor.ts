@@ -136,6 +136,7 @@ try {
     }
     report(n);
   }
+  marginal();
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(all.map(({ m, ...r }) => ({ ...r, wallMs: m.wallMs, cpuMs: m.cpuMs, maxRssMb: m.maxRssMb, treeRssMb: m.treeRssMb }))));
 } finally {
   rmSync(work0, { recursive: true, force: true });
@@ -156,4 +157,22 @@ function report(n: number): void {
   console.log(`ratios (medians): ours/floor wall ${ratio('ours', 'floor', 'wallMs')}, CPU ${ratio('ours', 'floor', 'cpuMs')}; ` +
     `ansible/ours wall ${ratio('ansible', 'ours', 'wallMs')}, CPU ${ratio('ansible', 'ours', 'cpuMs')}, RSS ${ratio('ansible', 'ours', 'treeRssMb')}; ` +
     `ansible-raw/ours wall ${ratio('ansible-raw', 'ours', 'wallMs')}, CPU ${ratio('ansible-raw', 'ours', 'cpuMs')}`);
+}
+
+/**
+ * Controller CPU grows as start-up + N x per-host work; the slope between two sizes is the per-host part alone,
+ * without Node's start-up and module loading, which a small N would otherwise charge to each host.
+ */
+function marginal(): void {
+  const ns = [...new Set(all.map((r) => r.n))].sort((a, b) => a - b);
+  if (ns.length < 2) return;
+  const lo = ns[0]!;
+  const hi = ns[ns.length - 1]!;
+  const med = (tool: string, n: number) => stat(all.filter((r) => r.n === n && r.tool === tool).map((r) => r.m.cpuMs)).median;
+  const rows = tools.map((tool) => {
+    const slope = (med(tool, hi) - med(tool, lo)) / (hi - lo);
+    return [tool, slope.toFixed(1), ((med(tool, lo) - slope * lo) / 1000).toFixed(2)];
+  });
+  console.log(`\nper-host controller CPU between N=${lo} and N=${hi} (slope of the medians) and the fixed part it implies`);
+  console.log(table(['tool', 'CPU ms per added host', 'fixed CPU s (start-up)'], rows));
 }
