@@ -26,7 +26,8 @@ function pathVar(value: unknown, baseDir: string): string | undefined {
   return isAbsolute(value) ? value : resolve(baseDir, value);
 }
 
-export function inventorySettings(inventory: Inventory, firstSource: string): InventorySettings {
+/** `anyHost` (a selected host) locates a bad value in the files for the error message. */
+export function inventorySettings(inventory: Inventory, firstSource: string, anyHost?: string): InventorySettings {
   const vars = inventory.groups.get('all')?.vars ?? {};
   const base = dirname(resolve(firstSource));
   const settings: InventorySettings = {};
@@ -37,6 +38,12 @@ export function inventorySettings(inventory: Inventory, firstSource: string): In
   if (clouds) settings.cloudsFile = clouds;
   const policy = vars['mds_host_key_checking'];
   if (policy === 'strict' || policy === 'accept-new') settings.hostKeyPolicy = policy;
+  else if (policy !== undefined) {
+    // A typo here must not quietly mean anything, and "off" is a decision for the command line, never a file.
+    const at = (anyHost === undefined ? undefined : inventory.varOrigin(anyHost, 'mds_host_key_checking')) ?? { file: firstSource };
+    const why = policy === 'off' ? 'off is only accepted on the command line (--host-key-checking off)' : `expected strict or accept-new, got ${JSON.stringify(policy)}`;
+    throw new ConfigError(at, 'mds_host_key_checking', why);
+  }
   return settings;
 }
 
@@ -80,5 +87,5 @@ export async function loadTargets(opts: CommonOptions, pattern = 'all', location
     ...(location === undefined ? {} : { location }),
   });
   checkKeyFiles(inventory, hosts);
-  return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!) };
+  return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!, hosts[0]?.name) };
 }

@@ -147,6 +147,8 @@ const INVENTORIES: Case[] = [
   { name: 'a host written twice', text: (a) => `all:\n  hosts:\n    c01:\n      ansible_host: ${a}\n    c01:\n      ansible_host: ${a}\n`, line: 5, field: 'all.hosts.c01' },
   { name: 'INI: unknown section type', ext: 'ini', text: (a) => `[compute]\nc01 ansible_host=${a} ansible_port=${TRAP_PORT}\n\n[compute:weird]\nx=1\n`, line: 4, field: '[compute:weird]' },
   { name: 'INI: bad port', ext: 'ini', text: (a) => `[compute]\nc01 ansible_host=${a} ansible_port=${TRAP_PORT}\nc02 ansible_host=${a} ansible_port=ssh\n`, line: 3, field: 'ansible_port' },
+  { name: 'host key checking misspelt', text: (a) => `all:\n  vars:\n    ansible_port: ${TRAP_PORT}\n    mds_host_key_checking: acept-new\n  hosts:\n    c01:\n      ansible_host: ${a}\n`, line: 4, field: 'mds_host_key_checking' },
+  { name: 'host key checking off in a file', text: (a) => `all:\n  vars:\n    ansible_port: ${TRAP_PORT}\n    mds_host_key_checking: "off"\n  hosts:\n    c01:\n      ansible_host: ${a}\n`, line: 4, field: 'only accepted on the command line' },
   { name: 'unreadable clouds.yaml (a directory)', text: (a) => `all:\n  vars:\n    ansible_port: ${TRAP_PORT}\n    mds_os_cloud: lab\n    mds_os_client_config_file: ${dir}\n  hosts:\n    c01:\n      ansible_host: ${a}\n`, field: 'cannot read', playbook: FAST_PLAYBOOK },
   { name: 'clouds.yaml that is not YAML', text: (a) => `all:\n  vars:\n    ansible_port: ${TRAP_PORT}\n    mds_os_cloud: lab\n    mds_os_client_config_file: broken-clouds.yaml\n  hosts:\n    c01:\n      ansible_host: ${a}\n`, field: 'invalid YAML', playbook: FAST_PLAYBOOK },
 ];
