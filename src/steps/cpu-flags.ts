@@ -105,7 +105,7 @@ export const cpuFlags: Step<CpuFlagsParams> = {
   id: 'cpu-flags',
   title: 'Expose md-clear to guests in nova.conf',
   disruptive: false,
-  params: cpuFlagsParams as unknown as z.ZodType<CpuFlagsParams>,
+  params: cpuFlagsParams,
   check,
   apply,
 };

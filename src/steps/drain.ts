@@ -145,7 +145,7 @@ export const drain: Step<DrainParams> = {
   id: 'drain',
   title: 'Disable the compute service and live-migrate running instances away',
   disruptive: true,
-  params: drainParams as unknown as z.ZodType<DrainParams>,
+  params: drainParams,
   check,
   apply,
 };

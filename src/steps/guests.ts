@@ -89,7 +89,7 @@ export const guests: Step<GuestsParams> = {
   id: 'guests',
   title: 'Guests that need a cold boot (optional stop/start through Nova)',
   disruptive: false,
-  params: guestsParams as unknown as z.ZodType<GuestsParams>,
+  params: guestsParams,
   check,
   apply,
 };

@@ -123,7 +123,7 @@ export const reboot: Step<RebootParams> = {
   id: 'reboot',
   title: 'Reboot into the fixed kernel and microcode (only when needed)',
   disruptive: true,
-  params: rebootParams as unknown as z.ZodType<RebootParams>,
+  params: rebootParams,
   check,
   apply,
 };

@@ -36,7 +36,7 @@ export const restore: Step<RestoreParams> = {
   id: 'restore',
   title: 'Re-enable the compute service this tool disabled',
   disruptive: false,
-  params: restoreParams as unknown as z.ZodType<RestoreParams>,
+  params: restoreParams,
   check,
   apply,
 };

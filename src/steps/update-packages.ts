@@ -96,7 +96,7 @@ export const updatePackages: Step<UpdatePackagesParams> = {
   id: 'update-packages',
   title: 'Update microcode_ctl, kernel, qemu and libvirt to the fixed versions',
   disruptive: false,
-  params: updatePackagesParams as unknown as z.ZodType<UpdatePackagesParams>,
+  params: updatePackagesParams,
   check,
   apply,
 };

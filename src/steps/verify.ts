@@ -84,7 +84,7 @@ export const verify: Step<VerifyParams> = {
   id: 'verify',
   title: 'Verify the mitigation: sysfs, dmesg, domcapabilities, kernel, packages, nova.conf',
   disruptive: false,
-  params: verifyParams as unknown as z.ZodType<VerifyParams>,
+  params: verifyParams,
   check,
   apply,
 };
