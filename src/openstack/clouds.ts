@@ -34,6 +34,8 @@ export interface CloudConfig {
   regionName?: string;
   interface: EndpointInterface;
   tls: CloudTls;
+  /** openstacksdk's api_timeout, in ms: how long one API request may take before it fails (and, if idempotent, is sent again). */
+  apiTimeoutMs?: number;
 }
 
 export interface LoadCloudOptions {
@@ -211,10 +213,16 @@ export function loadCloudConfig(opts: LoadCloudOptions = {}): CloudConfig {
     ...(projectName ? { projectName } : {}), ...(projectId ? { projectId } : {}),
   };
   const regionName = str(['region_name']) ?? firstRegion(lookup(sources, [...base, 'regions'])?.value);
+  const timeout = str(['api_timeout']);
+  const apiTimeoutSec = timeout === undefined ? undefined : Number(timeout);
+  if (apiTimeoutSec !== undefined && !(Number.isFinite(apiTimeoutSec) && apiTimeoutSec > 0 && apiTimeoutSec <= 3600)) {
+    throw new ConfigError(where(['api_timeout']), fieldName(['api_timeout']), `must be a number of seconds between 0 and 3600 (got '${timeout}')`);
+  }
   return {
     name, file, auth,
     ...(secureFile === undefined ? {} : { secureFile }),
     ...(regionName ? { regionName } : {}),
+    ...(apiTimeoutSec === undefined ? {} : { apiTimeoutMs: Math.round(apiTimeoutSec * 1000) }),
     interface: endpointInterface(str(['interface']) ?? str(['endpoint_type']), where(['interface']), fieldName(['interface'])),
     tls: tlsOf(bool(['verify']), bool(['insecure']), str(['cacert']), where(['cacert']), fieldName(['cacert']), opts.cwd ?? process.cwd()),
   };

@@ -31,6 +31,7 @@ export function connectNova(cloud: CloudConfig, opts: ConnectOptions): NovaConne
     }
   }
   const http = new HttpClient({
+    ...(cloud.apiTimeoutMs === undefined ? {} : { timeoutMs: cloud.apiTimeoutMs }),
     ...opts.http,
     ...(ca === undefined ? {} : { ca }),
     ...(cloud.tls.verify ? {} : { insecure: { warn: (m: string) => opts.warn(`cloud ${cloud.name}: ${m}`) } }),

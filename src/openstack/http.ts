@@ -95,8 +95,9 @@ export class HttpClient {
       try {
         res = await this.#once(req, idempotent);
       } catch (err) {
-        const retriable = err instanceof OpenStackConnectionError && err.errno !== undefined && RETRY_ERRNOS.has(err.errno)
-          && (idempotent || err.beforeSend);
+        // A request that timed out may have been applied, so only an idempotent one is sent again.
+        const retriable = (err instanceof OpenStackConnectionError && err.errno !== undefined && RETRY_ERRNOS.has(err.errno)
+          && (idempotent || err.beforeSend)) || (err instanceof OpenStackTimeoutError && idempotent);
         if (!retriable || attempt >= this.#opts.retries) throw err;
         await sleep(backoffDelay(attempt, policy), req.signal);
         continue;

@@ -1,4 +1,6 @@
 // Nova-side faults: 500/503/hang/401 answers, a 409, failing and hanging migrations, a target rebooting, no capacity left.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseline, checkInvariants, rerunToEnd, type Baseline } from '../helpers/invariants.js';
 import { hostAddress, playbookWith, waitFor } from '../helpers/fault-tools.js';
@@ -89,11 +91,18 @@ describe('Nova faults', () => {
     expect(await onHost('n2')).toEqual([]);
   }, 120_000);
 
-  it('a Nova call that never answers times out: the host fails before anything changed (n5 completes in the next scenario)', async () => {
-    await lab.labPost('faults', { clear: true, endpoints: [{ method: 'GET', path: '**/os-hypervisors/**', kind: 'hang', count: 1 }] });
-    const r = await run('n5');
+  it('a Nova GET that never answers times out and is sent again, then the host fails before anything changed (n5 completes later)', async () => {
+    // A 3 s api_timeout (openstacksdk's clouds.yaml key) instead of the default 30 s keeps the four attempts short.
+    const clouds = join(lab.dir, 'clouds-quick.yaml');
+    writeFileSync(clouds, readFileSync(lab.clouds, 'utf8').replace(/^(\s+)auth:$/m, '$1api_timeout: 3\n$1auth:'));
+    await fetch(`${lab.novaUrl}/_lab/requests`, { method: 'DELETE' });
+    await lab.labPost('faults', { clear: true, endpoints: [{ method: 'GET', path: '**/os-hypervisors/**', kind: 'hang', count: 4 }] });
+    const r = await cli(['run', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '-l', 'n5'], { timeoutMs: 100_000, env: { OS_CLIENT_CONFIG_FILE: clouds } });
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/timed out after 30000 ms/);
+    expect(r.stdout).toMatch(/timed out after 3000 ms/);
+    // Sent once and retried three times (a GET is safe to send again); nothing after it.
+    const asked = (await lab.labGet<Req[]>('requests')).filter((q) => q.method === 'GET' && q.path.includes('/os-hypervisors'));
+    expect(asked).toHaveLength(4);
     const s = await checkInvariants(lab, base);
     expect(s.services.find((v) => v.host === 'n5' && v.binary === 'nova-compute')!.status).toBe('enabled');
     await lab.labPost('faults', { clear: true });

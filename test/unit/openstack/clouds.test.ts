@@ -204,6 +204,17 @@ describe('auth', () => {
     expect(catchConfig(() => loadCloudConfig(opts({ cloud: 'c' }))).field).toBe('clouds.c.auth_type');
   });
 
+  it('reads api_timeout in seconds, and refuses one that is not a positive number', () => {
+    write(path.join(cwd, 'clouds.yaml'), cloudYaml('c', '    api_timeout: 2.5'));
+    expect(loadCloudConfig(opts({ cloud: 'c' })).apiTimeoutMs).toBe(2500);
+    write(path.join(cwd, 'clouds.yaml'), cloudYaml('c'));
+    expect(loadCloudConfig(opts({ cloud: 'c' })).apiTimeoutMs).toBeUndefined();
+    write(path.join(cwd, 'clouds.yaml'), cloudYaml('c', '    api_timeout: soon'));
+    const err = catchConfig(() => loadCloudConfig(opts({ cloud: 'c' })));
+    expect(err.field).toBe('clouds.c.api_timeout');
+    expect(err.location.line).toBe(9);
+  });
+
   it('rejects an unknown interface', () => {
     write(path.join(cwd, 'clouds.yaml'), cloudYaml('c', '    interface: private'));
     const err = catchConfig(() => loadCloudConfig(opts({ cloud: 'c' })));

@@ -130,12 +130,26 @@ describe('errors', () => {
 });
 
 describe('timeouts and abort', () => {
-  it('fires the timeout on a server that never answers', async () => {
+  it('fires the timeout on a server that never answers; a GET is sent again, a POST is not', async () => {
     const s = await stub(() => undefined);
-    const err = await rejection(client({ timeoutMs: 150, retries: 3 }).request({ method: 'GET', url: `${s.baseUrl}/slow` }));
+    const err = await rejection(client({ timeoutMs: 150, retries: 2 }).request({ method: 'GET', url: `${s.baseUrl}/slow` }));
     expect(err).toBeInstanceOf(OpenStackTimeoutError);
     expect(err.message).toBe('GET /slow timed out after 150 ms');
-    expect(s.requests).toHaveLength(1);
+    expect(s.requests).toHaveLength(3);
+    // The POST may have been applied before the answer was lost: sending it again could act twice.
+    const post = await rejection(client({ timeoutMs: 150, retries: 2 }).request({ method: 'POST', url: `${s.baseUrl}/act`, body: {} }));
+    expect(post).toBeInstanceOf(OpenStackTimeoutError);
+    expect(s.requests).toHaveLength(4);
+  });
+
+  it('a GET that timed out once is answered by its retry', async () => {
+    let n = 0;
+    const s = await stub((_req, res) => {
+      if (n++ > 0) json(res, 200, { ok: true });
+    });
+    const r = await client({ timeoutMs: 150, retries: 2 }).request({ method: 'GET', url: `${s.baseUrl}/flaky` });
+    expect(r.body).toEqual({ ok: true });
+    expect(s.requests).toHaveLength(2);
   });
 
   it('fires the timeout on a server that trickles the body', async () => {
