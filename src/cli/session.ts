@@ -37,7 +37,8 @@ export interface SessionOptions {
   onWarning?: (message: string) => void;
 }
 
-function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => void): { nova: NovaApi; close(): void } | null {
+/** `abort` is the second Ctrl-C: every Nova request in flight then stops waiting, as every remote command does. */
+function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void } | null {
   if (!so.needNova) return null;
   const env = { ...process.env };
   if (so.settings.cloudsFile && !env['OS_CLIENT_CONFIG_FILE']) env['OS_CLIENT_CONFIG_FILE'] = so.settings.cloudsFile;
@@ -46,7 +47,7 @@ function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => 
   const cloud = loadCloudConfig({ cloud: name, env });
   if (cloud.auth.password) registerSecret(cloud.auth.password);
   if (opts.insecure) cloud.tls.verify = false;
-  const conn = connectNova(cloud, { warn });
+  const conn = connectNova(cloud, { warn, signal: abort });
   return { nova: conn.nova, close: () => conn.close() };
 }
 
@@ -70,8 +71,8 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
       ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
       onRetry: (host, err, retry, delayMs) => log.logger.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),
     });
-    const nova = openNova(opts, so, warn);
     const cancel = new CancelController();
+    const nova = openNova(opts, so, warn, cancel.hard);
     const onSigint = () => {
       cancel.cancel();
       process.stderr.write(cancel.stage === 'hard'

@@ -158,8 +158,12 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
     const written = sweep && interrupted ? []
       : await writeReports(report, { json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus });
     if (mode === 'plan' && !sweep && opts.out) {
-      await writeFileAtomic(opts.out, `${JSON.stringify(buildSavedPlan(report, prints), null, 2)}\n`);
-      written.push(opts.out);
+      // A saved plan vouches for every host in it; one cut short would send `run --plan` off with holes in it.
+      if (interrupted) process.stdout.write(`plan interrupted: ${opts.out} not written\n`);
+      else {
+        await writeFileAtomic(opts.out, `${JSON.stringify(buildSavedPlan(report, prints), null, 2)}\n`);
+        written.push(opts.out);
+      }
     }
     for (const w of written) process.stdout.write(`wrote ${w}\n`);
     process.stdout.write(`log: ${session.logPath}\n`);

@@ -1,7 +1,7 @@
 // End to end: a plan shows each host's true changes and touches nothing, `run --plan` refuses a host changed by hand,
 // sweeps before/after a run tell the trend, every report format from real runs, scheduled sweeps, and file modes.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
@@ -178,6 +178,34 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
     expect(sampleValue(prom, 'mds_orchestrate_hosts', { status: 'drift' })).toBe(4);
     expect(sampleValue(prom, 'mds_orchestrate_hosts', { status: 'ok' })).toBe(1);
     expect(r.stdout).toMatch(/^trend: ps-c1: not compliant at sweep /m);
+  });
+
+  it('an interrupted plan --out writes no plan file (exit 130)', async () => {
+    // Nova hangs on the drain's capacity check, so the plan is surely still running when Ctrl-C comes (twice: abort).
+    await fetch(`${lab.novaUrl}/_lab/requests`, { method: 'DELETE' });
+    await lab.labPost('faults', { clear: true, endpoints: [{ method: 'GET', path: '**/os-hypervisors/**', kind: 'hang', count: 100 }] });
+    const out = join(work, 'interrupted-plan.json');
+    const child = spawn(process.execPath, [CLI, 'plan', FAST_PLAYBOOK, ...target(), '--out', out],
+      { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
+    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    try {
+      const end = Date.now() + 60_000;
+      const hung = async () => (await lab.labGet<{ path: string }[]>('requests')).some((q) => q.path.includes('/os-hypervisors'));
+      while (!(await hung()) && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
+      child.kill('SIGINT');
+      await new Promise((res) => setTimeout(res, 300));
+      child.kill('SIGINT');
+      const code = await Promise.race([exited, new Promise<'hung'>((res) => setTimeout(() => res('hung'), 60_000))]);
+      expect(code, stdout).toBe(130);
+      expect(stdout).toContain(`plan interrupted: ${out} not written`);
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await lab.labPost('faults', { clear: true });
+    }
   });
 
   it('run --plan refuses the host changed by hand since the plan, and remediates the others', async () => {
