@@ -38,7 +38,8 @@ try {
   const pbFile = join(lab.dir, 'bench-remediate.yaml');
   writeFileSync(pbFile, playbook());
   const t0 = performance.now();
-  const r = await cli(['run', pbFile, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y']);
+  const jsonReport = join(lab.dir, 'report.json');
+  const r = await cli(['run', pbFile, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', jsonReport]);
   const wallMs = performance.now() - t0;
   const audit = await lab.labGet<unknown[]>('audit');
   if (r.code !== 0 || audit.length) throw new Error(`run failed (exit ${r.code}, audit ${JSON.stringify(audit)}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
@@ -81,6 +82,14 @@ try {
   console.log(`sum of batches: critical ${critical.toFixed(1)} s, actual ${actual.toFixed(1)} s, overhead ${(((actual - critical) / critical) * 100).toFixed(1)}%`);
   console.log(`whole run (first batch start → run finished) ${total.toFixed(1)} s: overhead ${(((total - critical) / critical) * 100).toFixed(1)}%; ` +
     `CLI wall incl. start-up, Nova login and reports ${(wallMs / 1000).toFixed(1)} s: overhead ${(((wallMs / 1000 - critical) / critical) * 100).toFixed(1)}%`);
+
+  // Where a host's time went, step by step: the simulated delays sit in drain and reboot, the rest is work the
+  // fake hosts and the controller do (facts, yum, the nova.conf edit, checks).
+  const report = JSON.parse(readFileSync(jsonReport, 'utf8')) as { hosts: { steps: { id: string; durationMs?: number }[] }[] };
+  const perStep = new Map<string, number[]>();
+  for (const h of report.hosts) for (const st of h.steps) if (st.durationMs !== undefined) perStep.set(st.id, [...(perStep.get(st.id) ?? []), st.durationMs / 1000]);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(table(['step', 'median s per host', 'max s'], [...perStep].map(([id, xs]) => [id, med(xs).toFixed(1), Math.max(...xs).toFixed(1)])));
 } finally {
   await lab.down();
 }
