@@ -1,6 +1,5 @@
 // End to end: a plan shows each host's true changes and touches nothing, `run --plan` refuses a host changed by hand,
 // sweeps before/after a run tell the trend, every report format from real runs, scheduled sweeps, and file modes.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_JSON_SCHEMA } from '../../src/report/json-schema.js';
 import type { Report } from '../../src/report/model.js';
 import { validateJsonSchema } from '../helpers/json-schema.js';
-import { CLI, cli, FAST_PLAYBOOK, REPO, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
+import { cli, FAST_PLAYBOOK, spawnCli, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 
 const PORT = 2235;
@@ -185,12 +184,7 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
     await fetch(`${lab.novaUrl}/_lab/requests`, { method: 'DELETE' });
     await lab.labPost('faults', { clear: true, endpoints: [{ method: 'GET', path: '**/os-hypervisors/**', kind: 'hang', count: 100 }] });
     const out = join(work, 'interrupted-plan.json');
-    const child = spawn(process.execPath, [CLI, 'plan', FAST_PLAYBOOK, ...target(), '--out', out],
-      { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    const { child, output, exited } = spawnCli(['plan', FAST_PLAYBOOK, ...target(), '--out', out]);
     try {
       const end = Date.now() + 60_000;
       const hung = async () => (await lab.labGet<{ path: string }[]>('requests')).some((q) => q.path.includes('/os-hypervisors'));
@@ -199,8 +193,8 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
       await new Promise((res) => setTimeout(res, 300));
       child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<'hung'>((res) => setTimeout(() => res('hung'), 60_000))]);
-      expect(code, stdout).toBe(130);
-      expect(stdout).toContain(`plan interrupted: ${out} not written`);
+      expect(code, output()).toBe(130);
+      expect(output()).toContain(`plan interrupted: ${out} not written`);
       expect(existsSync(out)).toBe(false);
     } finally {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -249,21 +243,16 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
   it('sweep --schedule runs repeatedly without overlapping and stops cleanly on SIGINT', async () => {
     const sweepsDir = join(lab.stateDir, 'sweeps');
     const had = new Set(readdirSync(sweepsDir));
-    const child = spawn(process.execPath, [CLI, ...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *'],
-      { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
-    const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+    const { child, output, exited } = spawnCli([...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *']);
     try {
       const end = Date.now() + 90_000;
-      while ((stdout.match(/^next sweep at /gm) ?? []).length < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
-      expect((stdout.match(/^next sweep at /gm) ?? []).length, stdout).toBeGreaterThanOrEqual(2);
+      while ((output().match(/^next sweep at /gm) ?? []).length < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
+      expect((output().match(/^next sweep at /gm) ?? []).length, output()).toBeGreaterThanOrEqual(2);
       child.kill('SIGINT');
       const code = await Promise.race([exited, new Promise<'hung'>((res) => setTimeout(() => res('hung'), 60_000))]);
-      const interrupted = stdout.includes('sweep interrupted');
-      expect(code, stdout).toBe(interrupted ? 130 : 0);
-      const runIds = [...stdout.matchAll(/^sweep (\S+): 2 hosts/gm)].map((m) => m[1]!);
+      const interrupted = output().includes('sweep interrupted');
+      expect(code, output()).toBe(interrupted ? 130 : 0);
+      const runIds = [...output().matchAll(/^sweep (\S+): 2 hosts/gm)].map((m) => m[1]!);
       const added = readdirSync(sweepsDir).filter((f) => !had.has(f));
       expect(added.length).toBe(runIds.length - (interrupted ? 1 : 0));
       expect(added.length).toBeGreaterThanOrEqual(2);

@@ -1,5 +1,5 @@
 // Starts and stops a rehearsal lab for an e2e test through the real CLI, on an address range of the test's own.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +36,22 @@ export async function cli(args: string[], opts: { env?: Record<string, string>; 
       resolveP({ code: code ?? (signal ? 128 : 1), stdout, stderr });
     });
   });
+}
+
+/** A CLI process the test can signal while it runs; stdout and stderr are collected together. */
+export interface RunningCli {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+export function spawnCli(args: string[]): RunningCli {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((res) => child.on('close', (code) => res(code)));
+  return { child, output: () => out, exited };
 }
 
 export interface LabHandle {
