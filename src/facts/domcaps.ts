@@ -100,7 +100,8 @@ function deepFreeze<T>(value: T): T {
 }
 
 function parseUncached(xml: string): DomCapabilities {
-  const cpu = cpuElement(xml) ?? cpuOfWholeDocument(xml);
+  const sliced = cpuElement(xml);
+  const cpu = sliced === null ? cpuOfWholeDocument(xml) : sliced;
   const modes = typeof cpu === 'object' && cpu !== null ? nodes((cpu as Node)['mode']) : [];
   const mode = (name: string) => modes.find((m) => attr(m, 'name') === name);
   const supported = (m: Node | undefined) => m !== undefined && attr(m, 'supported') === 'yes';
