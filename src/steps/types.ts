@@ -73,11 +73,5 @@ export interface Step<P = unknown> {
   project?(facts: HostFacts, diff: Diff, params: P): HostFacts;
 }
 
-/** Thrown by a step when the host must wait (outside the window, failure domain busy): deferred, not failed. */
-export class DeferredError extends Error {
-  readonly code = 'E_DEFERRED';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DeferredError';
-  }
-}
+/** Moved to ./errors.ts with the other outcomes; re-exported for the callers that still import it from here. */
+export { DeferredError } from './errors.js';
