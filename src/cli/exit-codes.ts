@@ -13,6 +13,8 @@ export const EXIT = {
   USAGE: 4,
   /** Another controller holds the state lock. */
   LOCKED: 5,
+  /** At least one host's verdict is unknown: evidence could not be read (none failed). */
+  UNKNOWN: 6,
   /** Stopped by Ctrl-C (state saved; a rerun resumes). */
   INTERRUPTED: 130,
 } as const;
@@ -26,4 +28,5 @@ export const EXIT_CODE_HELP = `Exit codes:
   3    at least one host unreachable (and none failed)
   4    usage or configuration error (nothing was contacted)
   5    another controller holds the lock on the state directory
+  6    at least one host unknown: evidence could not be read (and none failed)
   130  interrupted by Ctrl-C (state saved; rerun to resume)`;

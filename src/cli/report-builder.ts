@@ -85,7 +85,7 @@ export class ReportBuilder {
   private absorbStepData(h: HostReport, step: StepReport): void {
     const data = step.data as { findings?: VerifyFinding[]; needingColdBoot?: GuestNeedingColdBoot[] } | undefined;
     if (step.id === 'verify' && data?.findings) {
-      h.checks = data.findings.map((f): CheckReport => ({ name: f.check, ok: f.ok, detail: f.detail }));
+      h.checks = data.findings.map((f): CheckReport => ({ name: f.check, ok: f.ok, detail: f.status === 'unknown' || f.detail.startsWith('unknown') ? f.detail : f.note ? `${f.detail} (note: ${f.note})` : f.detail }));
     }
     if (step.id === 'guests' && data?.needingColdBoot) {
       h.guestsNeedingColdBoot = data.needingColdBoot.map((g): GuestReport => ({ uuid: g.uuid, name: g.name, host: g.host, projectId: g.projectId }));
@@ -115,7 +115,7 @@ export class ReportBuilder {
     const count = (s: HostStatus) => hosts.filter((h) => h.status === s).length;
     const summary: ReportSummary = {
       hosts: hosts.length, ok: count('ok'), changed: count('changed'), wouldChange: count('would-change'), drift: count('drift'),
-      failed: count('failed'), unreachable: count('unreachable'), deferred: count('deferred'), skipped: count('skipped'),
+      failed: count('failed'), unreachable: count('unreachable'), unknown: count('unknown'), deferred: count('deferred'), skipped: count('skipped'),
       guestsNeedingColdBoot: hosts.reduce((n, h) => n + h.guestsNeedingColdBoot.length, 0),
     };
     if (this.stoppedBecause) summary.stoppedBecause = this.stoppedBecause;

@@ -2,7 +2,8 @@
 import type { Logger } from 'pino';
 import { CancelController } from '../engine/cancel.js';
 import { EngineEvents } from '../engine/events.js';
-import { buildGatherCommand, parseGather } from '../facts/index.js';
+import { buildGatherCommand, GatherError, parseGatherReport } from '../facts/index.js';
+import { assertPrivileged, becomeFix } from '../steps/evidence-rules.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import { loadCloudConfig } from '../openstack/clouds.js';
@@ -111,7 +112,19 @@ export function makeGatherFacts(packages: string[], record: (host: string, facts
   return async (transport: Transport, host: HostSpec, signal: AbortSignal): Promise<HostFacts> => {
     const command = buildGatherCommand({ packages, novaConfPath, virshTimeoutSec: 60 });
     const res = await transport.exec(command, { become: true, signal, timeoutMs: 180_000, maxOutputBytes: 64 * 1024 * 1024 });
-    const facts = parseGather(res.stdout);
+    let facts: HostFacts;
+    try {
+      facts = parseGatherReport(res.stdout).facts;
+    } catch (err) {
+      // The script never ran: most often sudo refused (no rule for the user, or a password it was not given).
+      const said = res.stderr.trim().split('\n').slice(-2).join(' ').slice(0, 300);
+      if (host.become && res.code !== 0 && said !== '') {
+        throw new GatherError(`privilege escalation failed (exit ${res.code}): ${said}; ${becomeFix({ privilege: { uid: null, user: host.user } }, host)}`, { host: host.name, cause: err });
+      }
+      throw err;
+    }
+    // Not root and unable to read what the steps need: the host fails here, before any step can change anything.
+    assertPrivileged(facts, host);
     record(host.name, facts);
     return facts;
   };

@@ -42,6 +42,7 @@ export function exitCodeOf(report: Report, cancelled: boolean): number {
   const s = report.summary;
   if (cancelled) return EXIT.INTERRUPTED;
   if (s.failed > 0) return EXIT.FAILED;
+  if (s.unknown > 0) return EXIT.UNKNOWN;
   if (s.unreachable > 0) return EXIT.UNREACHABLE;
   if (report.kind === 'plan' && s.wouldChange > 0) return EXIT.CHANGES;
   if (report.kind === 'sweep' && s.drift > 0) return EXIT.CHANGES;

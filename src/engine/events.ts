@@ -12,9 +12,11 @@ export type StepStatus =
   | 'deferred'
   | 'unreachable'
   /** A hard cancel stopped the step while it ran: its outcome is unknown, resume re-checks it. */
-  | 'aborted';
+  | 'aborted'
+  /** Evidence the step needed could not be read: neither ok nor not ok (UnknownEvidenceError). */
+  | 'unknown';
 
-export type HostResult = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'deferred' | 'cancelled';
+export type HostResult = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'deferred' | 'cancelled' | 'unknown';
 
 export type NotStartedReason = 'cancelled' | 'failure-limit';
 
@@ -39,6 +41,8 @@ export interface RunSummary {
   wouldChange: number;
   failed: number;
   unreachable: number;
+  /** Hosts with a check whose evidence could not be read. */
+  unknown: number;
   deferred: number;
   cancelled: number;
   notStarted: number;

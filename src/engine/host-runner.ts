@@ -5,6 +5,7 @@ import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
 import type { HostRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';
+import { UnknownEvidenceError } from '../steps/errors.js';
 import { DeferredError, type Diff, type FleetCoordinator, type Step, type StepContext } from '../steps/types.js';
 import { AuthError, HostKeyError, UnreachableError, type Transport } from '../transport/types.js';
 import { errorMessage } from '../util/errors.js';
@@ -106,7 +107,7 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
         };
         const endStep = async (status: StepStatus, extra: { diff?: Diff; error?: string } = {}): Promise<void> => {
           if (d.mode === 'apply') {
-            const recStatus = status === 'ok' || status === 'changed' ? 'done' : status === 'unreachable' ? 'failed' : status;
+            const recStatus = status === 'ok' || status === 'changed' ? 'done' : status === 'unreachable' || status === 'unknown' ? 'failed' : status;
             await tracker.stepEnd(step.id, recStatus, { ...extra, outcome: status === 'ok' || status === 'changed' ? status : undefined });
           }
           d.events.emit({ type: 'step-end', host: host.name, step: step.id, status, ...extra, durationMs: performance.now() - stepStarted });
@@ -148,10 +149,13 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
           await endStep('changed', { diff });
         } catch (err) {
           const c = classify(err, d, step.id);
-          const status: StepStatus = c.result === 'cancelled' ? (d.hard.aborted ? 'aborted' : 'skipped') : c.result === 'deferred' ? 'deferred' : c.result === 'unreachable' ? 'unreachable' : 'failed';
+          const status: StepStatus = c.result === 'cancelled' ? (d.hard.aborted ? 'aborted' : 'skipped') : c.result === 'deferred' ? 'deferred' : c.result === 'unreachable' ? 'unreachable' : c.result === 'unknown' ? 'unknown' : 'failed';
           (c.result === 'deferred' || c.result === 'cancelled' ? stepLog.warn : stepLog.error).call(stepLog, { err }, `step ${status}`);
-          await endStep(status, { error: c.error });
+          // An unknown verdict keeps what the check did find, so reports list every finding beside the unknown ones.
+          const found = (err as { diff?: Diff }).diff;
+          await endStep(status, { error: c.error, ...(c.result === 'unknown' && found ? { diff: found } : {}) });
           if (c.result === 'failed' || c.result === 'unreachable') await skipRest(i + 1, 'a previous step failed');
+          if (c.result === 'unknown') await skipRest(i + 1, 'a previous step could not read its evidence');
           return c;
         }
       }
@@ -200,6 +204,7 @@ function classify(err: unknown, d: HostRunDeps, where: string): Ending {
   const error = scrubSecrets(errorMessage(err));
   if (err instanceof UnreachableError) return { result: 'unreachable', step: where, error };
   if (err instanceof DeferredError) return { result: 'deferred', step: where, error };
+  if (err instanceof UnknownEvidenceError) return { result: 'unknown', step: where, error };
   if (d.hard.aborted || (d.graceful.aborted && (err as { code?: string })?.code === 'E_ABORTED')) return { result: 'cancelled', step: where, error };
   return { result: 'failed', step: where, error };
 }

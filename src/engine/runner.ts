@@ -170,6 +170,7 @@ function summarize(opts: RunFleetOptions, hosts: HostOutcome[], stopReason: stri
     wouldChange,
     failed: count('failed'),
     unreachable: count('unreachable'),
+    unknown: count('unknown'),
     deferred: count('deferred'),
     cancelled: count('cancelled'),
     notStarted: hosts.filter((h) => h.result === null).length,

@@ -96,5 +96,7 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
   plain['inventory_hostname'] = name;
   const spec: HostSpec = { name, address, port, user, become, novaHost, groups, vars: plain };
   if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
+  const at = (tv: TaggedValue) => ({ file: tv.origin.file, ...(tv.origin.line === undefined ? {} : { line: tv.origin.line }), ...(tv.origin.column === undefined ? {} : { column: tv.origin.column }) });
+  if (u || b) spec.origins = { ...(u ? { user: at(u[1]) } : {}), ...(b ? { become: at(b[1]) } : {}) };
   return spec;
 }

@@ -9,6 +9,7 @@ export const STATUS_COLOURS: Record<HostStatus, string> = {
   drift: '#ef6c00',
   failed: '#c62828',
   unreachable: '#6a1b9a',
+  unknown: '#37474f',
   deferred: '#546e7a',
   skipped: '#9e9e9e',
 };

@@ -1,8 +1,8 @@
 // JSON Schema (draft 2020-12) of the JSON report, for consumers (CI, dashboards) and for the tests that validate real output.
 import { REPORT_SCHEMA_VERSION } from './model.js';
 
-const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'unreachable', 'deferred', 'skipped'];
-const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'skipped', 'deferred', 'unreachable'];
+const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'unreachable', 'unknown', 'deferred', 'skipped'];
+const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'skipped', 'deferred', 'unreachable', 'unknown'];
 const str = { type: 'string' };
 const strOrNull = { type: ['string', 'null'] };
 const count = { type: 'integer' };
@@ -105,7 +105,7 @@ export const REPORT_JSON_SCHEMA = {
     },
     summary: {
       type: 'object',
-      required: ['hosts', 'ok', 'changed', 'wouldChange', 'drift', 'failed', 'unreachable', 'deferred', 'skipped', 'guestsNeedingColdBoot'],
+      required: ['hosts', 'ok', 'changed', 'wouldChange', 'drift', 'failed', 'unreachable', 'unknown', 'deferred', 'skipped', 'guestsNeedingColdBoot'],
       additionalProperties: false,
       properties: {
         hosts: count,
@@ -115,6 +115,7 @@ export const REPORT_JSON_SCHEMA = {
         drift: count,
         failed: count,
         unreachable: count,
+        unknown: count,
         deferred: count,
         skipped: count,
         guestsNeedingColdBoot: count,

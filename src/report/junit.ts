@@ -24,6 +24,8 @@ function stepOutput(s: StepReport): string | undefined {
 
 function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Outcome {
   if (s.status === 'failed') return { kind: 'failure', message: s.error ?? `step ${s.id} failed`, body: stepOutput(s) };
+  // Unknown is neither a pass nor a finding about the host: the check could not be made (JUnit's error).
+  if (s.status === 'unknown') return { kind: 'error', message: s.error ?? `step ${s.id}: evidence could not be read`, body: stepOutput(s) };
   if (isNotAttempted(s.status)) return { kind: 'skipped', message: `${s.status}${host.error && s.status !== 'skipped' ? `: ${host.error}` : ''}` };
   // In a sweep a pending change is drift: the host is not compliant. In a plan it is the expected output.
   if (s.status === 'would-change' && kind === 'sweep') {
@@ -35,7 +37,8 @@ function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Out
 function hostCases(h: HostReport, kind: Report['kind']): TestCase[] {
   const cases: TestCase[] = [];
   for (const c of h.checks) {
-    cases.push({ classname: h.name, name: c.name, seconds: 0, outcome: c.ok ? { kind: 'pass' } : { kind: 'failure', message: c.detail }, out: c.detail });
+    const outcome: Outcome = c.ok ? { kind: 'pass' } : c.detail.startsWith('unknown:') ? { kind: 'error', message: c.detail } : { kind: 'failure', message: c.detail };
+    cases.push({ classname: h.name, name: c.name, seconds: 0, outcome, out: c.detail });
   }
   for (const s of h.steps) {
     cases.push({ classname: h.name, name: `step ${s.id}`, seconds: seconds(s.durationMs), outcome: stepOutcome(s, kind, h), out: stepOutput(s) });

@@ -10,10 +10,11 @@ export type HostStatus =
   | 'drift'         // sweep: not compliant
   | 'failed'
   | 'unreachable'
+  | 'unknown'       // a check's evidence could not be read: neither compliant nor drift
   | 'deferred'      // outside the maintenance window / failure domain busy
   | 'skipped';      // not started (budget tripped, cancelled, drifted plan)
 
-export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'deferred' | 'unreachable';
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'deferred' | 'unreachable' | 'unknown';
 
 export interface StepReport {
   id: string;
@@ -73,6 +74,7 @@ export interface ReportSummary {
   drift: number;
   failed: number;
   unreachable: number;
+  unknown: number;
   deferred: number;
   skipped: number;
   guestsNeedingColdBoot: number;

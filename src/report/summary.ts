@@ -10,6 +10,7 @@ export function summarizeHosts(hosts: readonly HostReport[], stoppedBecause?: st
     drift: 0,
     failed: 0,
     unreachable: 0,
+    unknown: 0,
     deferred: 0,
     skipped: 0,
     guestsNeedingColdBoot: 0,

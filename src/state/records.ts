@@ -17,7 +17,8 @@ export type HostRecordStatus =
   | 'failed'
   | 'unreachable'
   | 'deferred'
-  | 'cancelled';
+  | 'cancelled'
+  | 'unknown';
 
 export interface StepRecord {
   status: StepRecordStatus;

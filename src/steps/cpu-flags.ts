@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
 import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear } from '../facts/index.js';
 import { addListItem, unifiedDiff } from '../ini/index.js';
+import { requireEvidence } from './evidence-rules.js';
 import { clearRestartPending, markRestartPending, readRestartPending } from './host-markers.js';
 import { rebootReasons } from './reboot-reasons.js';
 import { replaceFileAtomically } from './remote-file.js';
@@ -60,6 +61,9 @@ export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit |
 async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   const facts = await ctx.facts();
   const diff: Diff = { step: 'cpu-flags', changes: [], notes: [] };
+  // An unread nova.conf is not "cpu_mode unset" (the kvm default), and without domcapabilities a restart with the flag
+  // could leave nova-compute unable to start: both must be read before anything is decided.
+  if (facts.cpu.vendor !== 'amd') requireEvidence(facts, ['nova-conf', 'domcaps'], `whether ${ctx.params.flag} reaches guests`, ctx.host);
   const edit = planNovaConfEdit(facts, ctx.params.flag);
   const mode = effectiveCpuMode(facts.novaLibvirt);
   if (facts.cpu.vendor === 'amd') {

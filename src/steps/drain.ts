@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { Server } from '../openstack/types.js';
 import { checkCapacity } from './capacity.js';
 import { migrateAway } from './live-migration.js';
+import { disruptiveEvidence, rebootEvidence, refuseWithoutEvidence, requireEvidence } from './evidence-rules.js';
+import { RefusedError } from './errors.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
@@ -32,11 +34,14 @@ const MOVABLE = (s: Server) => s.status === 'ACTIVE' && !s.taskState;
 async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
   const diff: Diff = { step: 'drain', changes: [], notes: [] };
   const facts = await ctx.facts();
+  requireEvidence(facts, rebootEvidence(facts), 'whether a reboot is due', ctx.host);
   const reasons = rebootReasons(facts, false);
   if (reasons.length === 0) {
     diff.notes.push('no reboot is due, so the host stays in service');
     return diff;
   }
+  // Draining for a reboot that would then be refused (guest list or nova.conf unreadable) only disrupts: refuse now.
+  refuseWithoutEvidence(facts, disruptiveEvidence(facts), `drain ${ctx.host.name} for a reboot`, ctx.host);
   const nova = requireNova(ctx.nova, 'drain');
   const host = ctx.host.novaHost;
   const svc = await computeServiceOf(nova, host);
@@ -63,7 +68,7 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
     }
   }
   if (blockers.length) {
-    throw new Error(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
+    throw new RefusedError(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
   }
   if (toMove.length && ctx.params.capacity_check) {
     const verdict = checkCapacity(host, toMove, await nova.listHypervisors());

@@ -4,6 +4,7 @@ import type { HostFacts } from '../facts/types.js';
 import { mdClearExposed } from '../facts/index.js';
 import type { NovaApi, Server } from '../openstack/types.js';
 import { AbortedError } from '../transport/types.js';
+import { requireEvidence } from './evidence-rules.js';
 import { duration } from './params.js';
 import type { Diff, Step, StepContext } from './types.js';
 
@@ -43,6 +44,8 @@ function allowed(g: GuestNeedingColdBoot, allow: string[]): boolean {
 
 async function check(ctx: StepContext<GuestsParams>): Promise<Diff> {
   const facts = await ctx.facts();
+  // An empty guest list from a virsh that did not answer is not "no guest needs a cold boot".
+  if (facts.cpu.vendor !== 'amd' && facts.mds.kind !== 'not-affected') requireEvidence(facts, ['guests'], 'which guests need a cold boot', ctx.host);
   const servers = ctx.nova ? await ctx.nova.listServers({ host: ctx.host.novaHost }) : [];
   const needing = guestsNeedingColdBoot(facts, ctx.host.novaHost, servers);
   const diff: Diff = { step: 'guests', changes: [], notes: [], data: { needingColdBoot: needing } };

@@ -1,6 +1,8 @@
 // Step reboot: only when needed, never with instances on board; waits for a new boot_id and checks the host stays up.
 import { z } from 'zod';
 import { AbortedError, AuthError, HostKeyError } from '../transport/types.js';
+import { refuseWithoutEvidence, rebootEvidence, requireEvidence } from './evidence-rules.js';
+import { RefusedError } from './errors.js';
 import { requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
@@ -27,6 +29,8 @@ interface RebootCheckpoint {
 
 async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
   const facts = await ctx.facts();
+  // An unread rpm database or libvirt would hide a reason: "no reboot needed" must be known, not assumed.
+  requireEvidence(facts, rebootEvidence(facts), 'whether a reboot is due', ctx.host);
   const reasons = rebootReasons(facts, false);
   const diff: Diff = { step: 'reboot', changes: [], notes: [] };
   if (reasons.length === 0) {
@@ -42,12 +46,14 @@ async function assertNoInstances(ctx: StepContext<RebootParams>): Promise<void> 
   const nova = requireNova(ctx.nova, 'reboot');
   const onHost = (await nova.listServers({ host: ctx.host.novaHost })).filter((s) => s.status !== 'SHUTOFF');
   if (onHost.length) {
-    throw new Error(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
+    throw new RefusedError(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
   }
   const facts = await ctx.refreshFacts();
+  // An empty list proves nothing unless virsh answered for qemu:///system: both Nova and the hypervisor must be read.
+  refuseWithoutEvidence(facts, ['guests'], `reboot ${ctx.host.name}`, ctx.host);
   const running = facts.guests.filter((g) => g.state !== 'shut off');
   if (running.length) {
-    throw new Error(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
+    throw new RefusedError(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
   }
 }
 

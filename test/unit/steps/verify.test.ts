@@ -79,7 +79,7 @@ describe('verify', () => {
 
   it('reports a release without minimums as a failed packages check; without minimums at all it skips them', () => {
     const el8 = hostFacts({ release: 'el8', stage: 'fixed' });
-    expect(verifyFindings(el8, minimumsFor('el7')).find((f) => f.check === 'packages')).toEqual({ check: 'packages', ok: false, detail: 'no minimum versions for release el8' });
+    expect(verifyFindings(el8, minimumsFor('el7')).find((f) => f.check === 'packages')).toEqual({ check: 'packages', ok: false, status: 'drift', detail: 'no minimum versions for release el8' });
     expect(verifyFindings(el8, undefined).map((f) => f.check)).toEqual(['sysfs', 'dmesg', 'domcaps']);
   });
 });
