@@ -32,8 +32,18 @@ mount --bind "$S" /var/lib/fakehost
 # The tool's own markers (restart-pending) live on each host, not on the machine all hosts share.
 mkdir -p -m 0700 "$D/var-lib-mds-orchestrate" /var/lib/mds-orchestrate
 mount --bind "$D/var-lib-mds-orchestrate" /var/lib/mds-orchestrate
-mount --bind "$FAKEHOST_TOOLS" /usr/local/bin
+# The no_virsh fault: the host's tools without virsh (libvirt lives in a container on such deployments).
+NO_VIRSH=0
+. "$S/host.env"
+TOOLS=$FAKEHOST_TOOLS
+if [ "$NO_VIRSH" = 1 ]; then
+  rm -rf "$D/tools" && cp -a "$FAKEHOST_TOOLS" "$D/tools" && rm -f "$D/tools/virsh"
+  TOOLS=$D/tools
+fi
+mount --bind "$TOOLS" /usr/local/bin
 mount -o remount,bind,ro /usr/local/bin
+# The host's own /var/log (the machine's must not be read as the host's /var/log/dmesg).
+mount -t tmpfs -o mode=0755,size=4m fakehost-log /var/log
 
 # The kernel's view as this host booted it (written by the supervisor before each boot).
 mount --bind "$B/vulnerabilities" "$VULN"

@@ -57,8 +57,10 @@ function minimumsOf(pb: Playbook): Record<string, Record<string, string>> | unde
 /** A sweep is a plan of the read-only checks only: verify and the guests list, with the playbook's minimums. */
 function sweepSteps(playbook: Playbook): PlannedStep[] {
   const minimums = minimumsOf(playbook);
+  // The playbook's own verify settings (which flaws it judges) hold for its sweep too.
+  const own = playbook.steps.find((s) => s.id === 'verify')?.params;
   return [
-    { step: STEP_BY_ID.get('verify')!, params: verifyParams.parse(minimums ? { minimums } : {}) },
+    { step: STEP_BY_ID.get('verify')!, params: own ?? verifyParams.parse(minimums ? { minimums } : {}) },
     { step: STEP_BY_ID.get('guests')!, params: guestsParams.parse({}) },
   ];
 }

@@ -16,6 +16,14 @@ export const labFaults = z.strictObject({
   partial_update: z.boolean().default(false),
   /** sshd comes back after a reboot but refuses the lab key. */
   auth_refused_after_reboot: z.boolean().default(false),
+  /** The login user (stack) has no sudo rule on this host: with or without ansible_become it cannot become root. */
+  no_sudo: z.boolean().default(false),
+  /** No virsh on the host's PATH, as on a containerized deployment (libvirt runs in a container). */
+  no_virsh: z.boolean().default(false),
+  /** nova.conf at /etc/nova: present; missing; or unreadable even by root (a directory, as a container bind mount of a missing file leaves). */
+  nova_conf: z.enum(['present', 'missing', 'unreadable']).default('present'),
+  /** The kernel ring buffer has wrapped and the journal rotated: no log keeps this boot's MDS: line. */
+  dmesg_wrapped: z.boolean().default(false),
 });
 
 export const labHost = z.strictObject({
@@ -36,7 +44,10 @@ export const labHost = z.strictObject({
   /** Already remediated at start: fixed packages installed and booted. */
   fixed: z.boolean().default(false),
   boot_delay: duration.default(1000),
-  faults: labFaults.default({ never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false }),
+  faults: labFaults.default({
+    never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false,
+    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false,
+  }),
   /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
   operator_disabled: z.string().optional(),
 });

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { computeBootState, type BootState } from './boot-state.js';
 import { renderCpuinfo } from './cpuinfo.js';
 import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
-import { otherVulnerabilities, renderDmesg } from './kernel-log.js';
+import { otherVulnerabilities, renderDmesg, renderJournalKernel } from './kernel-log.js';
 import { STATE_FILES, type HostLayout } from './layout.js';
 import { writeFileAtomic } from './materialise.js';
 import { parseInstalled } from './packages.js';
@@ -21,7 +21,11 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   b('boot_id', `${bootId}\n`);
   b('osrelease', `${boot.kernelRelease}\n`);
   b('cpuinfo', renderCpuinfo(boot));
-  b('dmesg', renderDmesg(boot, spec.name));
+  const wrapped = spec.faults.dmesgWrapped;
+  b('dmesg', renderDmesg(boot, spec.name, { wrapped }));
+  // journald keeps the whole boot's kernel messages (journalctl -k -b 0 -o cat prints them without timestamps),
+  // unless it rotated them away too, which is what the wrapped fault models.
+  b('journal-kernel', renderJournalKernel(boot, spec.name, { wrapped }));
   b('domcaps.xml', renderDomcaps(boot));
 
   // A file the running kernel would not have must be absent, so the whole directory is rebuilt.

@@ -21,6 +21,10 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       yumFails: h.faults.yum_fails,
       partialUpdate: h.faults.partial_update,
       authRefusedAfterReboot: h.faults.auth_refused_after_reboot,
+      noSudo: h.faults.no_sudo,
+      noVirsh: h.faults.no_virsh,
+      novaConf: h.faults.nova_conf,
+      dmesgWrapped: h.faults.dmesg_wrapped,
     },
   };
 }

@@ -71,6 +71,7 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     CONTROL_PORT: control.port,
     YUM_FAILS: spec.faults.yumFails,
     PARTIAL_UPDATE: spec.faults.partialUpdate,
+    NO_VIRSH: spec.faults.noVirsh,
   });
 }
 
@@ -109,8 +110,11 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
   etc('group', `${withoutUser(readMachine('/etc/group'), 'stack')}stack:x:${STACK_UID}:\n`);
   // '*' (not '!') so sshd does not treat the account as locked: key logins work, password logins cannot.
   etc('shadow', `${withoutUser(readMachine('/etc/shadow'), 'stack')}stack:*:18000:0:99999:7:::\n`, 0o640);
-  etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
-  etc('nova/nova.conf', renderNovaConf(spec), 0o640);
+  // A login user without sudo (fault): the account exists and takes the key, but no rule lets it become root.
+  if (!spec.faults.noSudo) etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
+  if (spec.faults.novaConf === 'present') etc('nova/nova.conf', renderNovaConf(spec), 0o640);
+  // A directory where the file should be: what a container bind mount of a missing source leaves; even root's cat fails.
+  else if (spec.faults.novaConf === 'unreadable') mkdirSync(path.join(layout.etcUpper, 'nova', 'nova.conf'), { mode: 0o750 });
 
   const st = (name: string, content: string, mode = 0o644) => writeFileSync(path.join(layout.state, name), content, { mode });
   const t0 = opts.installedAt ?? 1_546_300_800; // 2019-01-01

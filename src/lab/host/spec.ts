@@ -26,6 +26,14 @@ export interface FakeHostFaults {
   partialUpdate: boolean;
   /** sshd comes back after a reboot but refuses the lab key. */
   authRefusedAfterReboot: boolean;
+  /** The stack user has no sudo rule (written at materialise time). */
+  noSudo: boolean;
+  /** virsh is not on the host's PATH (from the next boot). */
+  noVirsh: boolean;
+  /** /etc/nova/nova.conf present, missing, or a directory nobody can read as a file (written at materialise time). */
+  novaConf: 'present' | 'missing' | 'unreadable';
+  /** The ring buffer wrapped and the journal rotated: no log has the boot-time MDS: line (from the next boot). */
+  dmesgWrapped: boolean;
 }
 
 export interface FakeHostSpec {
@@ -46,6 +54,7 @@ export interface FakeHostSpec {
 
 export const NO_FAULTS: FakeHostFaults = Object.freeze({
   neverReturns: false, slowBootMs: 0, yumFails: false, partialUpdate: false, authRefusedAfterReboot: false,
+  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false,
 });
 
 /** Everything but the name may be left out; address and port then come from the fleet's base. */
