@@ -8,6 +8,8 @@ import type { GuestNeedingColdBoot } from '../steps/guests.js';
 import { rebootReasons } from '../steps/reboot-reasons.js';
 import type { PackageShortfall } from '../steps/update-packages.js';
 import type { VerifyFinding } from '../steps/verify.js';
+import type { EvidenceKey } from '../facts/evidence.js';
+import { missingEvidence, rebootEvidence } from '../steps/evidence-rules.js';
 import { VERSION } from './version.js';
 
 function str(v: unknown): string | null {
@@ -107,8 +109,20 @@ export class ReportBuilder {
       };
       h.rebootReasons = rebootReasons(f, false).map((r) => r.message);
       if (this.kind === 'sweep') {
-        h.checks.push({ name: 'reboot-pending', ok: h.rebootReasons.length === 0, detail: h.rebootReasons.join('; ') || 'no reboot pending' });
-        h.checks.push({ name: 'guests', ok: h.guestsNeedingColdBoot.length === 0, detail: h.guestsNeedingColdBoot.length ? `${h.guestsNeedingColdBoot.length} guest(s) need a cold boot` : 'no guest needs a cold boot' });
+        // Neither check may read "nothing found" into evidence that was never read.
+        const unknown = (keys: EvidenceKey[]): string | null => {
+          const m = missingEvidence(f, keys);
+          return m.length ? `unknown: could not read ${m.map((x) => x.text).join(', ')}` : null;
+        };
+        const rebootUnknown = unknown(rebootEvidence(f));
+        h.checks.push(rebootUnknown
+          ? { name: 'reboot-pending', ok: false, detail: rebootUnknown }
+          : { name: 'reboot-pending', ok: h.rebootReasons.length === 0, detail: h.rebootReasons.join('; ') || 'no reboot pending' });
+        const guestsUnknown = unknown(['guests']);
+        const guestsRead = h.steps.some((s) => s.id === 'guests' && s.status !== 'skipped' && s.status !== 'unknown');
+        h.checks.push(guestsUnknown || !guestsRead
+          ? { name: 'guests', ok: false, detail: guestsUnknown ?? 'unknown: the guests check did not run' }
+          : { name: 'guests', ok: h.guestsNeedingColdBoot.length === 0, detail: h.guestsNeedingColdBoot.length ? `${h.guestsNeedingColdBoot.length} guest(s) need a cold boot` : 'no guest needs a cold boot' });
       }
     }
     const hosts = [...this.hosts.values()];

@@ -1,4 +1,5 @@
 // Step update-packages: bring microcode_ctl, kernel, qemu and libvirt up to the playbook's minimums with yum or dnf.
+import { requireEvidence } from './evidence-rules.js';
 import { z } from 'zod';
 import type { HostFacts, InstalledPackage } from '../facts/types.js';
 import { formatEvr, newestOf, parseEvr, satisfiesMinimum } from '../rpm/index.js';
@@ -46,6 +47,8 @@ export function packageManager(facts: HostFacts, choice: UpdatePackagesParams['m
 
 async function check(ctx: StepContext<UpdatePackagesParams>): Promise<Diff> {
   const facts = await ctx.facts();
+  // An unread rpm database is not "nothing installed": no update is planned on it.
+  requireEvidence(facts, ['rpm', 'os-release'], 'which packages are below the minimums', ctx.host);
   const short = packageShortfalls(facts, ctx.params.minimums);
   const diff: Diff = { step: 'update-packages', changes: [], notes: [] };
   if (short.length === 0) return diff;
