@@ -37,6 +37,8 @@ export async function refreshGuestLists(report: Report, deps: GuestsRefreshDeps)
       transport = deps.transportFactory(spec);
       await transport.connect(deps.signal);
       const facts = await deps.gatherFacts(transport, spec, deps.signal);
+      // A guest list virsh did not give is no list: the host keeps the one its own guests step made.
+      if (facts.evidence.guests.state === 'unreadable') throw new Error(facts.evidence.guests.reason);
       const servers = await deps.nova.listServers({ host: spec.novaHost });
       h.guestsNeedingColdBoot = guestsNeedingColdBoot(facts, spec.novaHost, servers)
         .map((g): GuestReport => ({ uuid: g.uuid, name: g.name, host: g.host, projectId: g.projectId }));

@@ -63,7 +63,7 @@ describe('evidence that cannot be read is unknown, never ok', () => {
 
   beforeAll(async () => {
     const json = join(lab.dir, 'sweep1.json');
-    const r = await cli(['sweep', '-i', inventory, '--state-dir', lab.stateDir, '--json', json]);
+    const r = await cli(['sweep', '-i', inventory, '--state-dir', lab.stateDir, '--json', json, '--junit', join(lab.dir, 'sweep1.xml'), '--prometheus', join(lab.dir, 'sweep1.prom')]);
     sweepCode = r.code;
     sweepOut = `${r.stdout}\n${r.stderr}`;
     sweep = readReport(json);
@@ -131,6 +131,17 @@ describe('evidence that cannot be read is unknown, never ok', () => {
     expect(sweep.summary['unknown']).toBe(3);
     expect(sweep.summary['ok']).toBe(1);
     expect(sweep.summary['failed']).toBe(2);
+  });
+
+  it('JUnit shows unknown as an error, Prometheus as not compliant, the sweep checks as unknown', () => {
+    const junit = readFileSync(join(lab.dir, 'sweep1.xml'), 'utf8');
+    expect(junit).toMatch(/<testcase classname="novirsh" name="step verify"[^>]*>\s*<error message="verdict unknown: domcaps unknown: could not read virsh domcapabilities/);
+    expect(junit).not.toMatch(/<testcase classname="wrapped"[^>]*>\s*<(error|failure)/);
+    const prom = readFileSync(join(lab.dir, 'sweep1.prom'), 'utf8');
+    expect(prom).toMatch(/_host_compliant\{[^}]*host="novirsh"[^}]*\} 0/);
+    expect(prom).toMatch(/_host_compliant\{[^}]*host="wrapped"[^}]*\} 1/);
+    const guestsCheck = hostOf(sweep, 'novirsh').checks.find((c) => c.name === 'guests');
+    expect(guestsCheck).toEqual({ name: 'guests', ok: false, detail: expect.stringMatching(/^unknown: could not read the hypervisor's guest list/) as unknown as string });
   });
 
   it('a sweep whose only problem is unreadable evidence exits 6', async () => {
