@@ -73,7 +73,7 @@ export function parseGatherReport(output: string): GatherReport {
   const evidence: EvidenceMap = {
     'os-release': prov('os-release', '/etc/os-release'),
     rpm: rpmProv,
-    'sysfs-mds': prov('sysfs-mds', `${'/sys/devices/system/cpu/vulnerabilities'}/mds`),
+    'sysfs-mds': prov('sysfs-mds', '/sys/devices/system/cpu/vulnerabilities/mds'),
     'sysfs-tsx_async_abort': prov('sysfs-tsx_async_abort', '/sys/devices/system/cpu/vulnerabilities/tsx_async_abort'),
     'sysfs-mmio_stale_data': prov('sysfs-mmio_stale_data', '/sys/devices/system/cpu/vulnerabilities/mmio_stale_data'),
     cpuinfo: prov('cpuinfo', '/proc/cpuinfo'),

@@ -75,7 +75,10 @@ describe('evidence that cannot be read is unknown, never ok', () => {
     expect(h.status).toBe('failed');
     // Not root, nova.conf unreadable: the fix is ansible_become, pointing at the inventory line the user comes from.
     expect(h.error).toMatch(/not root/);
-    expect(h.error).toContain('nova.conf');
+    expect(h.error).toContain('/etc/nova/nova.conf (permission denied)');
+    // virsh is asked for qemu:///system, which refuses a user outside root: never qemu:///session's empty list.
+    expect(h.error).toContain('virsh domcapabilities (virsh domcapabilities: exit status 1)');
+    expect(h.error).toContain("the hypervisor's guest list (virsh -c qemu:///system list --all) (virsh list: exit status 1)");
     expect(h.error).toContain('set ansible_become: true for nobecome');
     expect(userLine()).toBeGreaterThan(0);
     expect(h.error).toContain(`(its user "stack" comes from ${inventory}:${userLine()})`);
