@@ -5,13 +5,14 @@ import { EngineEvents } from '../engine/events.js';
 import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
-import { loadCloudConfig } from '../openstack/clouds.js';
+import type { CloudConfig } from '../openstack/clouds.js';
 import { connectNova } from '../openstack/connect.js';
 import type { NovaApi } from '../openstack/types.js';
 import { acquireLock, type LockHandle } from '../state/lock.js';
 import { createSshTransportFactory } from '../transport/factory.js';
 import type { Transport } from '../transport/types.js';
-import { createRunLogger, registerSecret } from '../util/logger.js';
+import { errorMessage } from '../util/errors.js';
+import { createRunLogger } from '../util/logger.js';
 import { newRunId, type CommonOptions } from './common-options.js';
 import type { InventorySettings } from './targets.js';
 
@@ -29,26 +30,26 @@ export interface Session {
 
 export interface SessionOptions {
   settings: InventorySettings;
-  /** Cloud to talk to, null when the verb needs no Nova. */
-  cloud: string | null | undefined;
-  needNova: boolean;
+  /** The cloud to talk to (resolved and read while preparing), null when the verb uses no Nova. */
+  cloud: CloudConfig | null;
   /** Take the state-dir lock (run, and plan/sweep which write run records). */
   lock: boolean;
   onWarning?: (message: string) => void;
 }
 
 /** `abort` is the second Ctrl-C: every Nova request in flight then stops waiting, as every remote command does. */
-function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void } | null {
-  if (!so.needNova) return null;
-  const env = { ...process.env };
-  if (so.settings.cloudsFile && !env['OS_CLIENT_CONFIG_FILE']) env['OS_CLIENT_CONFIG_FILE'] = so.settings.cloudsFile;
-  const name = opts.cloud ?? so.cloud ?? so.settings.cloud ?? env['OS_CLOUD'];
-  if (!name) return null;
-  const cloud = loadCloudConfig({ cloud: name, env });
-  if (cloud.auth.password) registerSecret(cloud.auth.password);
-  if (opts.insecure) cloud.tls.verify = false;
+function openNova(cloud: CloudConfig | null, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void } | null {
+  if (!cloud) return null;
   const conn = connectNova(cloud, { warn, signal: abort });
   return { nova: conn.nova, close: () => conn.close() };
+}
+
+/** A reporter that throws must not stop the run, nor go unnoticed: it is said on stderr and in the log. */
+function reportListenerErrors(events: EngineEvents, logger: Logger): void {
+  events.onListenerError = (err, event) => {
+    process.stderr.write(`mds-orchestrate: a reporter failed on a ${event.type} event: ${errorMessage(err)}\n`);
+    logger.error({ err, event: event.type }, 'reporter failed');
+  };
 }
 
 export async function openSession(opts: CommonOptions, so: SessionOptions): Promise<Session> {
@@ -72,7 +73,7 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
       onRetry: (host, err, retry, delayMs) => log.logger.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),
     });
     const cancel = new CancelController();
-    const nova = openNova(opts, so, warn, cancel.hard);
+    const nova = openNova(so.cloud, warn, cancel.hard);
     const onSigint = () => {
       cancel.cancel();
       process.stderr.write(cancel.stage === 'hard'
@@ -82,9 +83,11 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
     log.logger.info({ argv: process.argv.slice(2) }, 'session opened');
+    const events = new EngineEvents();
+    reportListenerErrors(events, log.logger);
     return {
       runId, logger: log.logger, logPath: log.path, transportFactory, nova: nova?.nova ?? null,
-      events: new EngineEvents(), cancel, warnings,
+      events, cancel, warnings,
       async close() {
         process.off('SIGINT', onSigint);
         process.off('SIGTERM', onSigint);
@@ -106,13 +109,11 @@ export function packagesToQuery(minimums: Record<string, Record<string, string>>
   return [...names];
 }
 
-/** One exec per host gathers every fact; transports are closed by the caller's end of run. */
-export function makeGatherFacts(packages: string[], record: (host: string, facts: HostFacts) => void, novaConfPath = '/etc/nova/nova.conf') {
-  return async (transport: Transport, host: HostSpec, signal: AbortSignal): Promise<HostFacts> => {
+/** One exec per host gathers every fact (the engine announces each gather as a 'facts' event). */
+export function makeGatherFacts(packages: string[], novaConfPath = '/etc/nova/nova.conf') {
+  return async (transport: Transport, _host: HostSpec, signal: AbortSignal): Promise<HostFacts> => {
     const command = buildGatherCommand({ packages, novaConfPath, virshTimeoutSec: 60 });
     const res = await transport.exec(command, { become: true, signal, timeoutMs: 180_000, maxOutputBytes: 64 * 1024 * 1024 });
-    const facts = parseGather(res.stdout);
-    record(host.name, facts);
-    return facts;
+    return parseGather(res.stdout);
   };
 }

@@ -32,7 +32,12 @@ async function waitForOutcome(nova: NovaApi, server: Server, source: string, dea
   return 'timeout';
 }
 
+/** Nova migration states after which nothing more happens (the one list, shared by the drain's incoming check). */
 const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
+
+export function isFinishedMigration(status: string): boolean {
+  return FINISHED.has(status);
+}
 
 /**
  * A migration past its deadline is aborted, not left running: a MIGRATING instance would block every later drain and
@@ -40,7 +45,7 @@ const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', '
  */
 async function abortRunning(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal): Promise<string> {
   try {
-    const running = (await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' })).filter((m) => !FINISHED.has(m.status));
+    const running = (await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' })).filter((m) => !isFinishedMigration(m.status));
     if (running.length === 0) return 'no migration was running any more';
     for (const m of running) await nova.abortLiveMigration(server.id, m.id);
     // As long again as the migration had, within reason: an abort that does not take is reported, not waited on forever.

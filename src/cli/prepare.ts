@@ -1,0 +1,49 @@
+// Stage 1 of every verb: read and check all input (playbook, inventory, saved plan, cloud) before any lock, log or connection.
+import type { CloudConfig } from '../openstack/clouds.js';
+import { loadSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
+import { loadPlaybook, type Playbook } from '../playbook/index.js';
+import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
+import { ConfigError } from '../util/errors.js';
+import { resolveCloud } from './cloud.js';
+import type { CommonOptions, ReportOptions } from './common-options.js';
+import { loadTargets, type Targets } from './targets.js';
+
+export interface WorkflowOptions extends CommonOptions, ReportOptions {
+  serial?: (number | string)[];
+  maxFailPercentage?: number;
+  out?: string;
+  plan?: string;
+  yes?: boolean;
+}
+
+export interface Prepared {
+  playbookPath: string;
+  playbook: Playbook;
+  targets: Targets;
+  /** The playbook's steps, and the steps this verb runs (a sweep runs the read-only ones). */
+  playbookSteps: PlannedStep[];
+  steps: PlannedStep[];
+  cloud: CloudConfig | null;
+  saved: SavedPlan | null;
+}
+
+/** A plan or run needs a cloud when one of its steps talks to Nova: said here, naming the step, before anything starts. */
+function requireCloud(p: Prepared): void {
+  const needing = stepsNeedingNova(p.steps);
+  if (needing.length === 0 || p.cloud) return;
+  const at = p.playbook.steps.find((s) => s.id === needing[0])?.location ?? { file: p.playbookPath };
+  throw new ConfigError(at, 'cloud', `steps ${needing.join(', ')} talk to Nova but no cloud is configured: use --cloud, the playbook's cloud:, or OS_CLOUD with a clouds.yaml`);
+}
+
+export async function preparePlaybook(playbookPath: string, opts: WorkflowOptions, verb: 'plan' | 'run' | 'sweep'): Promise<Prepared> {
+  const playbook = await loadPlaybook(playbookPath, stepSchemas());
+  const targets = await loadTargets(opts, playbook.hosts, playbook.hostsLocation);
+  const saved = opts.plan ? await loadSavedPlan(opts.plan) : null;
+  const playbookSteps = plannedSteps(playbook.steps);
+  const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
+  const cloud = resolveCloud(opts, playbook.cloud, targets.settings);
+  const prepared: Prepared = { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved };
+  // A sweep reads Nova only to name guests: it works without a cloud too.
+  if (verb !== 'sweep') requireCloud(prepared);
+  return prepared;
+}
