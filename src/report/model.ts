@@ -30,7 +30,7 @@ export interface StepReport {
 }
 
 export interface CheckReport {
-  /** e.g. 'sysfs', 'dmesg', 'domcaps', 'kernel', 'packages', 'nova-conf', 'reboot-pending', 'guests' */
+  /** e.g. sysfs, dmesg, domcaps, kernel, packages, nova-conf (verify's), reboot-pending, and the guests count */
   name: string;
   ok: boolean;
   detail: string;
