@@ -77,7 +77,7 @@ function problems(r: Report): string[] {
     if (!['failed', 'refused', 'unknown', 'unreachable', 'drift', 'deferred'].includes(h.status)) continue;
     const reasons = [
       ...(h.error ? [h.error] : []),
-      ...h.steps.filter((s) => (s.status === 'failed' || s.status === 'refused' || s.status === 'unknown') && s.error && s.error !== h.error).map((s) => `${s.id}: ${s.error}`),
+      ...h.steps.filter((s) => (s.status === 'failed' || s.status === 'refused' || s.status === 'unknown') && s.error).map((s) => `${s.id}: ${s.error}`).filter((r) => r !== h.error),
       ...h.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
     ];
     out.push(`- **${md(h.name)}** (${md(statusLabel(h.status, r.kind))}): ${reasons.length ? md(reasons[0]!) : 'no reason recorded'}`);
