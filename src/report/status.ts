@@ -13,10 +13,6 @@ export function statusLabel(status: HostStatus, kind: Report['kind']): string {
       return 'not compliant';
     case 'would-change':
       return 'would change';
-    case 'refused':
-      return 'refused (left untouched)';
-    case 'unknown':
-      return 'unknown (evidence unreadable)';
     default:
       return status;
   }

@@ -1,6 +1,7 @@
 // Live-migrates one instance off a host and waits for the outcome: bounded retries, a deadline that really fires.
 import type { NovaApi, Server } from '../openstack/types.js';
 import { sleep } from '../util/sleep.js';
+import { CommandFailedError } from './errors.js';
 
 export interface MigrationPolicy {
   timeoutMs: number;
@@ -8,10 +9,10 @@ export interface MigrationPolicy {
   pollMs: number;
 }
 
-export class MigrationError extends Error {
+/** An instance that could not be moved: the drain fails (a command on the cloud failed), naming it. */
+export class MigrationError extends CommandFailedError {
   constructor(message: string, readonly serverId: string) {
     super(message);
-    this.name = 'MigrationError';
   }
 }
 
