@@ -5,8 +5,7 @@ import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
 import type { HostRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';
-import type { PlannedStep } from '../steps/registry.js';
-import { DeferredError, type Diff, type FleetCoordinator, type StepContext } from '../steps/types.js';
+import { DeferredError, type Diff, type FleetCoordinator, type PlannedStep, type StepContext } from '../steps/types.js';
 import { AuthError, HostKeyError, UnreachableError, type Transport } from '../transport/types.js';
 import { scrubSecrets } from '../util/logger.js';
 import { sleep } from '../util/sleep.js';
@@ -15,7 +14,7 @@ import { HostFleetView } from './host-fleet-view.js';
 import { HostTracker } from './host-tracker.js';
 import { classifyError, stepStatusOf, type Classified } from './outcome.js';
 
-export type { PlannedStep } from '../steps/registry.js';
+export type { PlannedStep } from '../steps/types.js';
 
 export type GatherFacts = (transport: Transport, host: HostSpec, signal: AbortSignal) => Promise<HostFacts>;
 

@@ -16,7 +16,7 @@ import { checkForks, forEachHost } from './fan-out.js';
 import { Fleet } from './fleet.js';
 import { runHost, type GatherFacts, type HostRunDeps, type RunHooks } from './host-runner.js';
 import { isFailure } from './outcome.js';
-import type { PlannedStep } from '../steps/registry.js';
+import type { PlannedStep } from '../steps/types.js';
 
 export const DEFAULT_FORKS = 50;
 

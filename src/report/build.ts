@@ -3,7 +3,7 @@ import type { EngineEvent, EngineEvents, EventOf, HostResult } from '../engine/e
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import { rebootReasons } from '../steps/reboot-reasons.js';
-import type { PlannedStep } from '../steps/registry.js';
+import type { PlannedStep } from '../steps/types.js';
 import type { Diff, Step } from '../steps/types.js';
 import type { HostReport, HostStatus, Report, ReportKind, StepReport } from './model.js';
 import { REPORT_SCHEMA_VERSION } from './model.js';

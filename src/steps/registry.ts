@@ -6,7 +6,7 @@ import { guests } from './guests.js';
 import type { Minimums } from './params.js';
 import { reboot } from './reboot.js';
 import { restore } from './restore.js';
-import type { Step } from './types.js';
+import type { PlannedStep, Step } from './types.js';
 import { updatePackages } from './update-packages.js';
 import { verify } from './verify.js';
 
@@ -18,11 +18,7 @@ export function stepSchemas(): Record<string, z.ZodType> {
   return Object.fromEntries(STEPS.map((s) => [s.id, s.params]));
 }
 
-/** A step with its params already parsed by the playbook loader. */
-export interface PlannedStep {
-  step: Step<any>;
-  params: unknown;
-}
+export type { PlannedStep } from './types.js';
 
 /** The playbook's steps as the registry knows them; the loader has already checked every id. */
 export function plannedSteps(steps: readonly { id: string; params: unknown }[]): PlannedStep[] {

@@ -100,3 +100,9 @@ export interface Step<P = unknown> {
 
 /** Moved to ./errors.ts with the other outcomes; re-exported for the callers that still import it from here. */
 export { DeferredError } from './errors.js';
+
+/** A step with its params already parsed by the playbook loader. */
+export interface PlannedStep {
+  step: Step<any>;
+  params: unknown;
+}
