@@ -5,6 +5,7 @@ import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { resolveCloud } from './cloud.js';
+import { prepareConnections, type Connections } from './connections.js';
 import type { CommonOptions, ReportOptions } from './common-options.js';
 import { loadTargets, type Targets } from './targets.js';
 
@@ -25,13 +26,14 @@ export interface Prepared {
   steps: PlannedStep[];
   cloud: CloudConfig | null;
   saved: SavedPlan | null;
+  connections: Connections;
 }
 
 /** A plan or run needs a cloud when one of its steps talks to Nova: said here, naming the step, before anything starts. */
-function requireCloud(p: Prepared): void {
-  const needing = stepsNeedingNova(p.steps);
-  if (needing.length === 0 || p.cloud) return;
-  const at = p.playbook.steps.find((s) => s.id === needing[0])?.location ?? { file: p.playbookPath };
+function requireCloud(steps: readonly PlannedStep[], cloud: CloudConfig | null, playbook: Playbook): void {
+  const needing = stepsNeedingNova(steps);
+  if (needing.length === 0 || cloud) return;
+  const at = playbook.steps.find((s) => s.id === needing[0])?.location ?? { file: playbook.file };
   throw new ConfigError(at, 'cloud', `steps ${needing.join(', ')} talk to Nova but no cloud is configured: use --cloud, the playbook's cloud:, or OS_CLOUD with a clouds.yaml`);
 }
 
@@ -42,8 +44,7 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   const playbookSteps = plannedSteps(playbook.steps);
   const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
   const cloud = resolveCloud(opts, playbook.cloud, targets.settings);
-  const prepared: Prepared = { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved };
   // A sweep reads Nova only to name guests: it works without a cloud too.
-  if (verb !== 'sweep') requireCloud(prepared);
-  return prepared;
+  if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
+  return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections: await prepareConnections(opts, targets.settings, cloud) };
 }

@@ -1,20 +1,17 @@
-// Opens what a run needs: run id, log, lock, SSH transport factory, Nova client, cancellation on Ctrl-C; and closes it all.
+// Opens a verb's session once every check passed: run id, lock, log, Ctrl-C, the engine's events; and closes it all.
 import type { Logger } from 'pino';
-import { CancelController } from '../engine/cancel.js';
+import type { CancelController } from '../engine/cancel.js';
 import { EngineEvents } from '../engine/events.js';
 import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
-import type { CloudConfig } from '../openstack/clouds.js';
-import { connectNova } from '../openstack/connect.js';
 import type { NovaApi } from '../openstack/types.js';
 import { acquireLock, type LockHandle } from '../state/lock.js';
-import { createSshTransportFactory } from '../transport/factory.js';
 import type { Transport } from '../transport/types.js';
 import { errorMessage } from '../util/errors.js';
 import { createRunLogger } from '../util/logger.js';
 import { newRunId, type CommonOptions } from './common-options.js';
-import type { InventorySettings } from './targets.js';
+import type { Connections } from './connections.js';
 
 export interface Session {
   runId: string;
@@ -29,19 +26,11 @@ export interface Session {
 }
 
 export interface SessionOptions {
-  settings: InventorySettings;
-  /** The cloud to talk to (resolved and read while preparing), null when the verb uses no Nova. */
-  cloud: CloudConfig | null;
+  /** SSH and Nova, built (and their files checked) while preparing. */
+  connections: Connections;
   /** Take the state-dir lock (run, and plan/sweep which write run records). */
   lock: boolean;
   onWarning?: (message: string) => void;
-}
-
-/** `abort` is the second Ctrl-C: every Nova request in flight then stops waiting, as every remote command does. */
-function openNova(cloud: CloudConfig | null, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void } | null {
-  if (!cloud) return null;
-  const conn = connectNova(cloud, { warn, signal: abort });
-  return { nova: conn.nova, close: () => conn.close() };
 }
 
 /** A reporter that throws must not stop the run, nor go unnoticed: it is said on stderr and in the log. */
@@ -52,8 +41,10 @@ function reportListenerErrors(events: EngineEvents, logger: Logger): void {
   };
 }
 
+/** Takes the lock, opens the log and wires Ctrl-C: the first side effects of a verb, after every check passed. */
 export async function openSession(opts: CommonOptions, so: SessionOptions): Promise<Session> {
   const runId = newRunId();
+  const { connections: c } = so;
   const warnings: string[] = [];
   const warn = (m: string) => { warnings.push(m); so.onWarning?.(m); };
   let lock: LockHandle | null = null;
@@ -63,35 +54,18 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
   }
   try {
     const log = createRunLogger({ stateDir: opts.stateDir, runId, level: opts.logLevel });
-    const policy = opts.hostKeyChecking ?? so.settings.hostKeyPolicy ?? 'strict';
-    if (policy === 'off') warn('host key checking is OFF: connections are open to man-in-the-middle attacks');
-    const knownHostsFiles = opts.knownHosts ?? so.settings.knownHostsFiles;
-    const transportFactory = await createSshTransportFactory({
-      hostKeyPolicy: policy,
-      ...(knownHostsFiles ? { knownHostsFiles } : {}),
-      ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
-      onRetry: (host, err, retry, delayMs) => log.logger.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),
-    });
-    const cancel = new CancelController();
-    const nova = openNova(so.cloud, warn, cancel.hard);
-    const onSigint = () => {
-      cancel.cancel();
-      process.stderr.write(cancel.stage === 'hard'
-        ? '\nmds-orchestrate: aborting in-flight commands; state is saved\n'
-        : '\nmds-orchestrate: stopping after the steps in flight (Ctrl-C again to abort them)\n');
-    };
-    process.on('SIGINT', onSigint);
-    process.on('SIGTERM', onSigint);
+    c.logTo(log.logger);
+    for (const w of c.warnings) warn(w);
+    const offSignals = onCtrlC(c.cancel);
     log.logger.info({ argv: process.argv.slice(2) }, 'session opened');
     const events = new EngineEvents();
     reportListenerErrors(events, log.logger);
     return {
-      runId, logger: log.logger, logPath: log.path, transportFactory, nova: nova?.nova ?? null,
-      events, cancel, warnings,
+      runId, logger: log.logger, logPath: log.path, transportFactory: c.transportFactory, nova: c.nova,
+      events, cancel: c.cancel, warnings,
       async close() {
-        process.off('SIGINT', onSigint);
-        process.off('SIGTERM', onSigint);
-        nova?.close();
+        offSignals();
+        c.close();
         log.close();
         await lock?.release();
       },
@@ -100,6 +74,22 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
     await lock?.release();
     throw err;
   }
+}
+
+/** First Ctrl-C (or SIGTERM): no new hosts or steps; the second: abort what runs. Returns the undo. */
+function onCtrlC(cancel: CancelController): () => void {
+  const onSigint = () => {
+    cancel.cancel();
+    process.stderr.write(cancel.stage === 'hard'
+      ? '\nmds-orchestrate: aborting in-flight commands; state is saved\n'
+      : '\nmds-orchestrate: stopping after the steps in flight (Ctrl-C again to abort them)\n');
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  return () => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  };
 }
 
 /** The package names whose installed versions the facts gather asks rpm for. */

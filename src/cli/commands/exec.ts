@@ -5,6 +5,7 @@ import type { HostSpec } from '../../inventory/types.js';
 import { UnreachableError } from '../../transport/types.js';
 import { errorMessage } from '../../util/errors.js';
 import type { CommonOptions } from '../common-options.js';
+import { prepareConnections } from '../connections.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { openSession, type Session } from '../session.js';
 import { loadTargets } from '../targets.js';
@@ -47,7 +48,7 @@ function printOutcome(r: ExecOutcome): void {
 export async function execCommand(command: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as ExecOptions;
   const targets = await loadTargets(o);
-  const session = await openSession(o, { settings: targets.settings, cloud: null, lock: false });
+  const session = await openSession(o, { connections: await prepareConnections(o, targets.settings, null), lock: false });
   const outcomes: ExecOutcome[] = [];
   try {
     await forEachHost(targets.hosts, o.forks ?? 50, async (host) => {

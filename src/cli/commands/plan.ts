@@ -11,7 +11,7 @@ import { openSession } from '../session.js';
 export async function planCommand(playbookPath: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as WorkflowOptions;
   const prepared = await preparePlaybook(playbookPath, o, 'plan');
-  const session = await openSession(o, { settings: prepared.targets.settings, cloud: prepared.cloud, lock: false, onWarning: warnOnStderr });
+  const session = await openSession(o, { connections: prepared.connections, lock: false, onWarning: warnOnStderr });
   try {
     const fingerprints = recordFingerprints(session.nova);
     const drift = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};

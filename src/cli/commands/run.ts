@@ -33,7 +33,7 @@ export async function runCommand(playbookPath: string, opts: Record<string, unkn
   if (o.check) return planCommand(playbookPath, opts);
   const prepared = await preparePlaybook(playbookPath, o, 'run');
   if (!(await confirmed(playbookPath, o))) return EXIT.USAGE;
-  const session = await openSession(o, { settings: prepared.targets.settings, cloud: prepared.cloud, lock: true, onWarning: warnOnStderr });
+  const session = await openSession(o, { connections: prepared.connections, lock: true, onWarning: warnOnStderr });
   try {
     const hooks = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};
     const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'run', mode: 'apply', hooks });

@@ -47,7 +47,7 @@ async function recordInHistory(report: Report, o: SweepOptions, interrupted: boo
 
 async function sweepOnce(o: SweepOptions): Promise<number> {
   const prepared = await preparePlaybook(resolvePlaybook(o.playbook), o, 'sweep');
-  const session = await openSession(o, { settings: prepared.targets.settings, cloud: prepared.cloud, lock: false, onWarning: warnOnStderr });
+  const session = await openSession(o, { connections: prepared.connections, lock: false, onWarning: warnOnStderr });
   try {
     const nova = session.nova ? withServerSnapshot(session.nova) : null;
     const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'sweep', mode: 'plan', nova });

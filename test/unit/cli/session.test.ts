@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { prepareConnections } from '../../../src/cli/connections.js';
 import { openSession } from '../../../src/cli/session.js';
 import { EngineEvents } from '../../../src/engine/events.js';
 
@@ -28,7 +29,8 @@ describe('listener errors', () => {
     dirs.push(stateDir);
     const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     writeFileSync(join(stateDir, 'ssh_config'), '');
-    const session = await openSession({ stateDir, logLevel: 'info', sshConfig: join(stateDir, 'ssh_config') }, { settings: {}, cloud: null, lock: false });
+    const opts = { stateDir, logLevel: 'info', sshConfig: join(stateDir, 'ssh_config') };
+    const session = await openSession(opts, { connections: await prepareConnections(opts, {}, null), lock: false });
     try {
       session.events.on('warning', () => { throw new Error('the HTML renderer fell over'); });
       session.events.emit({ type: 'warning', message: 'x' });
