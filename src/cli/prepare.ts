@@ -43,8 +43,8 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   const saved = opts.plan ? await loadSavedPlan(opts.plan) : null;
   const playbookSteps = plannedSteps(playbook.steps);
   const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
-  const cloud = resolveCloud(opts, playbook.cloud, targets.settings);
-  // A sweep reads Nova only to name guests: it works without a cloud too.
+  // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
+  const cloud = verb === 'sweep' || stepsNeedingNova(steps).length ? resolveCloud(opts, playbook.cloud, targets.settings) : null;
   if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
   return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections: await prepareConnections(opts, targets.settings, cloud) };
 }
