@@ -2,7 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HostKeyPolicy, HostSpec } from '../inventory/types.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from '../util/backoff.js';
 import { KnownHosts } from './known-hosts.js';
 import { createSecretSource, type SecretSource, type SecretSourceOptions } from './secrets.js';
 import { SshConfig } from './ssh-config.js';

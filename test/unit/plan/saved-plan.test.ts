@@ -1,6 +1,6 @@
 // driftBetween: what `run --plan` counts as a host changed since the plan, and what it leaves to the run itself.
 import { describe, expect, it } from 'vitest';
-import { driftBetween, type HostFingerprint } from '../../../src/cli/saved-plan.js';
+import { driftBetween, type HostFingerprint } from '../../../src/plan/saved-plan.js';
 
 const planned: HostFingerprint = {
   kernelRunning: '3.10.0-957.10.1.el7.x86_64', bootId: 'b1', novaConfSha256: 'aa',

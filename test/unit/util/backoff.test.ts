@@ -1,6 +1,6 @@
-// Unit tests: exponential backoff with jitter and the bounded retry loop.
+// Unit tests: the one backoff (exponential, equal jitter) and the bounded retry loop.
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, retryWithBackoff, type BackoffOptions } from '../../../src/transport/backoff.js';
+import { backoffDelay, retryWithBackoff, type BackoffOptions } from '../../../src/util/backoff.js';
 import { AbortedError } from '../../../src/transport/types.js';
 
 const opts: BackoffOptions = { retries: 4, baseDelayMs: 100, maxDelayMs: 1000, factor: 2 };
@@ -8,9 +8,10 @@ const noSleep = async (): Promise<void> => undefined;
 
 describe('backoffDelay', () => {
   it('grows exponentially up to the cap, jittered within [ceiling/2, ceiling]', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => backoffDelay(n, opts, () => 1))).toEqual([100, 200, 400, 800, 1000, 1000]);
-    expect([1, 2, 3, 4].map((n) => backoffDelay(n, opts, () => 0))).toEqual([50, 100, 200, 400]);
-    expect(backoffDelay(3, opts, () => 0.5)).toBe(300);
+    const policy = { baseMs: opts.baseDelayMs, maxMs: opts.maxDelayMs, factor: opts.factor };
+    expect([0, 1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...policy, random: () => 1 }))).toEqual([100, 200, 400, 800, 1000, 1000]);
+    expect([0, 1, 2, 3].map((n) => backoffDelay(n, { ...policy, random: () => 0 }))).toEqual([50, 100, 200, 400]);
+    expect(backoffDelay(2, { ...policy, random: () => 0.5 })).toBe(300);
   });
 });
 

@@ -1,24 +1,14 @@
 // Prints a plan or sweep for people: per host and step what would change (with nova.conf diffs), then a fleet summary.
-import type { HostReport, Report } from '../report/model.js';
-
-export interface Palette {
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-}
-
-const ansi = (code: number) => (s: string) => `\u001b[${code}m${s}\u001b[0m`;
-export const COLOUR: Palette = { bold: ansi(1), dim: ansi(2), red: ansi(31), green: ansi(32), yellow: ansi(33) };
-export const PLAIN: Palette = { bold: (s) => s, dim: (s) => s, red: (s) => s, green: (s) => s, yellow: (s) => s };
+import { changesOf } from '../steps/changes.js';
+import type { Palette } from './console-format.js';
+import type { HostReport, Report } from './model.js';
 
 function colourDiff(diff: string, c: Palette): string[] {
   return diff.split('\n').filter((l) => l !== '').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : c.dim(l)));
 }
 
 function hostLines(h: HostReport, c: Palette, kind: Report['kind']): string[] {
-  const tag = h.status === 'failed' || h.status === 'unreachable' ? c.red(h.status) : h.status === 'ok' ? c.green(kind === 'sweep' ? 'compliant' : 'ok') : c.yellow(h.status);
+  const tag = h.status === 'failed' || h.status === 'refused' || h.status === 'unknown' || h.status === 'unreachable' ? c.red(h.status) : h.status === 'ok' ? c.green(kind === 'sweep' ? 'compliant' : 'ok') : c.yellow(h.status);
   const out = [`${c.bold(h.name)} ${c.dim(`(${h.address}${h.availabilityZone ? `, ${h.availabilityZone}` : ''})`)}: ${tag}`];
   if (h.facts) out.push(c.dim(`  ${h.facts.os}, kernel ${h.facts.kernelRunning}, mds: ${h.facts.mds ?? '(absent)'}`));
   if (h.error) out.push(c.red(`  ! ${h.error}`));
@@ -28,8 +18,7 @@ function hostLines(h: HostReport, c: Palette, kind: Report['kind']): string[] {
     out.push(head);
     for (const ch of s.changes) {
       out.push(`    - ${ch.summary}`);
-      const d = (ch.data as { diff?: unknown } | undefined)?.diff;
-      if (typeof d === 'string') out.push(...colourDiff(d, c).map((l) => `      ${l}`));
+      for (const edit of changesOf([ch], 'nova-conf-edit')) out.push(...colourDiff(edit.data.diff, c).map((l) => `      ${l}`));
     }
     if (s.changes.length) for (const n of s.notes) out.push(c.dim(`    · ${n}`));
     if (s.error) out.push(c.red(`    ! ${s.error}`));
@@ -49,7 +38,7 @@ export function reportLines(report: Report, c: Palette): string[] {
   const parts = [
     `${s.hosts} hosts`,
     report.kind === 'plan' ? `${s.wouldChange} would change` : report.kind === 'sweep' ? `${s.ok} compliant, ${s.drift} drift` : `${s.changed} changed`,
-    `${s.ok} unchanged`, `${s.failed} failed`, `${s.unreachable} unreachable`, `${s.deferred} deferred`,
+    `${s.ok} unchanged`, `${s.failed} failed`, `${s.unreachable} unreachable`, `${s.deferred} deferred`, `${s.refused} refused`, `${s.unknown} unknown`,
     `${s.guestsNeedingColdBoot} guests need a cold boot`,
   ];
   if (report.kind === 'sweep') parts.splice(2, 1);

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { HostFacts } from '../facts/types.js';
 import type { Report } from '../report/model.js';
-import { ConfigError, OrchestratorError } from '../util/errors.js';
+import { RefusedError } from '../steps/errors.js';
+import { ConfigError } from '../util/errors.js';
 
 export const PLAN_SCHEMA_VERSION = 1;
 
@@ -26,9 +27,10 @@ export interface SavedPlan {
   hosts: Record<string, { fingerprint: HostFingerprint | null; steps: { id: string; changes: string[] }[] }>;
 }
 
-export class PlanDriftError extends OrchestratorError {
+/** A host that changed since its plan was reviewed is left untouched: a refusal, like any other safety check's. */
+export class PlanDriftError extends RefusedError {
   constructor(host: string, drift: string[]) {
-    super('E_PLAN_DRIFT', `refused: the host changed since the plan was made (${drift.join('; ')}); make a new plan`, { host });
+    super(`refused: the host changed since the plan was made (${drift.join('; ')}); make a new plan`, { host });
   }
 }
 
