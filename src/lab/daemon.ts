@@ -1,12 +1,12 @@
 // The lab daemon: runs the fake compute fleet and the fake Nova in one background process, wired to each other.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createFakeCloud } from './cloud/index.js';
-import { Fleet } from './host/fleet.js';
+import { LabFleet } from './host/fleet.js';
 import { labConfig, type LabConfig } from './lab-config.js';
 import { labPaths, writeClouds, writeInventory, type LabRuntime } from './lab-files.js';
 import { hostSpecsFromLabConfig } from './host/from-lab-config.js';
+import { writeLabFileSync } from './host/materialise.js';
 import { cloudConfig, startsWithMdClear } from './lab-mapping.js';
-import { writeFileAtomic } from '../state/atomic-write.js';
 
 function log(message: string): void {
   process.stdout.write(`${new Date().toISOString()} ${message}\n`);
@@ -17,7 +17,7 @@ export async function runLabDaemon(dir: string): Promise<void> {
   const lab: LabConfig = labConfig.parse(JSON.parse(readFileSync(paths.config, 'utf8')));
   const specs = hostSpecsFromLabConfig(lab);
   const byName = new Map(lab.hosts.map((h) => [h.name, h]));
-  const fleet = new Fleet({ labDir: dir, hosts: specs });
+  const fleet = new LabFleet({ labDir: dir, hosts: specs });
   let fleetUp = false;
   const cloud = createFakeCloud(cloudConfig(lab), {
     // Before the fleet runs, a guest's CPU follows the host's starting state; afterwards, what the host really offers.
@@ -37,7 +37,7 @@ export async function runLabDaemon(dir: string): Promise<void> {
     if (!runtime) return;
     runtime.hostPids = fleet.names.map((n) => fleet.supervisorPid(n)).filter((p): p is number => p !== null);
     const text = `${JSON.stringify(runtime, null, 2)}\n`;
-    runtimeWrite = runtimeWrite.then(() => writeFileAtomic(paths.runtime, text)).catch((err: unknown) => log(`lab.json: ${String(err)}`));
+    runtimeWrite = runtimeWrite.then(() => writeLabFileSync(paths.runtime, text, 0o600)).catch((err: unknown) => log(`lab.json: ${String(err)}`));
     return runtimeWrite;
   };
   fleet.on('down', (name, reason) => { log(`${name}: down (${reason})`); publishStatus(); void publishRuntime(); });
@@ -72,7 +72,7 @@ export async function runLabDaemon(dir: string): Promise<void> {
     runtime = { pid: process.pid, dir, novaUrl, startedAt: new Date().toISOString(), hosts, hostPids: [] };
     await publishRuntime();
     publishStatus();
-    await writeFileAtomic(paths.ready, `${process.pid}\n`);
+    writeLabFileSync(paths.ready, `${process.pid}\n`, 0o600);
   } catch (err) {
     log(`start failed: ${err instanceof Error ? err.message : String(err)}`);
     await stop('start failed', 1);

@@ -7,7 +7,7 @@ import { renderCpuinfo } from './cpuinfo.js';
 import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
 import { otherVulnerabilities, renderDmesg } from './kernel-log.js';
 import { STATE_FILES, type HostLayout } from './layout.js';
-import { writeFileAtomic } from './materialise.js';
+import { writeLabFileSync } from './materialise.js';
 import { parseInstalled } from './packages.js';
 import { renderEnvFile } from './shell-env.js';
 import type { FakeHostSpec } from './spec.js';
@@ -44,10 +44,10 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
     QEMU_VERSION: boot.qemuVersion,
     LIBVIRT_VERSION: boot.libvirtVersion,
   }));
-  writeFileAtomic(path.join(layout.state, STATE_FILES.bootJson), `${JSON.stringify(boot, null, 2)}\n`);
+  writeLabFileSync(path.join(layout.state, STATE_FILES.bootJson), `${JSON.stringify(boot, null, 2)}\n`);
   // Services come up enabled at boot; nova-compute's loaded config is copied by init.sh once /etc is mounted.
   const now = Math.floor(Date.now() / 1000);
-  writeFileAtomic(path.join(layout.state, STATE_FILES.services),
+  writeLabFileSync(path.join(layout.state, STATE_FILES.services),
     ['openstack-nova-compute', 'libvirtd', 'sshd'].map((u) => `${u}\tactive\t${now}\n`).join(''));
   return boot;
 }

@@ -1,6 +1,6 @@
 // What a host runs after a boot, computed from what is installed when it boots: kernel, microcode, sysfs, md-clear.
 import { CATALOG, type LabDist } from '../catalog.js';
-import { compareEvr } from './evr.js';
+import { compareLabEvr } from './evr.js';
 import { kernelRelease, type InstalledRow, type PackageRow } from './packages.js';
 import type { FakeCpu } from './spec.js';
 
@@ -38,14 +38,14 @@ const NO_MICROCODE = 'Vulnerable: Clear CPU buffers attempted, no microcode; SMT
 
 function newest(rows: InstalledRow[], name: string): InstalledRow | undefined {
   let best: InstalledRow | undefined;
-  for (const r of rows) if (r.name === name && (!best || compareEvr(r, best) > 0)) best = r;
+  for (const r of rows) if (r.name === name && (!best || compareLabEvr(r, best) > 0)) best = r;
   return best;
 }
 
 function atLeastFixed(dist: LabDist, name: string, row: PackageRow | undefined): boolean {
   const cat = CATALOG[dist].find((p) => p.name === name);
   if (!cat || !row) return false;
-  return compareEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
+  return compareLabEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
 }
 
 function packageName(dist: LabDist, role: 'qemu' | 'libvirt' | 'microcode'): string {

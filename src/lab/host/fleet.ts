@@ -3,8 +3,8 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
+import { findComputeHostFiles, type ComputeHostFiles } from '../compute-host-files.js';
 import { writeBootFiles } from './boot-files.js';
 import { startControlServer, type ControlServer, type PowerAction } from './control-server.js';
 import { LabHostError } from './errors.js';
@@ -28,9 +28,9 @@ export interface FleetEvents {
   booted: [name: string, bootId: string];
 }
 
-export type HostStatus = 'starting' | 'up' | 'down' | 'off';
+export type LabHostStatus = 'starting' | 'up' | 'down' | 'off';
 
-export interface FleetOptions {
+export interface LabFleetOptions {
   /** Keys, sshd config and one dir per host go here (created if needed; host dirs are recreated from scratch). */
   labDir: string;
   hosts: FakeHostSpec[];
@@ -39,15 +39,15 @@ export interface FleetOptions {
   /** How long after answering a reboot request PID 1 is killed, so the asking tool can return first. */
   shutdownDelayMs?: number;
   bootTimeoutMs?: number;
-  /** docker/host of this repository unless given. */
-  hostFilesDir?: string;
+  /** docker/compute-host of this project unless given. */
+  hostFiles?: ComputeHostFiles;
 }
 
 interface HostEntry {
   spec: FakeHostSpec;
   layout: HostLayout;
   token: string;
-  status: HostStatus;
+  status: LabHostStatus;
   boots: number;
   bootId: string | null;
   proc: HostProcess | null;
@@ -57,25 +57,21 @@ interface HostEntry {
   busy: Promise<void> | null;
 }
 
-function defaultHostFilesDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docker/host');
-}
-
-export class Fleet extends EventEmitter<FleetEvents> {
-  private readonly opts: Required<Omit<FleetOptions, 'hosts'>>;
+export class LabFleet extends EventEmitter<FleetEvents> {
+  private readonly opts: Required<Omit<LabFleetOptions, 'hosts'>>;
   private readonly entries = new Map<string, HostEntry>();
   private control: ControlServer | null = null;
   private labKeys: LabKeys | null = null;
   private stopping = false;
 
-  constructor(opts: FleetOptions) {
+  constructor(opts: LabFleetOptions) {
     super();
     this.opts = {
       labDir: path.resolve(opts.labDir),
       concurrency: opts.concurrency ?? Math.max(2, os.availableParallelism() * 2),
       shutdownDelayMs: opts.shutdownDelayMs ?? 150,
       bootTimeoutMs: opts.bootTimeoutMs ?? 30_000,
-      hostFilesDir: opts.hostFilesDir ?? defaultHostFilesDir(),
+      hostFiles: opts.hostFiles ?? findComputeHostFiles(),
     };
     const seen = new Set<string>();
     for (const spec of opts.hosts) {
@@ -105,7 +101,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     return this.entry(name).spec;
   }
 
-  status(name: string): HostStatus {
+  status(name: string): LabHostStatus {
     return this.entry(name).status;
   }
 
@@ -261,8 +257,8 @@ export class Fleet extends EventEmitter<FleetEvents> {
     const proc = await HostProcess.boot({
       spec: e.spec,
       layout: e.layout,
-      toolsDir: path.join(this.opts.hostFilesDir, 'bin'),
-      initScript: path.join(this.opts.hostFilesDir, 'init.sh'),
+      toolsDir: this.opts.hostFiles.toolsDir,
+      initScript: this.opts.hostFiles.initScript,
       sshdConfig: this.keys.sshdConfig,
       authorizedKeys: refuseKey ? null : this.keys.publicKey,
       bootTimeoutMs: this.opts.bootTimeoutMs,

@@ -21,7 +21,7 @@ export function hostLayout(labDir: string, name: string): HostLayout {
   return { dir, etcUpper: path.join(dir, 'etc-upper'), etcWork: path.join(dir, 'etc-work'), state, boot: path.join(state, 'boot') };
 }
 
-/** Files of one state dir, relative names shared with docker/host/bin (keep both sides in step). */
+/** Files of one state dir, relative names shared with docker/compute-host/bin (keep both sides in step). */
 export const STATE_FILES = {
   hostEnv: 'host.env',
   controlToken: 'control.token',

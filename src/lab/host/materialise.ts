@@ -18,7 +18,7 @@ export interface ControlEndpoint {
 }
 
 /** Writes through a temp file and a rename: the host's tools may be reading the file at the same moment. */
-export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
+export function writeLabFileSync(file: string, content: string, mode = 0o644): void {
   const tmp = `${file}.tmp.${process.pid}`;
   writeFileSync(tmp, content, { mode });
   chmodSync(tmp, mode);
@@ -75,7 +75,7 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
 }
 
 export function writeHostEnv(layout: HostLayout, spec: FakeHostSpec, control: ControlEndpoint): void {
-  writeFileAtomic(path.join(layout.state, STATE_FILES.hostEnv), renderHostEnv(spec, control));
+  writeLabFileSync(path.join(layout.state, STATE_FILES.hostEnv), renderHostEnv(spec, control));
 }
 
 export function applyFaults(spec: FakeHostSpec, faults: Partial<FakeHostFaults>): FakeHostSpec {

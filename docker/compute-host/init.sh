@@ -2,8 +2,10 @@
 # PID 1 of a fake compute host: builds the host's private view of the machine (mounts, hostname), then becomes its sshd.
 #
 # Runs inside `unshare --mount --uts --pid --fork --mount-proc`; everything mounted here dies with the namespace.
-# Inputs (environment): FAKEHOST_DIR (per-host dir on the machine), FAKEHOST_TOOLS (docker/host/bin),
-# FAKEHOST_SSHD_CONFIG, FAKEHOST_LISTEN (ADDR:PORT), FAKEHOST_AUTHORIZED_KEYS (public key file, empty = refuse the key).
+# The one definition of a host: the namespace lab (src/lab/host/host-process.ts) and the container (docker-entrypoint.sh) both run it.
+# Inputs (environment): FAKEHOST_DIR (per-host dir on the machine), FAKEHOST_TOOLS (docker/compute-host/bin),
+# FAKEHOST_SSHD_CONFIG, FAKEHOST_LISTEN (ADDR:PORT), FAKEHOST_AUTHORIZED_KEYS (public key file, empty = refuse the key),
+# FAKEHOST_HOST_KEY (optional: a host key path other than the one sshd_config names, as in the container).
 set -eu
 
 D=$FAKEHOST_DIR
@@ -44,4 +46,5 @@ mount --bind "$B/osrelease" /proc/sys/kernel/osrelease
 # nova-compute reads its config when it starts, i.e. at boot.
 if [ -f /etc/nova/nova.conf ]; then cp /etc/nova/nova.conf "$S/nova-compute.loaded.conf"; else rm -f "$S/nova-compute.loaded.conf"; fi
 
-exec /usr/sbin/sshd -D -e -f "$FAKEHOST_SSHD_CONFIG" -o "ListenAddress=$FAKEHOST_LISTEN"
+if [ -n "${FAKEHOST_HOST_KEY:-}" ]; then set -- -o "HostKey=$FAKEHOST_HOST_KEY"; else set --; fi
+exec /usr/sbin/sshd -D -e -f "$FAKEHOST_SSHD_CONFIG" -o "ListenAddress=$FAKEHOST_LISTEN" "$@"
