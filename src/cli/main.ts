@@ -138,8 +138,8 @@ ${EXIT_CODE_HELP}`);
     });
   lab.command('daemon', { hidden: true }).option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
-      const { runLabDaemon } = await import('../lab/daemon.js');
-      await runLabDaemon(String(opts['dir']));
+      const { labDaemonCommand } = await import('./commands/lab.js');
+      await labDaemonCommand(opts);
     });
 
   return program;

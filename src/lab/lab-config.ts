@@ -1,6 +1,6 @@
 // The lab description (YAML): which fake compute hosts to start, how Nova behaves, and the default mixed fleet.
 import { z } from 'zod';
-import { duration } from '../steps/params.js';
+import { duration } from '../util/duration.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import type { LabStateSnapshot } from '../../lab/cloud/index.js';
 import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../../lab/lab-config.js';
 import { labPaths, readRuntime } from '../../lab/lab-files.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
@@ -115,15 +116,10 @@ export async function labAuditCommand(opts: Record<string, unknown>): Promise<nu
   return audit.length === 0 ? EXIT.OK : EXIT.FAILED;
 }
 
-interface LabState {
-  services: { host: string; status: string; state: string; disabledReason: string | null }[];
-  instances: { id: string; name: string; host: string | null; status: string }[];
-}
-
 export async function labStatusCommand(opts: Record<string, unknown>): Promise<number> {
   const dir = resolve(String(opts['dir']));
   const rt = runtimeOrFail(dir);
-  const state = (await getJson(`${rt.novaUrl}/_lab/state`)) as LabState;
+  const state = (await getJson(`${rt.novaUrl}/_lab/state`)) as LabStateSnapshot;
   const audit = (await getJson(`${rt.novaUrl}/_lab/audit`)) as unknown[];
   const hosts = JSON.parse(readFileSync(labPaths(dir).hostStatus, 'utf8')) as Record<string, { status: string; bootId: string | null }>;
   if (opts['json']) {
@@ -139,4 +135,10 @@ export async function labStatusCommand(opts: Record<string, unknown>): Promise<n
   }
   process.stdout.write(`${state.instances.length} instances; ${audit.length} safety violation(s)${audit.length ? ' — see lab audit' : ''}\n`);
   return EXIT.OK;
+}
+
+/** The hidden `lab daemon` that `lab up` starts: the only way into src/lab/daemon.ts, so the CLI reaches the lab through this file. */
+export async function labDaemonCommand(opts: Record<string, unknown>): Promise<void> {
+  const { runLabDaemon } = await import('../../lab/daemon.js');
+  await runLabDaemon(String(opts['dir']));
 }
