@@ -10,7 +10,8 @@ import { startControlServer, type ControlServer, type PowerAction } from './cont
 import { LabHostError } from './errors.js';
 import { guestCpuGetsMdClear, writeGuests, type FakeGuest } from './guests.js';
 import { HostProcess } from './host-process.js';
-import { IN_HOST_STATE, STATE_FILES, hostLayout, type HostLayout } from './layout.js';
+import { IN_HOST_DIRS, IN_HOST_STATE, IN_HOST_TOOLS, STATE_FILES, hostLayout, type HostLayout } from './layout.js';
+import { LAYOUTS } from './deployment-layouts.js';
 import { ensureLabKeys, writeKnownHosts, type LabKeys } from './lab-keys.js';
 import { applyFaults, materialiseHost, writeHostEnv } from './materialise.js';
 import { checkPrerequisites } from './prereqs.js';
@@ -144,8 +145,8 @@ export class LabFleet extends EventEmitter<FleetEvents> {
   async start(): Promise<void> {
     checkPrerequisites();
     mkdirSync(this.opts.labDir, { recursive: true, mode: 0o700 });
-    // The mount point of every host's state dir; an empty dir on the machine itself.
-    mkdirSync(IN_HOST_STATE, { recursive: true });
+    // Mount points of every host's state dir and tools, and of the dirs some layouts keep nova.conf in: empty dirs on the machine.
+    for (const dir of [IN_HOST_STATE, IN_HOST_TOOLS, ...this.extraMountPoints()]) mkdirSync(dir, { recursive: true });
     this.labKeys = await ensureLabKeys(this.opts.labDir);
     writeKnownHosts(this.labKeys, [...this.entries.values()].map((e) => e.spec));
     this.control = await startControlServer((host, action, token) => this.onPowerRequest(host, action, token));
@@ -153,7 +154,7 @@ export class LabFleet extends EventEmitter<FleetEvents> {
     try {
       await Promise.all([...this.entries.values()].map((e) => queue.add(async () => {
         if (this.stopping) return;
-        materialiseHost(e.spec, { labDir: this.opts.labDir, control: this.control! });
+        materialiseHost(e.spec, { labDir: this.opts.labDir, control: this.control!, toolsDir: this.opts.hostFiles.toolsDir });
         e.token = readFileSync(path.join(e.layout.state, STATE_FILES.controlToken), 'utf8').trim();
         await this.boot(e);
       })));
@@ -201,6 +202,12 @@ export class LabFleet extends EventEmitter<FleetEvents> {
     }));
     await this.control?.close();
     this.control = null;
+  }
+
+  /** /var/lib/config-data (TripleO) and /openstack (OpenStack-Ansible), only when a host of that layout is in the fleet. */
+  private extraMountPoints(): string[] {
+    const paths = [...this.entries.values()].map((e) => LAYOUTS[e.spec.layout]).flatMap((p) => [p.novaConf, p.novaConfTarget ?? '']);
+    return Object.values(IN_HOST_DIRS).filter((dir) => paths.some((p) => p.startsWith(`${dir}/`)));
   }
 
   private entry(name: string): HostEntry {
