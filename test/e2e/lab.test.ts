@@ -125,6 +125,7 @@ describe('rehearsal lab', () => {
       const line = r.stdout.split('\n').find((l) => l.trim().startsWith(`${h} `));
       expect(line).toContain(addr(h));
       expect(line).toContain('nova-compute enabled/up');
+      expect(line).toMatch(/ baremetal /);
       expect(line).toContain(n ? `${n} ACTIVE` : 'none');
     }
     expect(r.stdout).toContain('6 instances; 0 safety violation(s)');

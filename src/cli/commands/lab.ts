@@ -7,6 +7,9 @@ import { parse as parseYaml } from 'yaml';
 import type { LabStateSnapshot } from '../../lab/cloud/index.js';
 import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../../lab/lab-config.js';
 import { labPaths, readRuntime } from '../../lab/lab-files.js';
+import { hostSpecsFromLabConfig } from '../../lab/host/from-lab-config.js';
+import { updateHostImage } from '../../lab/host/image-update.js';
+import { hostLayout } from '../../lab/host/layout.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
 import { validateYamlFile } from '../../util/yaml-validate.js';
@@ -34,7 +37,9 @@ async function loadLab(opts: Record<string, unknown>): Promise<{ input: LabConfi
     input = parseYaml(readFileSync(opts['config'], 'utf8')) as LabConfigInput;
     if (typeof opts['instances'] === 'number') input = { ...input, instances: opts['instances'] };
   } else {
-    input = defaultLabConfig((opts['hosts'] as number | undefined) ?? 12, (opts['instances'] as number | undefined) ?? 40);
+    const layouts = opts['layouts'] ?? 'baremetal';
+    if (layouts !== 'baremetal' && layouts !== 'mixed') throw new UsageError(`--layouts: expected baremetal or mixed, got ${JSON.stringify(layouts)}`);
+    input = defaultLabConfig((opts['hosts'] as number | undefined) ?? 12, (opts['instances'] as number | undefined) ?? 40, layouts);
   }
   return { input, lab: labConfig.parse(input) };
 }
@@ -126,12 +131,13 @@ export async function labStatusCommand(opts: Record<string, unknown>): Promise<n
     process.stdout.write(`${JSON.stringify({ runtime: rt, hosts, nova: state, audit }, null, 2)}\n`);
     return EXIT.OK;
   }
+  const layouts = new Map(labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8'))).hosts.map((h) => [h.name, h.layout]));
   process.stdout.write(`lab in ${dir}: daemon pid ${rt.pid}, Nova ${rt.novaUrl}\n`);
   for (const h of rt.hosts) {
     const svc = state.services.find((s) => s.host === h.name);
     const inst = state.instances.filter((i) => i.host === h.name);
     const byStatus = [...new Set(inst.map((i) => i.status))].map((s) => `${inst.filter((i) => i.status === s).length} ${s}`).join(', ');
-    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
+    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(layouts.get(h.name) ?? '?').padEnd(15)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
   }
   process.stdout.write(`${state.instances.length} instances; ${audit.length} safety violation(s)${audit.length ? ' — see lab audit' : ''}\n`);
   return EXIT.OK;
@@ -141,4 +147,19 @@ export async function labStatusCommand(opts: Record<string, unknown>): Promise<n
 export async function labDaemonCommand(opts: Record<string, unknown>): Promise<void> {
   const { runLabDaemon } = await import('../../lab/daemon.js');
   await runLabDaemon(String(opts['dir']));
+}
+
+/** `lab update-image HOST...`: what `openstack overcloud update run --limit` or `kolla-ansible pull` + `deploy-containers` do to a host. */
+export async function labUpdateImageCommand(hosts: string[], opts: Record<string, unknown>): Promise<number> {
+  const dir = resolve(String(opts['dir']));
+  runtimeOrFail(dir);
+  const lab = labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8')));
+  const specs = new Map(hostSpecsFromLabConfig(lab).map((s) => [s.name, s]));
+  const unknown = hosts.filter((h) => !specs.has(h));
+  if (unknown.length) throw new UsageError(`lab update-image: no host named ${unknown.join(', ')} in ${dir}`);
+  for (const h of hosts) {
+    const done = updateHostImage(hostLayout(dir, h), specs.get(h)!);
+    process.stdout.write(`${h}: ${done.before.join(' ')} -> ${done.after.join(' ')}; restarted ${done.restarted.join(', ')}\n`);
+  }
+  return EXIT.OK;
 }

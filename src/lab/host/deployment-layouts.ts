@@ -95,7 +95,7 @@ export const LAYOUTS: Record<LabLayoutName, LayoutProfile> = {
   },
   // Kolla-Ansible 2023.1+: each container runs under kolla-<container>-container.service.
   kolla: {
-    name: 'kolla', dists: ['el7', 'el8'], novaConf: '/etc/kolla/nova-compute/nova.conf', engine: 'docker', containers: KOLLA,
+    name: 'kolla', dists: ['el8', 'el7'], novaConf: '/etc/kolla/nova-compute/nova.conf', engine: 'docker', containers: KOLLA,
     units: [
       ...KOLLA.map((c) => ({ name: `kolla-${c.name}-container`, description: `docker ${c.name}.service`, container: c.name, role: c.role })),
       { name: 'docker', description: 'Docker Application Container Engine', role: 'other' },
