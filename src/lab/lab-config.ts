@@ -1,7 +1,7 @@
 // The lab description (YAML): which fake compute hosts to start, how Nova behaves, and the default mixed fleet.
 import { z } from 'zod';
 import { duration } from '../util/duration.js';
-import { LAB_LAYOUTS, LAYOUTS, type LabLayoutName } from './host/deployment-layouts.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './host/deployment-layouts.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -77,7 +77,7 @@ export type LabFleetLayouts = 'baremetal' | 'mixed';
 /** The i-th host of a mixed fleet: layouts in turn, each on a release it exists on (its variant's when it can). */
 function mixedLayout(i: number, dist: 'el7' | 'el8'): { layout: LabLayoutName; dist: 'el7' | 'el8' } {
   const layout = LAB_LAYOUTS[i % LAB_LAYOUTS.length]!;
-  const dists = LAYOUTS[layout].dists;
+  const dists = LAB_LAYOUT_PROFILES[layout].dists;
   return { layout, dist: dists.includes(dist) ? dist : dists[0]! };
 }
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeBootState, type BootState } from './boot-state.js';
-import { LAYOUTS } from './deployment-layouts.js';
+import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { renderCpuinfo } from './cpuinfo.js';
 import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
 import { otherVulnerabilities, renderDmesg } from './kernel-log.js';
@@ -15,7 +15,7 @@ import type { FakeHostSpec } from './spec.js';
 
 export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: string = randomUUID()): BootState {
   const rpmdb = path.join(layout.state, STATE_FILES.rpmdb);
-  const profile = LAYOUTS[spec.layout];
+  const profile = LAB_LAYOUT_PROFILES[spec.layout];
   const imageDb = path.join(layout.state, STATE_FILES.imageRpmdb);
   const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId, profile.qemuInImage
     ? { image: parseInstalled(readFileSync(imageDb, 'utf8'), imageDb), libvirtPackage: profile.libvirtPackage }

@@ -22,7 +22,7 @@ export interface LabUnit {
   role: 'compute' | 'libvirt' | 'other';
 }
 
-export interface LayoutProfile {
+export interface LabLayoutProfile {
   name: LabLayoutName;
   /** The releases this layout exists on in the lab (OSP 13 is RHEL 7, OSP 16/17 RHEL 8; OSP 17 is RHEL 9 in reality). */
   dists: readonly LabDist[];
@@ -68,7 +68,7 @@ const KOLLA: LabContainer[] = [
   { name: 'nova_compute', image: 'quay.io/openstack.kolla/nova-compute:2023.1-rocky-9', role: 'compute' },
 ];
 
-export const LAYOUTS: Record<LabLayoutName, LayoutProfile> = {
+export const LAB_LAYOUT_PROFILES: Record<LabLayoutName, LabLayoutProfile> = {
   baremetal: {
     name: 'baremetal', dists: ['el7', 'el8'], novaConf: '/etc/nova/nova.conf', engine: null, containers: [],
     units: [
@@ -128,7 +128,7 @@ export const LAYOUTS: Record<LabLayoutName, LayoutProfile> = {
 };
 
 /** The host's own tools (docker/compute-host/bin) a layout puts on PATH: no host virsh where libvirt is containerised. */
-export function hostTools(p: LayoutProfile, allTools: readonly string[]): string[] {
+export function labHostTools(p: LabLayoutProfile, allTools: readonly string[]): string[] {
   return allTools.filter((t) => {
     if (t === 'virsh') return !p.qemuInImage;
     if (t === 'docker' || t === 'podman') return p.engine === t;

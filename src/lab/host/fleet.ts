@@ -11,7 +11,7 @@ import { LabHostError } from './errors.js';
 import { guestCpuGetsMdClear, writeGuests, type FakeGuest } from './guests.js';
 import { HostProcess } from './host-process.js';
 import { IN_HOST_DIRS, IN_HOST_STATE, IN_HOST_TOOLS, STATE_FILES, hostLayout, type HostLayout } from './layout.js';
-import { LAYOUTS } from './deployment-layouts.js';
+import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { ensureLabKeys, writeKnownHosts, type LabKeys } from './lab-keys.js';
 import { applyFaults, materialiseHost, writeHostEnv } from './materialise.js';
 import { checkPrerequisites } from './prereqs.js';
@@ -206,7 +206,7 @@ export class LabFleet extends EventEmitter<FleetEvents> {
 
   /** /var/lib/config-data (TripleO) and /openstack (OpenStack-Ansible), only when a host of that layout is in the fleet. */
   private extraMountPoints(): string[] {
-    const paths = [...this.entries.values()].map((e) => LAYOUTS[e.spec.layout]).flatMap((p) => [p.novaConf, p.novaConfTarget ?? '']);
+    const paths = [...this.entries.values()].map((e) => LAB_LAYOUT_PROFILES[e.spec.layout]).flatMap((p) => [p.novaConf, p.novaConfTarget ?? '']);
     return Object.values(IN_HOST_DIRS).filter((dir) => paths.some((p) => p.startsWith(`${dir}/`)));
   }
 

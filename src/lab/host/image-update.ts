@@ -3,14 +3,14 @@ import { appendFileSync, copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readBootState, writeVirtFiles } from './boot-files.js';
 import { withRestartedImage } from './boot-state.js';
-import { LAYOUTS } from './deployment-layouts.js';
+import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { LabHostError } from './errors.js';
 import { machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { writeLabFileSync } from './materialise.js';
 import { formatInstalled, parseInstalled, type InstalledRow } from './packages.js';
 import type { FakeHostSpec } from './spec.js';
 
-export interface ImageUpdate {
+export interface LabImageUpdate {
   host: string;
   /** name-version-release of the image's qemu/libvirt packages before and after. */
   before: string[];
@@ -25,8 +25,8 @@ const nvr = (rows: InstalledRow[], names: Set<string>) => rows.filter((r) => nam
  * container on it, as the deployment tool does: the containers restart now, libvirt and qemu answer with the new
  * builds, and nova-compute reads its nova.conf again. Kernel and microcode stay what the host booted.
  */
-export function updateHostImage(layout: HostLayout, spec: FakeHostSpec, now = Date.now()): ImageUpdate {
-  const profile = LAYOUTS[spec.layout];
+export function updateHostImage(layout: HostLayout, spec: FakeHostSpec, now = Date.now()): LabImageUpdate {
+  const profile = LAB_LAYOUT_PROFILES[spec.layout];
   if (!profile.qemuInImage) {
     throw new LabHostError('E_LAB_STATE', `host ${spec.name}: layout ${spec.layout} runs qemu and libvirt from host packages: there is no image to update`,
       { host: spec.name });

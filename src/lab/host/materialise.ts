@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync
 import path from 'node:path';
 import { OS_RELEASE, type LabDist } from '../catalog.js';
 import { findComputeHostFiles } from '../compute-host-files.js';
-import { hostTools, LAYOUTS, type LayoutProfile } from './deployment-layouts.js';
+import { labHostTools, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
 import { hostLayout, IN_HOST_TOOLS, machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { renderNovaConf } from './nova-conf.js';
 import { baseRepo, formatInstalled, formatRepo, hostPackages, hostRepo, imagePackages, imageRepo, type PackagePlacement } from './packages.js';
@@ -72,8 +72,8 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     CONTROL_ADDR: control.address,
     CONTROL_PORT: control.port,
     LAYOUT: spec.layout,
-    NOVA_CONF: LAYOUTS[spec.layout].novaConf,
-    CONTAINER_ENGINE: LAYOUTS[spec.layout].engine ?? '',
+    NOVA_CONF: LAB_LAYOUT_PROFILES[spec.layout].novaConf,
+    CONTAINER_ENGINE: LAB_LAYOUT_PROFILES[spec.layout].engine ?? '',
     YUM_FAILS: spec.faults.yumFails,
     PARTIAL_UPDATE: spec.faults.partialUpdate,
   });
@@ -98,13 +98,13 @@ export interface MaterialiseOptions {
   toolsDir?: string;
 }
 
-export function placementOf(p: LayoutProfile): PackagePlacement {
+export function placementOf(p: LabLayoutProfile): PackagePlacement {
   return { hostVirt: !p.qemuInImage || p.staleHostVirtPackages, hostNova: p.name !== 'osa' && p.name !== 'devstack' && (!p.qemuInImage || p.staleHostVirtPackages),
     libvirtPackage: p.qemuInImage ? 'libvirt' : p.libvirtPackage };
 }
 
 /** nova.conf where the layout keeps it, the osa venv symlink, and the file nova-compute does not read where one exists. */
-function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LayoutProfile): void {
+function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LabLayoutProfile): void {
   const put = (inHost: string, content: string) => {
     const file = machinePath(layout, inHost)!;
     mkdirSync(path.dirname(file), { recursive: true });
@@ -127,9 +127,9 @@ ${renderNovaConf({ name: spec.name, nova: other })}`);
 }
 
 /** /usr/local/bin of the host: a link per tool the layout has (no virsh where libvirt is containerised, its engine's CLI only). */
-function linkTools(layout: HostLayout, p: LayoutProfile, toolsDir: string): void {
+function linkTools(layout: HostLayout, p: LabLayoutProfile, toolsDir: string): void {
   mkdirSync(layout.bin, { recursive: true });
-  for (const tool of hostTools(p, readdirSync(toolsDir))) symlinkSync(`${IN_HOST_TOOLS}/${tool}`, path.join(layout.bin, tool));
+  for (const tool of labHostTools(p, readdirSync(toolsDir))) symlinkSync(`${IN_HOST_TOOLS}/${tool}`, path.join(layout.bin, tool));
 }
 
 /** Creates (or recreates from scratch) everything a host needs on disk before its first boot. */
@@ -151,7 +151,7 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
   // '*' (not '!') so sshd does not treat the account as locked: key logins work, password logins cannot.
   etc('shadow', `${withoutUser(readMachine('/etc/shadow'), 'stack')}stack:*:18000:0:99999:7:::\n`, 0o640);
   etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
-  const profile = LAYOUTS[spec.layout];
+  const profile = LAB_LAYOUT_PROFILES[spec.layout];
   writeNovaConfs(layout, spec, profile);
   linkTools(layout, profile, opts.toolsDir ?? findComputeHostFiles().toolsDir);
 

@@ -1,6 +1,6 @@
 // What one fake compute host is: its identity, release, CPU, nova.conf [libvirt] variant, remediation state and faults.
 import type { LabDist } from '../catalog.js';
-import { LAB_LAYOUTS, LAYOUTS, type LabLayoutName } from './deployment-layouts.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './deployment-layouts.js';
 import { LabHostError } from './errors.js';
 
 export type FakeCpu = 'intel' | 'amd';
@@ -85,7 +85,7 @@ export function resolveHostSpec(input: FakeHostInput, index: number, base = '127
     name: input.name,
     address: input.address ?? hostAddress(index, base),
     port: input.port ?? port,
-    dist: input.dist ?? LAYOUTS[input.layout ?? 'baremetal'].dists[0]!,
+    dist: input.dist ?? LAB_LAYOUT_PROFILES[input.layout ?? 'baremetal'].dists[0]!,
     cpu: input.cpu ?? 'intel',
     nova: { cpuMode: 'host-model', ...input.nova },
     fixed: input.fixed ?? false,
@@ -109,8 +109,8 @@ export function validateHostSpec(spec: FakeHostSpec): void {
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) bad('port', `expected 1-65535, got ${spec.port}`);
   if (spec.dist !== 'el7' && spec.dist !== 'el8') bad('dist', `expected el7 or el8, got ${String(spec.dist)}`);
   if (!(LAB_LAYOUTS as readonly string[]).includes(spec.layout)) bad('layout', `expected one of ${LAB_LAYOUTS.join(', ')}, got ${String(spec.layout)}`);
-  else if (!LAYOUTS[spec.layout].dists.includes(spec.dist)) {
-    bad('layout', `${spec.layout} runs on ${LAYOUTS[spec.layout].dists.join(' or ')} in the lab, not ${spec.dist}`);
+  else if (!LAB_LAYOUT_PROFILES[spec.layout].dists.includes(spec.dist)) {
+    bad('layout', `${spec.layout} runs on ${LAB_LAYOUT_PROFILES[spec.layout].dists.join(' or ')} in the lab, not ${spec.dist}`);
   }
   if (spec.cpu !== 'intel' && spec.cpu !== 'amd') bad('cpu', `expected intel or amd, got ${String(spec.cpu)}`);
   const n = spec.nova;

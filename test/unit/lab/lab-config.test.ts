@@ -1,6 +1,6 @@
 // The lab description: defaults, the default mixed fleet, and durations parsed exactly once.
 import { describe, expect, it } from 'vitest';
-import { LAB_LAYOUTS, LAYOUTS } from '../../../src/lab/host/deployment-layouts.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES } from '../../../src/lab/host/deployment-layouts.js';
 import { hostSpecsFromLabConfig } from '../../../src/lab/host/from-lab-config.js';
 import { defaultLabConfig, labConfig } from '../../../src/lab/lab-config.js';
 
@@ -20,7 +20,7 @@ describe('lab description', () => {
     expect(new Set(labConfig.parse(defaultLabConfig(12, 40)).hosts.map((h) => h.layout))).toEqual(new Set(['baremetal']));
     const mixed = labConfig.parse(defaultLabConfig(14, 40, 'mixed'));
     expect(new Set(mixed.hosts.map((h) => h.layout))).toEqual(new Set(LAB_LAYOUTS));
-    for (const h of mixed.hosts) expect(LAYOUTS[h.layout].dists).toContain(h.dist);
+    for (const h of mixed.hosts) expect(LAB_LAYOUT_PROFILES[h.layout].dists).toContain(h.dist);
     // Still the same spread of CPU settings, and the specs resolve (layout and release agree).
     expect(new Set(mixed.hosts.map((h) => h.cpu_mode))).toEqual(new Set(['host-model', 'host-passthrough', 'unset', 'custom']));
     expect(hostSpecsFromLabConfig(mixed).map((s) => s.layout)).toEqual(mixed.hosts.map((h) => h.layout));

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBootState } from '../../../../src/lab/host/boot-files.js';
-import { LAB_LAYOUTS, LAYOUTS } from '../../../../src/lab/host/deployment-layouts.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES } from '../../../../src/lab/host/deployment-layouts.js';
 import { guestCpuGetsMdClear } from '../../../../src/lab/host/guests.js';
 import { updateHostImage } from '../../../../src/lab/host/image-update.js';
 import { machinePath } from '../../../../src/lab/host/layout.js';
@@ -19,7 +19,7 @@ const state = (file: string) => readFileSync(path.join(host.layout.state, file),
 describe('layouts on disk', () => {
   it.each(LAB_LAYOUTS)('%s: nova.conf at the layout\'s path, and the tools it has', (layout) => {
     host = tempHost({ name: 'c1', layout });
-    const p = LAYOUTS[layout];
+    const p = LAB_LAYOUT_PROFILES[layout];
     const conf = machinePath(host.layout, p.novaConfTarget ?? p.novaConf)!;
     expect(readFileSync(conf, 'utf8')).toContain('host=c1\n');
     expect(state('units.tsv'))
@@ -34,8 +34,8 @@ describe('layouts on disk', () => {
 
   it('osa: /etc/nova/nova.conf is a symlink into the venv; devstack: nova-cpu.conf beside a nova.conf without CPU settings', () => {
     host = tempHost({ name: 'c1', layout: 'osa', nova: { cpuMode: 'custom', cpuModel: 'IvyBridge' } });
-    expect(readlinkSync(path.join(host.layout.etcUpper, 'nova/nova.conf'))).toBe(LAYOUTS.osa.novaConfTarget);
-    expect(readFileSync(machinePath(host.layout, LAYOUTS.osa.novaConfTarget!)!, 'utf8')).toContain('cpu_model=IvyBridge');
+    expect(readlinkSync(path.join(host.layout.etcUpper, 'nova/nova.conf'))).toBe(LAB_LAYOUT_PROFILES.osa.novaConfTarget);
+    expect(readFileSync(machinePath(host.layout, LAB_LAYOUT_PROFILES.osa.novaConfTarget!)!, 'utf8')).toContain('cpu_model=IvyBridge');
     host.cleanup();
     host = tempHost({ name: 'c1', layout: 'devstack', nova: { cpuMode: 'custom', cpuModel: 'Nehalem' } });
     expect(readFileSync(path.join(host.layout.etcUpper, 'nova/nova-cpu.conf'), 'utf8')).toContain('cpu_model=Nehalem');
@@ -79,7 +79,7 @@ describe('the image update stand-in', () => {
   it('moves the image to the fixed builds: a host with fixed kernel and microcode now offers md-clear, without a reboot', () => {
     host = tempHost({ name: 'c1', layout: 'tripleo-modular', fixed: true, imageFixed: false, nova: { cpuMode: 'host-model' } });
     // init.sh copies nova.conf at boot; a temp host did not boot, so do what it does.
-    const conf = readFileSync(machinePath(host.layout, LAYOUTS['tripleo-modular'].novaConf)!, 'utf8');
+    const conf = readFileSync(machinePath(host.layout, LAB_LAYOUT_PROFILES['tripleo-modular'].novaConf)!, 'utf8');
     expect(readBootState(host.layout.state)?.hostModelMdClear).toBe(false);
     const done = updateHostImage(host.layout, host.spec, 1_700_000_000_000);
     expect(done.before.join(' ')).toMatch(/qemu-kvm-2\.12\.0-63\./);
