@@ -62,6 +62,8 @@ describe('fake docker/podman', () => {
     expect(runTool(host, 'docker', ['ps', '--format', '{{.Names}}']).stdout).toBe('nova_libvirt\nnova_ssh\nnova_compute\n');
     expect(runTool(host, 'podman', ['ps']).code).toBe(127);
     expect(runTool(host, 'docker', ['exec', 'nova_libvirt', 'virsh', 'domcapabilities']).stdout).toContain('<domainCapabilities>');
+    // As TripleO's own docs run it: podman exec -u0 nova_virtqemud virsh -c qemu:///system ...
+    expect(runTool(host, 'docker', ['exec', '-u0', 'nova_libvirt', 'virsh', '-c', 'qemu:///system', 'list', '--name']).code).toBe(0);
     expect(runTool(host, 'docker', ['exec', 'nova_libvirt', 'rpm', '-q', 'libvirt-daemon']).stdout).toMatch(/^libvirt-daemon-4\.5\.0-23\./);
     expect(runTool(host, 'docker', ['exec', 'nova_ssh', 'virsh', 'list']).code).toBe(127);
     expect(runTool(host, 'docker', ['exec', 'nova_nope', 'true'])).toMatchObject({ code: 125, stderr: 'Error: No such container: nova_nope\n' });
