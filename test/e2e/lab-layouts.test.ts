@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 import { cli, startLab, type LabHandle } from '../helpers/lab.js';
 
 const run = promisify(execFile);
@@ -52,6 +53,8 @@ const LAYOUTS: Layout[] = [
     restart: 'systemctl restart devstack@n-cpu.service', recorded: 'systemctl restart\tdevstack@n-cpu', qemu: 'qemu-kvm-rhev', libvirt: 'libvirt' },
 ];
 const containerised = LAYOUTS.filter((l) => l.engine !== null);
+/** TripleO registers the compute service under the FQDN (nova::host: fqdn_canonical); the others under the host name. */
+const novaName = (l: Layout) => (l.layout.startsWith('tripleo-') ? `${l.host}.localdomain` : l.host);
 const address = (host: string) => `${BASE}.${LAYOUTS.findIndex((l) => l.host === host) + 1}`;
 
 let lab: LabHandle;
@@ -71,7 +74,7 @@ const stateFile = (host: string, file: string) => readFileSync(join(lab.dir, 'ho
 
 beforeAll(async () => {
   lab = await startLab({
-    address_base: `${BASE}.0`, port: PORT, instances: 0,
+    address_base: `${BASE}.0`, port: PORT, instances: 10,
     // ly-osp16 starts with the fixed image and old host packages: image and host are fixed independently.
     hosts: LAYOUTS.map((l) => ({ name: l.host, layout: l.layout, dist: l.dist, boot_delay: '200ms', ...(l.host === 'ly-osp16' ? { image_fixed: true } : {}) })),
   }, 'layouts');
@@ -83,7 +86,7 @@ afterAll(async () => {
 
 describe.each(LAYOUTS)('layout $layout ($host)', (l) => {
   it('keeps the nova.conf nova-compute reads where the deployment does', async () => {
-    const r = await ssh(l.host, `grep -c '^host=${l.host}$' ${l.novaConf}; test -e /etc/nova/nova.conf && echo host-etc || echo no-host-etc`);
+    const r = await ssh(l.host, `grep -c '^host=${novaName(l)}$' ${l.novaConf}; test -e /etc/nova/nova.conf && echo host-etc || echo no-host-etc`);
     expect(r.stdout).toBe(`1\n${l.hostNovaConf === 'none' ? 'no-host-etc' : 'host-etc'}\n`);
     // nova-compute loaded that file at boot, not another one.
     expect(stateFile(l.host, 'nova-compute.loaded.conf')).toBe((await ssh(l.host, `cat ${l.novaConf}`)).stdout);
@@ -110,6 +113,25 @@ describe.each(LAYOUTS)('layout $layout ($host)', (l) => {
     expect(stateFile(l.host, 'nova-compute.loaded.conf')).toContain('# edited before the restart');
     // The bare-metal unit does not exist where nova-compute is a container or another unit.
     if (l.layout !== 'baremetal') expect((await ssh(l.host, 'systemctl restart openstack-nova-compute')).code).toBe(5);
+  });
+});
+
+describe('Nova\'s names for the hosts', () => {
+  it('knows TripleO hosts by their FQDN and the others by their name; lab status maps them back', async () => {
+    const state = await lab.labGet<LabState>('state');
+    expect(state.services.filter((s) => s.binary === 'nova-compute').map((s) => s.host).sort()).toEqual(LAYOUTS.map(novaName).sort());
+    // The guests Nova placed under its name for a host are the ones that host's libvirt lists, wherever libvirt runs.
+    for (const l of LAYOUTS) {
+      const virsh = l.engine ? `${l.engine} exec ${l.libvirtContainer} virsh` : 'virsh';
+      const listed = (await ssh(l.host, `${virsh} list --uuid`)).stdout.split('\n').filter(Boolean).sort();
+      expect(listed, l.host).toEqual(state.instances.filter((i) => i.host === novaName(l) && i.status === 'ACTIVE').map((i) => i.uuid).sort());
+    }
+    // ...and some of them sit on TripleO hosts, so the FQDN mapping is exercised (the seed is fixed).
+    expect(state.instances.some((i) => i.host.endsWith('.localdomain') && i.status === 'ACTIVE')).toBe(true);
+    const status = await cli(['lab', 'status', '--dir', lab.dir]);
+    for (const l of LAYOUTS) {
+      expect(status.stdout.split('\n').find((line) => line.trim().startsWith(`${l.host} `))).toMatch(new RegExp(` ${l.layout} +up +nova-compute enabled/up `));
+    }
   });
 });
 

@@ -8,6 +8,7 @@ import type { LabStateSnapshot } from '../../lab/cloud/index.js';
 import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../../lab/lab-config.js';
 import { labPaths, readRuntime } from '../../lab/lab-files.js';
 import { hostSpecsFromLabConfig } from '../../lab/host/from-lab-config.js';
+import { novaHostName } from '../../lab/lab-mapping.js';
 import { updateHostImage } from '../../lab/host/image-update.js';
 import { hostLayout } from '../../lab/host/layout.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
@@ -131,13 +132,15 @@ export async function labStatusCommand(opts: Record<string, unknown>): Promise<n
     process.stdout.write(`${JSON.stringify({ runtime: rt, hosts, nova: state, audit }, null, 2)}\n`);
     return EXIT.OK;
   }
-  const layouts = new Map(labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8'))).hosts.map((h) => [h.name, h.layout]));
+  const labHosts = new Map(labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8'))).hosts.map((h) => [h.name, h]));
   process.stdout.write(`lab in ${dir}: daemon pid ${rt.pid}, Nova ${rt.novaUrl}\n`);
   for (const h of rt.hosts) {
-    const svc = state.services.find((s) => s.host === h.name);
-    const inst = state.instances.filter((i) => i.host === h.name);
+    const cfg = labHosts.get(h.name);
+    const novaHost = cfg ? novaHostName(cfg) : h.name;
+    const svc = state.services.find((s) => s.host === novaHost);
+    const inst = state.instances.filter((i) => i.host === novaHost);
     const byStatus = [...new Set(inst.map((i) => i.status))].map((s) => `${inst.filter((i) => i.status === s).length} ${s}`).join(', ');
-    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(layouts.get(h.name) ?? '?').padEnd(15)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
+    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(cfg?.layout ?? '?').padEnd(15)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
   }
   process.stdout.write(`${state.instances.length} instances; ${audit.length} safety violation(s)${audit.length ? ' — see lab audit' : ''}\n`);
   return EXIT.OK;

@@ -41,6 +41,13 @@ export interface LabLayoutProfile {
   staleHostVirtPackages: boolean;
   /** The package that carries libvirtd: the `libvirt` meta package, or `libvirt-daemon` where there is none. */
   libvirtPackage: 'libvirt' | 'libvirt-daemon';
+  /** Nova knows the host by its FQDN (TripleO's `nova::host: fqdn_canonical`, written as `[DEFAULT] host`). */
+  novaHostFqdn?: boolean;
+}
+
+/** The name Nova's compute service has for a host of this layout (the lab's domain is localdomain, as TripleO's default). */
+export function labNovaHostName(name: string, layout: LabLayoutName): string {
+  return LAB_LAYOUT_PROFILES[layout].novaHostFqdn ? `${name}.localdomain` : name;
 }
 
 const SSHD: LabUnit = { name: 'sshd', description: 'OpenSSH server daemon', role: 'other' };
@@ -83,15 +90,15 @@ export const LAB_LAYOUT_PROFILES: Record<LabLayoutName, LabLayoutProfile> = {
     name: 'tripleo-docker', dists: ['el7'], novaConf: PUPPET_NOVA_CONF, otherNovaConf: '/etc/nova/nova.conf', engine: 'docker',
     containers: OSP13,
     units: [{ name: 'docker', description: 'Docker Application Container Engine', role: 'other' }, SSHD],
-    qemuInImage: true, staleHostVirtPackages: true, libvirtPackage: 'libvirt',
+    qemuInImage: true, staleHostVirtPackages: true, libvirtPackage: 'libvirt', novaHostFqdn: true,
   },
   'tripleo-podman': {
     name: 'tripleo-podman', dists: ['el8'], novaConf: PUPPET_NOVA_CONF, engine: 'podman', containers: OSP16,
-    units: tripleoUnits(OSP16), qemuInImage: true, staleHostVirtPackages: false, libvirtPackage: 'libvirt',
+    units: tripleoUnits(OSP16), qemuInImage: true, staleHostVirtPackages: false, libvirtPackage: 'libvirt', novaHostFqdn: true,
   },
   'tripleo-modular': {
     name: 'tripleo-modular', dists: ['el8'], novaConf: PUPPET_NOVA_CONF, engine: 'podman', containers: OSP17,
-    units: tripleoUnits(OSP17), qemuInImage: true, staleHostVirtPackages: false, libvirtPackage: 'libvirt-daemon',
+    units: tripleoUnits(OSP17), qemuInImage: true, staleHostVirtPackages: false, libvirtPackage: 'libvirt-daemon', novaHostFqdn: true,
   },
   // Kolla-Ansible 2023.1+: each container runs under kolla-<container>-container.service.
   kolla: {

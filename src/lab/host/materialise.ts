@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync
 import path from 'node:path';
 import { OS_RELEASE, type LabDist } from '../catalog.js';
 import { findComputeHostFiles } from '../compute-host-files.js';
-import { labHostTools, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
+import { labHostTools, labNovaHostName, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
 import { hostLayout, IN_HOST_TOOLS, machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { renderNovaConf } from './nova-conf.js';
 import { baseRepo, formatInstalled, formatRepo, hostPackages, hostRepo, imagePackages, imageRepo, type PackagePlacement } from './packages.js';
@@ -116,13 +116,14 @@ function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LabLayoutProf
     put(p.otherNovaConf, `# ${p.name === 'devstack' ? 'nova.conf of the control services: n-cpu reads nova-cpu.conf' : 'left from before containers: nova_compute reads the puppet-generated copy'}
 ${renderNovaConf({ name: spec.name, nova: other })}`);
   }
+  const conf = renderNovaConf({ name: labNovaHostName(spec.name, spec.layout), nova: spec.nova });
   if (p.novaConfTarget) {
-    put(p.novaConfTarget, renderNovaConf(spec));
+    put(p.novaConfTarget, conf);
     const link = machinePath(layout, p.novaConf)!;
     mkdirSync(path.dirname(link), { recursive: true });
     symlinkSync(p.novaConfTarget, link);
   } else {
-    put(p.novaConf, renderNovaConf(spec));
+    put(p.novaConf, conf);
   }
 }
 

@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readBootState } from '../../../../src/lab/host/boot-files.js';
-import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES } from '../../../../src/lab/host/deployment-layouts.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, labNovaHostName } from '../../../../src/lab/host/deployment-layouts.js';
 import { guestCpuGetsMdClear } from '../../../../src/lab/host/guests.js';
 import { updateHostImage } from '../../../../src/lab/host/image-update.js';
 import { machinePath } from '../../../../src/lab/host/layout.js';
@@ -21,7 +21,9 @@ describe('layouts on disk', () => {
     host = tempHost({ name: 'c1', layout });
     const p = LAB_LAYOUT_PROFILES[layout];
     const conf = machinePath(host.layout, p.novaConfTarget ?? p.novaConf)!;
-    expect(readFileSync(conf, 'utf8')).toContain('host=c1\n');
+    // TripleO registers the compute service under the FQDN and writes it as [DEFAULT] host.
+    expect(readFileSync(conf, 'utf8')).toContain(layout.startsWith('tripleo-') ? 'host=c1.localdomain\n' : 'host=c1\n');
+    expect(labNovaHostName('c1', layout)).toBe(layout.startsWith('tripleo-') ? 'c1.localdomain' : 'c1');
     expect(state('units.tsv'))
       .toBe(p.units.map((u) => `${u.name}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
     const tools = readdirSync(host.layout.bin);
