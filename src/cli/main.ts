@@ -119,6 +119,7 @@ function labVerbs(program: Command): void {
     .option('--hosts <n>', 'number of compute hosts (ignored with --config)', intOption('--hosts', 1, 5000))
     .option('--instances <n>', 'number of Nova instances', intOption('--instances', 0, 100000))
     .option('--config <file>', 'lab description (YAML)')
+    .option('--layouts <mix>', 'baremetal (default) or mixed: every deployment layout in turn (ignored with --config)')
     .option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
       const { labUpCommand } = await import('./commands/lab.js');
@@ -143,6 +144,13 @@ function labVerbs(program: Command): void {
       const { labAuditCommand } = await import('./commands/lab.js');
       process.exitCode = await labAuditCommand(opts);
     });
+  lab.command('update-image').argument('<hosts...>')
+    .description("stand-in for the deployment tool's image update: the hosts' containers restart on the image with the fixed qemu/libvirt")
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (hosts: string[], opts: Record<string, unknown>) => {
+      const { labUpdateImageCommand } = await import('./commands/lab.js');
+      process.exitCode = await labUpdateImageCommand(hosts, opts);
+    });
   lab.command('demo')
     .description('start a lab, show the plan, remediate it with live progress, sweep, audit, and stop the lab')
     .option('--hosts <n>', 'number of compute hosts', intOption('--hosts', 1, 5000), 12)
@@ -154,8 +162,8 @@ function labVerbs(program: Command): void {
     });
   lab.command('daemon', { hidden: true }).option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
-      const { runLabDaemon } = await import('../lab/daemon.js');
-      await runLabDaemon(String(opts['dir']));
+      const { labDaemonCommand } = await import('./commands/lab.js');
+      await labDaemonCommand(opts);
     });
 
 }

@@ -11,6 +11,7 @@ import type { Report } from '../../src/report/model.js';
 import { validateJsonSchema } from '../helpers/json-schema.js';
 import { cli, FAST_PLAYBOOK, spawnCli, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
+import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 
 const PORT = 2235;
 const HOSTS = [
@@ -26,7 +27,6 @@ const addr = (name: string) => `127.35.0.${NAMES.indexOf(name) + 1}`;
 const minimums = (parseYaml(readFileSync(FAST_PLAYBOOK, 'utf8')) as { steps: Record<string, { minimums?: Record<string, Record<string, string>> }>[] })
   .steps.find((s) => s['update-packages'])!['update-packages']!.minimums!;
 
-interface LabState { instances: { uuid: string; name: string; host: string; status: string; mdClear: boolean }[]; services: { host: string; status: string }[] }
 
 let lab: LabHandle;
 const work = mkdtempSync(join(tmpdir(), 'mds-plan-sweep-work-'));
