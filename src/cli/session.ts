@@ -62,11 +62,12 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
   }
   try {
     const log = createRunLogger({ stateDir: opts.stateDir, runId, level: opts.logLevel });
-    const policy = opts.hostKeyChecking ?? so.settings.hostKeyPolicy ?? 'strict';
-    if (policy === 'off') warn('host key checking is OFF: connections are open to man-in-the-middle attacks');
+    // Unset here, ssh_config's StrictHostKeyChecking decides per host (else strict): see createSshTransportFactory.
+    const policy = opts.hostKeyChecking ?? so.settings.hostKeyPolicy;
+    if (policy === 'off') warn('host key checking is OFF for unknown hosts: connections to them are open to man-in-the-middle attacks');
     const knownHostsFiles = opts.knownHosts ?? so.settings.knownHostsFiles;
     const transportFactory = await createSshTransportFactory({
-      hostKeyPolicy: policy,
+      ...(policy ? { hostKeyPolicy: policy } : {}),
       ...(knownHostsFiles ? { knownHostsFiles } : {}),
       ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
       onRetry: (host, err, retry, delayMs) => log.logger.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),

@@ -210,6 +210,7 @@ class KnownHostsIndex {
 /** The known_hosts files of a run, read once and shared by every host's connection. */
 export class KnownHosts {
   private readonly index = new KnownHostsIndex();
+  private loading: Promise<void> = Promise.resolve();
   private batch: PendingAppend | null = null;
   private appendChain: Promise<void> = Promise.resolve();
 
@@ -227,18 +228,23 @@ export class KnownHosts {
    * (GlobalKnownHostsFile, /etc/ssh/ssh_known_hosts by default). Missing files are empty.
    */
   static async load(paths: string[], opts: { hashNewEntries?: boolean; globalPaths?: string[] } = {}): Promise<KnownHosts> {
-    const lines: KnownHostLine[] = [];
-    for (const p of [...paths, ...(opts.globalPaths ?? [])]) {
-      let text: string;
-      try {
-        text = await readFile(p, 'utf8');
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-        throw err;
-      }
-      lines.push(...parseKnownHosts(text, p));
-    }
-    return new KnownHosts(paths, lines, opts.hashNewEntries ?? false);
+    const store = KnownHosts.deferred(paths, opts);
+    await store.ready();
+    return store;
+  }
+
+  /** A store whose files are read in the background; `ready()` settles when they are (every lookup waits for it). */
+  static deferred(paths: string[], opts: { hashNewEntries?: boolean; globalPaths?: string[] } = {}): KnownHosts {
+    const store = new KnownHosts(paths, [], opts.hashNewEntries ?? false);
+    store.loading = readLines([...paths, ...(opts.globalPaths ?? [])]).then((lines) => {
+      for (const l of lines) store.index.add(l);
+    });
+    store.loading.catch(() => undefined); // reported to whoever awaits ready()
+    return store;
+  }
+
+  ready(): Promise<void> {
+    return this.loading;
   }
 
   /** Key types already recorded for any of `names`, so the handshake can prefer them (as ssh does). */
@@ -297,6 +303,21 @@ export class KnownHosts {
     batch.lines.push(`${hostField} ${keyType} ${keyBlob.toString('base64')}\n`);
     return batch.done;
   }
+}
+
+async function readLines(paths: string[]): Promise<KnownHostLine[]> {
+  const lines: KnownHostLine[] = [];
+  for (const p of paths) {
+    let text: string;
+    try {
+      text = await readFile(p, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw err;
+    }
+    lines.push(...parseKnownHosts(text, p));
+  }
+  return lines;
 }
 
 /** Lines waiting for the next rewrite of the file, and that rewrite. */
