@@ -21,7 +21,9 @@ export function parseIniInventory(text: string, file: string, baseDir: string, m
   let state: 'hosts' | 'vars' | 'children' = 'hosts';
   let section = '(before any section)';
   // Like Ansible: [g:vars] and [p:children] may name a group declared further down, but it must be declared somewhere.
-  const declared = new Set<string>(['all', 'ungrouped']);
+  // Groups an earlier -i source declared count as declared (Ansible checks the whole inventory so far): kayobe
+  // declares groups in one source and fills or extends them in the next.
+  const declared = new Set<string>(['all', 'ungrouped', ...model.groups.keys()]);
   const pending: Pending[] = [];
 
   lines.forEach((rawLine, idx) => {

@@ -63,6 +63,12 @@ function parseHosts(ctx: Ctx, group: string, node: unknown, keyNode: unknown, pa
     });
     return;
   }
+  // Ansible turns a plain string into a one-entry mapping: `hosts: db-1` is `hosts: {db-1: }`.
+  const single = plainString(ctx, node);
+  if (single !== undefined) {
+    addHosts(ctx, group, single, node, [...path, single]);
+    return;
+  }
   const entries = mapEntries(ctx.parsed, node);
   if (!entries) {
     ctx.model.error(nodeLocation(ctx.parsed, node ?? keyNode), formatPath(path), `expected a mapping of host names (host: {vars} or host:), got ${describeNode(ctx.parsed, node)}`);
@@ -77,6 +83,13 @@ function parseHosts(ctx: Ctx, group: string, node: unknown, keyNode: unknown, pa
       if (h && !readVarsNode(ctx, e.value, e.keyNode, hostPath, h.vars)) break;
     }
   }
+}
+
+/** A scalar string node's text (Ansible converts a string under hosts/children/vars to {string: None}). */
+function plainString(ctx: Ctx, node: unknown): string | undefined {
+  if (isEmptyNode(ctx.parsed, node) || mapEntries(ctx.parsed, node) || seqItems(ctx.parsed, node)) return undefined;
+  const v = toPlain(ctx.parsed, node);
+  return typeof v === 'string' ? v : undefined;
 }
 
 function checkGroupName(ctx: Ctx, name: string, keyNode: unknown, path: PathSegment[]): boolean {
@@ -108,7 +121,10 @@ function parseGroup(ctx: Ctx, name: string, node: unknown, keyNode: unknown, pat
     } else if (e.key === 'hosts') {
       parseHosts(ctx, name, e.value, e.keyNode, p);
     } else if (e.key === 'vars') {
-      readVarsNode(ctx, e.value, e.keyNode, p, group.vars);
+      const single = plainString(ctx, e.value);
+      // `vars: name` is `vars: {name: }` to Ansible: one variable, null.
+      if (single !== undefined) setVar(group.vars, single, null, at(ctx, e.value));
+      else readVarsNode(ctx, e.value, e.keyNode, p, group.vars);
     } else {
       parseChildren(ctx, name, e.value, e.keyNode, p);
     }
@@ -124,6 +140,14 @@ function parseChildren(ctx: Ctx, parent: string, node: unknown, keyNode: unknown
       if (typeof child !== 'string') ctx.model.error(nodeLocation(ctx.parsed, item), formatPath([...path, i]), `expected a group name, got ${describeNode(ctx.parsed, item)}`);
       else if (checkGroupName(ctx, child, item, [...path, i])) ctx.model.addChild(parent, child, at(ctx, item));
     });
+    return;
+  }
+  const single = plainString(ctx, node);
+  if (single !== undefined) {
+    if (checkGroupName(ctx, single, node, [...path, single])) {
+      ctx.model.addChild(parent, single, at(ctx, node));
+      ctx.model.group(single, at(ctx, node));
+    }
     return;
   }
   const entries = mapEntries(ctx.parsed, node);
