@@ -21,6 +21,8 @@ export interface InventoryGroup {
   name: string;
   /** Every host of the group and of its descendants. */
   hosts: string[];
+  /** Hosts written in the group itself, in order (what ansible-inventory --list shows as the group's hosts). */
+  directHosts: string[];
   children: string[];
   parents: string[];
   depth: number;
@@ -168,7 +170,7 @@ export async function loadInventory(paths: readonly string[]): Promise<Inventory
     const vars: Record<string, unknown> = {};
     for (const [k, v] of g.vars) vars[k] = v.value;
     for (const dv of model.groupDirVars) if (dv.name === g.name) for (const [k, v] of dv.vars) vars[k] = v.value;
-    groups.set(g.name, { name: g.name, hosts: groupHosts(model, g.name), children: [...g.children], parents: graph.parents.get(g.name) ?? [], depth: graph.depth.get(g.name) ?? 0, vars });
+    groups.set(g.name, { name: g.name, hosts: groupHosts(model, g.name), directHosts: g.name === 'all' ? [] : [...g.hosts], children: [...g.children], parents: graph.parents.get(g.name) ?? [], depth: graph.depth.get(g.name) ?? 0, vars });
   }
   return new Inventory([...paths], specs, groups, unread, origins);
 }

@@ -3,6 +3,9 @@
 
 export class NotALiteral extends Error {}
 
+/** A literal Python reads but Ansible cannot use (ansible-inventory fails on it): a set, bytes, a complex number. */
+export class UnusableLiteral extends Error {}
+
 const FAIL = (): never => {
   throw new NotALiteral();
 };
@@ -56,8 +59,11 @@ class Reader {
       const n = this.number();
       return c === '-' ? -n : n;
     }
-    if (/[0-9.]/.test(c)) return this.number();
+    if (/[0-9]/.test(c) || (c === '.' && !this.s.startsWith('...', this.i))) return this.number();
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(this.s.slice(this.i))?.[0];
+    if (this.s.startsWith('...', this.i) || (word === 'set' && /^set\s*\(\s*\)/.test(this.s.slice(this.i)))) {
+      throw new UnusableLiteral(`Python reads ${this.s} as ${word === 'set' ? 'a set' : 'Ellipsis'}, which Ansible cannot turn into a variable (quote it to keep it a string)`);
+    }
     if (word !== undefined) {
       const prefix = /^[rRuU]$/.test(word) && /['"]/.test(this.s[this.i + word.length] ?? '');
       if (prefix) return this.strings();
@@ -65,7 +71,10 @@ class Reader {
       if (word === 'True') return true;
       if (word === 'False') return false;
       if (word === 'None') return null;
-      FAIL(); // a name, bytes (b'...'), f-strings: not literals this reads
+      if (/^[bB][rR]?$|^[rR][bB]$/.test(word) && /['"]/.test(this.s[this.i] ?? '')) {
+        throw new UnusableLiteral(`Python reads ${this.s} as bytes, which Ansible cannot turn into a variable (quote it to keep it a string)`);
+      }
+      FAIL(); // a name, an f-string: not a literal
     }
     if (c === '"' || c === "'") return this.strings();
     return FAIL();
@@ -149,7 +158,10 @@ class Reader {
     const m = /^(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|((\d(_?\d)*)?\.\d(_?\d)*|\d(_?\d)*\.?)([eE][-+]?\d(_?\d)*)?)/.exec(rest);
     if (!m || m[0] === '' || m[0] === '.') FAIL();
     const t = m![0];
-    if (/^[jJ]/.test(rest.slice(t.length)) || /^[A-Za-z_0-9]/.test(rest.slice(t.length))) FAIL(); // complex, or 1abc
+    if (/^[jJ]/.test(rest.slice(t.length))) {
+      throw new UnusableLiteral(`Python reads ${this.s} as a complex number, which Ansible cannot turn into a variable (quote it to keep it a string)`);
+    }
+    if (/^[A-Za-z_0-9]/.test(rest.slice(t.length))) FAIL(); // 1abc
     this.i += t.length;
     const clean = t.replace(/_/g, '');
     if (/^0[xX]/.test(clean)) return Number.parseInt(clean.slice(2), 16);
@@ -225,7 +237,9 @@ class Reader {
       if (this.s[this.i] === '}') break;
       const k = this.value();
       this.skipSpace(true);
-      if (this.s[this.i] !== ':') FAIL(); // `{a, b}` is a set: not read here
+      if (this.s[this.i] !== ':') {
+        throw new UnusableLiteral(`Python reads ${this.s} as a set, which Ansible cannot turn into a variable (quote it to keep it a string)`);
+      }
       this.i++;
       const v = this.value();
       // JSON output keys are strings: Python's 1 and True keys come out as "1" and "true" in ansible-inventory.

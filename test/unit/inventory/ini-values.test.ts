@@ -54,8 +54,12 @@ describe('parseIniValue reads Python literals as ast.literal_eval does', () => {
   });
 
   it('keeps the text of what is not a literal', () => {
-    for (const s of ['yes', '007', '10.0.0.1', "{'a', 'b'}", "b'bytes'", '1j', 'foo()', ' 1', "'open", '[1, 2', 'a=b']) {
+    for (const s of ['yes', '007', '10.0.0.1', 'foo()', ' 1', "'open", '[1, 2', 'a=b', 'foo # bar']) {
       expect(parseIniValue(s), s).toBe(s);
     }
+  });
+
+  it('refuses what Python reads but Ansible cannot use: sets, bytes, complex numbers, Ellipsis', () => {
+    for (const s of ["{'a', 'b'}", "b'bytes'", '1j', '[1, 2j]', 'set()', '...']) expect(() => parseIniValue(s), s).toThrow(/Ansible cannot turn into a variable/);
   });
 });

@@ -1,0 +1,14 @@
+// The deliberate differences from ansible-core 2.14 and OpenSSH 9.2: the README lists the same ids, and the
+// differential suite tolerates a disagreement only when it is one of these (and the rule that recognises it holds).
+
+export const DELIBERATE = {
+  'pattern-matches-nothing': 'A host pattern term that matches no host or group, a subscript out of range, or a pattern that selects no host at all is refused (exit 4); Ansible warns and goes on with what is left, or runs nothing.',
+  'empty-inventory': 'An inventory that defines no host is refused (exit 4); Ansible loads it and has nothing to do.',
+  'shkc-no-is-accept-new': 'ssh_config StrictHostKeyChecking no/off is read as accept-new: a changed or revoked key is still refused; ssh goes on with public-key authentication.',
+  'off-refuses-changed': 'With --host-key-checking off, a changed key (another key of the same type, or only keys of other types on record) and a revoked key are still refused; only unknown hosts are let through. ssh with StrictHostKeyChecking=no goes on.',
+  'off-records-nothing': 'With --host-key-checking off, an unknown key is not recorded; ssh with StrictHostKeyChecking=no records it.',
+  'match-exec-refused': 'ssh_config "Match exec" is refused (file:line) whenever ssh would run the command; this tool does not run commands from ssh_config.',
+  'canonicalize-refused': 'ssh_config CanonicalizeHostname yes/always is refused (file:line); ssh would look the name up in DNS.',
+} as const;
+
+export type DeliberateId = keyof typeof DELIBERATE;
