@@ -3,6 +3,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { homedir, userInfo } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { ConfigError, type SourceLocation } from '../util/errors.js';
+import { SSH_CONFIG_KEYWORDS } from './ssh-keywords.js';
 import { expandTilde, expandTokens, TOKENS } from './ssh-tokens.js';
 
 export { expandTilde } from './ssh-tokens.js';
@@ -69,7 +70,7 @@ export function tokenizeConfigLine(text: string): string[] {
   let cur = '';
   let inQuote = false;
   let have = false;
-  const s = text.replace(/^\s*([A-Za-z]+)\s*=\s*/, '$1 ');
+  const s = text.replace(/^\s*([A-Za-z0-9]+)\s*=\s*/, '$1 ');
   for (const ch of s) {
     if (ch === '"') {
       inQuote = !inQuote;
@@ -150,8 +151,9 @@ function evalMatch(c: Extract<Condition, { kind: 'match' }>, st: PassState): boo
     switch (cr.name) {
       case 'all': r = true; break;
       case 'canonical': case 'final': r = st.final; break;
-      case 'host': r = patternListMatch(cr.arg ?? '', host.toLowerCase()); break;
-      case 'originalhost': r = patternListMatch(cr.arg ?? '', st.original); break;
+      // ssh compares host names in lower case on both sides here (match_pattern_list with dolower), unlike Host lines.
+      case 'host': r = patternListMatch((cr.arg ?? '').toLowerCase(), host.toLowerCase()); break;
+      case 'originalhost': r = patternListMatch((cr.arg ?? '').toLowerCase(), st.original.toLowerCase()); break;
       case 'user': r = patternListMatch(cr.arg ?? '', ruser); break;
       case 'localuser': r = patternListMatch(cr.arg ?? '', st.localUser); break;
       default: // exec: ssh runs it only while every earlier criterion held, so only then is it refused.
@@ -204,6 +206,9 @@ export class SshConfig {
     if (this.wantFinalPass) {
       const where = out.origins['hostname'] ?? { file: '(command line)' };
       const h = out.hostName === undefined ? host : expandTokens(out.hostName, { host, original: host, port: out.port ?? 22, user: out.user ?? localUser }, TOKENS.hostName, where, 'HostName');
+      // ssh sets the host name to the one resolved before the second pass, so HostName lines there change nothing.
+      out.hostName = h.toLowerCase();
+      seen.add('hostname');
       this.pass({ ...st, host: h.toLowerCase(), final: true, memo: new Map() });
     }
     return out;
@@ -324,8 +329,13 @@ function parseMatch(words: string[], where: SourceLocation): Criterion[] {
   return out;
 }
 
+/** IgnoreUnknown patterns met so far while reading (ssh: they spare the unknown keywords after them). */
+const ignoreUnknown = new WeakMap<ConfigLine[], string[]>();
+
 function parseInto(text: string, file: string, outer: Condition[], depth: number, out: ConfigLine[], home: string): void {
   let current = outer;
+  const ignored = ignoreUnknown.get(out) ?? [];
+  ignoreUnknown.set(out, ignored);
   const rows = text.split(/\r?\n/);
   for (let i = 0; i < rows.length; i++) {
     const row = (rows[i] ?? '').trim();
@@ -348,7 +358,13 @@ function parseInto(text: string, file: string, outer: Condition[], depth: number
         }
       }
     } else {
+      if (!SSH_CONFIG_KEYWORDS.has(keyword)) {
+        // ssh refuses a keyword it does not know (a typo such as "Usre" would otherwise silently log in as someone else).
+        if (ignored.some((p) => patternListMatch(p, keyword))) continue;
+        throw new ConfigError(where, keyword, `Bad configuration option "${row.split(/[\s=]/)[0]}": not an OpenSSH ssh_config keyword (ssh refuses it too; IgnoreUnknown lists keywords to skip)`);
+      }
       if (words.length === 0) throw new ConfigError(where, keyword, 'missing value');
+      if (keyword === 'ignoreunknown') ignored.push(...words.map((w) => w.toLowerCase()));
       out.push({ keyword, args: words, conditions: current, file, line: i + 1 });
     }
   }

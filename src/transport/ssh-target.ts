@@ -102,6 +102,16 @@ function fileList(values: string[] | undefined, c: Ctx, keyword: string): string
   return values.map((v) => expandTokens(expandEnv(expandTilde(v, c.home), where, keyword), c, TOKENS.knownHostsFile, where, keyword));
 }
 
+/**
+ * ssh's valid_hostname: no leading "-", no blank, control or shell character (a name goes into ProxyCommand's %h
+ * and known_hosts); ssh refuses such a name, and so does this tool.
+ */
+function checkHostName(name: string, host: string): void {
+  if (name.startsWith('-') || /[\s'`"$\\;&<>|(){}\x00-\x1f\x7f]/.test(name)) {
+    throw new ConfigError({ file: '(inventory or ssh_config)' }, 'ansible_host', `host ${host}: "${name}" is not a valid host name (ssh refuses names with blanks, quotes, shell characters or a leading "-")`);
+  }
+}
+
 export interface ResolveOptions {
   home?: string;
   env?: NodeJS.ProcessEnv;
@@ -127,6 +137,8 @@ export function resolveSshTarget(spec: HostSpec, config: SshConfig, opts: Resolv
     ? spec.address
     : expandTokens(cfg.hostName, { ...base, host: lookupName }, TOKENS.hostName, cfg.origins['hostname'] ?? { file: 'ssh_config' }, 'HostName')
   ).toLowerCase(); // ssh lowercases the host name it connects to and records
+  checkHostName(lookupName, spec.name);
+  checkHostName(address, spec.name);
   const c: Ctx = { ...base, host: address, cfg };
   const jumpsValue = v['ansible_ssh_proxy_jump'] ?? cfg.proxyJump;
   const identityFiles = identities(spec.privateKeyFile === undefined ? [] : [spec.privateKeyFile], c);
@@ -152,7 +164,7 @@ export function resolveSshTarget(spec: HostSpec, config: SshConfig, opts: Resolv
     port,
     user,
     identityFiles,
-    knownHostNames: [cfg.hostKeyAlias ?? knownHostName(address, port)],
+    knownHostNames: [cfg.hostKeyAlias?.toLowerCase() ?? knownHostName(address, port)],
     jumps,
     config: cfg,
     ...(proxyCommand === undefined ? {} : { proxyCommand }),
@@ -181,6 +193,6 @@ function resolveJump(j: JumpSpec, config: SshConfig, defaultUser: string, defaul
     port,
     user,
     identityFiles: cfg.identityFiles.length > 0 ? identities([], c) : defaultIds,
-    knownHostNames: [cfg.hostKeyAlias ?? knownHostName(address, port)],
+    knownHostNames: [cfg.hostKeyAlias?.toLowerCase() ?? knownHostName(address, port)],
   };
 }

@@ -8,6 +8,8 @@ export const DELIBERATE = {
   'off-refuses-changed': 'With --host-key-checking off, a changed key (another key of the same type, or only keys of other types on record) and a revoked key are still refused; only unknown hosts are let through. ssh with StrictHostKeyChecking=no goes on.',
   'off-records-nothing': 'With --host-key-checking off, an unknown key is not recorded; ssh with StrictHostKeyChecking=no records it.',
   'match-exec-refused': 'ssh_config "Match exec" is refused (file:line) whenever ssh would run the command; this tool does not run commands from ssh_config.',
+  'unused-values-unchecked': 'Values of ssh_config keywords this tool does not use (Ciphers, MACs, KexAlgorithms, ...) are not checked; ssh refuses one it does not support (a MAC such as hmac-ripemd160). Keywords themselves are checked: an unknown one is refused, as by ssh.',
+  'host-order': 'Hosts are selected in inventory order (a group\'s own hosts, then its children\'s, in the order written). Ansible\'s order below the first level of child groups follows Python set iteration and changes from run to run, so a subscript such as group[0] on such a group can name another host than a given Ansible run does; the suite compares selections as sets, and subscripts by size and group.',
   'canonicalize-refused': 'ssh_config CanonicalizeHostname yes/always is refused (file:line); ssh would look the name up in DNS.',
 } as const;
 
