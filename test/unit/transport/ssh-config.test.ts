@@ -132,7 +132,7 @@ describe('SshConfig.lookup', () => {
       'Host short',
       '  User stack',
     ].join('\n'), 'cfg', home);
-    expect(strip(c.lookup('short'))).toEqual({ hostName: '%h.dc1.example', port: 2222, user: 'stack', identityFiles: ['dc1_key'], serverAliveIntervalSec: 9 });
+    expect(strip(c.lookup('short'))).toEqual({ hostName: 'short.dc1.example', port: 2222, user: 'stack', identityFiles: ['dc1_key'], serverAliveIntervalSec: 9 });
   });
 
   it('matches Host patterns case-sensitively, as typed, and ignores a # comment at the end of Host and Match lines', () => {
