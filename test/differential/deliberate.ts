@@ -10,6 +10,12 @@ export const DELIBERATE = {
   'match-exec-refused': 'ssh_config "Match exec" is refused (file:line) whenever ssh would run the command; this tool does not run commands from ssh_config.',
   'unused-values-unchecked': 'Values of ssh_config keywords this tool does not use (Ciphers, MACs, KexAlgorithms, ...) are not checked; ssh refuses one it does not support (a MAC such as hmac-ripemd160). Keywords themselves are checked: an unknown one is refused, as by ssh.',
   'host-order': 'Hosts are selected in inventory order (a group\'s own hosts, then its children\'s, in the order written). Ansible\'s order below the first level of child groups follows Python set iteration and changes from run to run, so a subscript such as group[0] on such a group can name another host than a given Ansible run does; the suite compares selections as sets, and subscripts by size and group.',
+  'system-ssh-config-not-read': '/etc/ssh/ssh_config is not read; ssh reads it after ~/.ssh/config unless given -F.',
+  'no-check-host-ip': 'CheckHostIP is not implemented (OpenSSH 9.2 defaults to no).',
+  'no-host-certificates': 'Host certificates are not accepted; a host vouched for only by @cert-authority is unknown here.',
+  'unknown-yaml-group-key': 'A YAML group key other than hosts, children, vars is refused; Ansible warns and skips it.',
+  'group-name-characters': 'Group names with spaces or pattern characters are refused; Ansible warns and keeps them.',
+  'ini-unusable-literals': 'INI values Python reads as a set, bytes, a complex number or Ellipsis are refused; ansible-inventory fails on them.',
   'canonicalize-refused': 'ssh_config CanonicalizeHostname yes/always is refused (file:line); ssh would look the name up in DNS.',
 } as const;
 
