@@ -129,7 +129,8 @@ export function resolveSshTarget(spec: HostSpec, config: SshConfig, opts: Resolv
   const userSet = hasVar(v, 'ansible_user', 'ansible_ssh_user', 'ansible_remote_user');
   const portSet = hasVar(v, 'ansible_port', 'ansible_ssh_port');
   const cfg = config.lookup(lookupName, { ...(userSet ? { user: spec.user } : {}), ...(portSet ? { port: spec.port } : {}) });
-  const port = cfg.port ?? 22;
+  // A HostSpec built without inventory vars (tests, the lab) still carries its port and user as defaults.
+  const port = cfg.port ?? spec.port;
   const user = cfg.user ?? spec.user;
   const hostSet = hasVar(v, 'ansible_host', 'ansible_ssh_host');
   const base = { original: lookupName, port, user, home };
