@@ -38,8 +38,10 @@ async function waitListening(address: string, port: number, child: ChildProcess,
   throw new Error(`sshd did not listen on ${address}:${port}: ${readFileSync(log, 'utf8')}`);
 }
 
-export async function startSshd(address = '127.0.77.1', port = 2299): Promise<Sshd> {
+/** `authorizedKey`: a public key line allowed to log in as root (the ProxyCommand test runs a command through it). */
+export async function startSshd(address = '127.0.77.1', port = 2299, authorizedKey?: string): Promise<Sshd> {
   const dir = mkdtempSync(path.join(tmpdir(), 'mds-diff-sshd-'));
+  if (authorizedKey !== undefined) writeFileSync(path.join(dir, 'authorized_keys'), `${authorizedKey}\n`, { mode: 0o600 });
   const keys = { served: keygen(dir, 'host_ed25519', 'ed25519'), ed2: keygen(dir, 'other_ed25519', 'ed25519'), ec: keygen(dir, 'other_ecdsa', 'ecdsa'), rsa: keygen(dir, 'other_rsa', 'rsa') };
   const cfg = path.join(dir, 'sshd_config');
   writeFileSync(cfg, [
@@ -47,12 +49,19 @@ export async function startSshd(address = '127.0.77.1', port = 2299): Promise<Ss
     `HostKey ${path.join(dir, 'host_ed25519')}`,
     `PidFile ${path.join(dir, 'sshd.pid')}`,
     'UsePAM no', 'PasswordAuthentication no', 'KbdInteractiveAuthentication no', 'PubkeyAuthentication yes',
-    'AuthorizedKeysFile none', 'MaxStartups 100:30:200', 'LogLevel ERROR', '',
+    authorizedKey === undefined ? 'AuthorizedKeysFile none' : `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+    'PermitRootLogin prohibit-password', 'StrictModes no', 'MaxStartups 100:30:200', 'LogLevel ERROR', '',
   ].join('\n'));
   mkdirSync('/run/sshd', { recursive: true }); // privilege separation directory Debian's sshd expects
   const log = path.join(dir, 'sshd.log');
   const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', cfg], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.on('data', (d: Buffer) => writeFileSync(log, d, { flag: 'a' }));
+  child.stderr?.on('data', (d: Buffer) => {
+    try {
+      writeFileSync(log, d, { flag: 'a' });
+    } catch {
+      // the directory is gone once stop() ran; a late line from a dying sshd is not worth keeping
+    }
+  });
   writeFileSync(log, '');
   try {
     await waitListening(address, port, child, log);

@@ -79,3 +79,20 @@ describe('INI values typed as Ansible types them', () => {
     expect(inv.host('h1')?.vars).toMatchObject({ d: { k: 'v', n: [1, 2] }, l: ['a', 'b'], t: true, n: 42, f: 1.5, s: '007', gd: { x: true } });
   });
 });
+
+describe('values and names Ansible reads its own way', () => {
+  it('keeps !vault values opaque, as ansible-inventory shows them, and refuses one as a connection variable', async () => {
+    const vault = '!vault |\n          $ANSIBLE_VAULT;1.1;AES256\n          3131\n';
+    const dir = writeTree({ 'inv.yml': `all:\n  hosts:\n    h1:\n      secret: ${vault}      nested: { a: [1, ${'!vault "$ANSIBLE_VAULT;1.1;AES256\\n32"'}] }\n` });
+    const inv = await loadInventory([path.join(dir, 'inv.yml')]);
+    expect(inv.host('h1')?.vars['secret']).toEqual({ __ansible_vault: '$ANSIBLE_VAULT;1.1;AES256\n3131\n' });
+    expect(inv.host('h1')?.vars['nested']).toEqual({ a: [1, { __ansible_vault: '$ANSIBLE_VAULT;1.1;AES256\n32' }] });
+    const bad = writeTree({ 'inv.yml': `all:\n  hosts:\n    h1:\n      ansible_user: ${vault}` });
+    await expect(loadInventory([path.join(bad, 'inv.yml')])).rejects.toThrow(/ansible_user: host h1: expected a user name/);
+  });
+
+  it('refuses integer host names (Ansible: "Host pattern 1234 must be a string")', async () => {
+    const dir = writeTree({ 'inv.yml': 'all:\n  hosts:\n    1234:\n    "5678":\n' });
+    await expect(loadInventory([path.join(dir, 'inv.yml')])).rejects.toThrow(/inv\.yml:3:5: all\.hosts\["1234"\]: host name 1234 must be a string/);
+  });
+});
