@@ -47,10 +47,18 @@ export async function verifyHostKey(check: HostKeyCheck, keyBlob: Buffer): Promi
       throw new HostKeyError(
         `host key for ${shown} is not in known_hosts (${check.store.paths.join(', ') || 'none configured'}): ` +
           `${keyTypeOfBlob(keyBlob)} ${fingerprintSha256(keyBlob)}` +
+          certNote(check) +
           `; policy is strict (use accept-new to record unknown hosts)`,
         ctx,
       );
   }
+}
+
+/** Says so when only a @cert-authority line covers the host: ssh would accept a certificate, this tool does not. */
+function certNote(check: HostKeyCheck): string {
+  const ca = check.store.certAuthoritiesFor(check.names);
+  if (ca.length === 0) return '';
+  return ` (${ca.map((l) => `${l.file}:${l.line}`).join(', ')} vouch for it as @cert-authority, but host certificates are not accepted by this tool: record the host's own key)`;
 }
 
 const HOST_KEY_ALGOS_BY_TYPE: Record<string, string[]> = {

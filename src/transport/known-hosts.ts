@@ -184,6 +184,7 @@ class KnownHostsIndex {
   private readonly patterned: { line: KnownHostLine; patterns: HostPattern[] }[] = [];
   private readonly revoked = new Map<string, KnownHostLine[]>();
   private readonly memo = new Map<string, KnownHostLine[]>();
+  readonly authorities: KnownHostLine[] = [];
 
   add(line: KnownHostLine): void {
     this.order.set(line, this.seq++);
@@ -196,7 +197,11 @@ class KnownHostsIndex {
       else this.revoked.set(k, [line]);
       return;
     }
-    if (line.marker !== null) return; // @cert-authority lines vouch for certificates, which we do not accept
+    if (line.marker !== null) {
+      // @cert-authority lines vouch for host certificates, which this tool does not accept: kept only to say so.
+      this.authorities.push(line);
+      return;
+    }
     if (line.hosts.startsWith('|')) {
       const field = parseHashed(line.hosts);
       if (field) this.hashed.push({ line, field });
@@ -277,6 +282,11 @@ export class KnownHosts {
 
   ready(): Promise<void> {
     return this.loading;
+  }
+
+  /** @cert-authority lines covering one of `names`: the host may expect a certificate, which is not accepted here. */
+  certAuthoritiesFor(names: string[]): KnownHostLine[] {
+    return this.index.authorities.filter((l) => names.some((n) => hostFieldMatches(l.hosts, n.toLowerCase())));
   }
 
   /** Key types already recorded for any of `names`, so the handshake can prefer them (as ssh does). */

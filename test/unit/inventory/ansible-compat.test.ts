@@ -1,5 +1,6 @@
 // Unit tests: the inventory rules ansible-core 2.14 follows and this tool once did not (issue 14); the differential
 // suite checks the same cases against ansible itself.
+import { userInfo } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadInventory } from '../../../src/inventory/index.js';
@@ -77,6 +78,15 @@ describe('INI values typed as Ansible types them', () => {
     const dir = writeTree({ 'inv.ini': "[g]\nh1 d=\"{'k': 'v', 'n': [1, 2]}\" l=\"['a', 'b']\" t=True n=42 f=1.5 s='007'\n[g:vars]\ngd={'x': True}\n" });
     const inv = await loadInventory([path.join(dir, 'inv.ini')]);
     expect(inv.host('h1')?.vars).toMatchObject({ d: { k: 'v', n: [1, 2] }, l: ['a', 'b'], t: true, n: 42, f: 1.5, s: '007', gd: { x: true } });
+  });
+});
+
+describe('the login user', () => {
+  it('is the local user when neither the inventory nor ssh_config names one, as with ssh and Ansible', async () => {
+    const dir = writeTree({ 'inv.ini': '[g]\nh1\nh2 ansible_user=ops\n' });
+    const inv = await loadInventory([path.join(dir, 'inv.ini')]);
+    expect(inv.host('h1')?.user).toBe(userInfo().username);
+    expect(inv.host('h2')?.user).toBe('ops');
   });
 });
 

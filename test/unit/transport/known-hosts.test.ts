@@ -249,6 +249,11 @@ describe('verifyHostKey policies', () => {
     await expect(verifyHostKey({ host: 'x', names: ['h'], policy: 'accept-new', store: rev }, ed.blob)).rejects.toThrow(/revoked/);
   });
 
+  it('says why a host vouched for only by @cert-authority is refused', async () => {
+    const store = new KnownHosts([], parseKnownHosts(`@cert-authority *.example ${ed2.type} ${ed2.b64}`, 'kh'));
+    await expect(verifyHostKey({ host: 'inv', names: ['web.example'], policy: 'strict', store }, ed.blob)).rejects.toThrow(/kh:1 vouch for it as @cert-authority, but host certificates are not accepted/);
+  });
+
   it('refuses a key of another type than the recorded one under every policy, off included', async () => {
     for (const policy of ['strict', 'accept-new', 'off'] as const) {
       const file = join(dir, `type-${policy}`);
