@@ -88,6 +88,6 @@ export async function loadTargets(opts: CommonOptions, pattern = 'all', location
     ...(location === undefined ? {} : { location }),
   });
   checkKeyFiles(inventory, hosts);
-  checkSshTargets(hosts, opts.sshConfig);
+  checkSshTargets(hosts, opts.sshConfig, (host, variable) => inventory.varOrigin(host, variable));
   return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!, hosts[0]?.name) };
 }

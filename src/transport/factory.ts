@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HostKeyPolicy, HostSpec } from '../inventory/types.js';
+import type { SourceLocation } from '../util/errors.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { KnownHosts } from './known-hosts.js';
 import { createSecretSource, type SecretSource, type SecretSourceOptions } from './secrets.js';
@@ -73,9 +74,14 @@ export function loadSshConfig(file: string | null | undefined, home = homedir())
  * Resolves every host's ssh settings once, before any host is contacted, so a refused or broken ssh_config line
  * (Match exec, an unknown %token, an unset ${VAR}) is a configuration error (exit 4), not a failure halfway through.
  */
-export function checkSshTargets(hosts: readonly HostSpec[], file: string | null | undefined, home = homedir()): void {
+export function checkSshTargets(
+  hosts: readonly HostSpec[],
+  file: string | null | undefined,
+  locate?: (host: string, variable: string) => SourceLocation | undefined,
+  home = homedir(),
+): void {
   const config = loadSshConfig(file, home);
-  for (const h of hosts) resolveSshTarget(h, config, { home });
+  for (const h of hosts) resolveSshTarget(h, config, { home, ...(locate ? { locate } : {}) });
 }
 
 /**

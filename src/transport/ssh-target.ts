@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { HostKeyPolicy, HostSpec } from '../inventory/types.js';
-import { ConfigError } from '../util/errors.js';
+import { ConfigError, type SourceLocation } from '../util/errors.js';
 import type { SshConfig, SshConfigValues } from './ssh-config.js';
 import { expandEnv, expandTilde, expandTokens, TOKENS, type TokenContext } from './ssh-tokens.js';
 import { knownHostName } from './known-hosts.js';
@@ -106,14 +106,16 @@ function fileList(values: string[] | undefined, c: Ctx, keyword: string): string
  * ssh's valid_hostname: no leading "-", no blank, control or shell character (a name goes into ProxyCommand's %h
  * and known_hosts); ssh refuses such a name, and so does this tool.
  */
-function checkHostName(name: string, host: string): void {
+function checkHostName(name: string, host: string, where: SourceLocation, field: string): void {
   if (name.startsWith('-') || /[\s'`"$\\;&<>|(){}\x00-\x1f\x7f]/.test(name)) {
-    throw new ConfigError({ file: '(inventory or ssh_config)' }, 'ansible_host', `host ${host}: "${name}" is not a valid host name (ssh refuses names with blanks, quotes, shell characters or a leading "-")`);
+    throw new ConfigError(where, field, `host ${host}: "${name}" is not a valid host name (ssh refuses names with blanks, quotes, shell characters or a leading "-")`);
   }
 }
 
 export interface ResolveOptions {
   home?: string;
+  /** Where the inventory set a host's variable, for errors about it. */
+  locate?: (host: string, variable: string) => SourceLocation | undefined;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -138,8 +140,9 @@ export function resolveSshTarget(spec: HostSpec, config: SshConfig, opts: Resolv
     ? spec.address
     : expandTokens(cfg.hostName, { ...base, host: lookupName }, TOKENS.hostName, cfg.origins['hostname'] ?? { file: 'ssh_config' }, 'HostName')
   ).toLowerCase(); // ssh lowercases the host name it connects to and records
-  checkHostName(lookupName, spec.name);
-  checkHostName(address, spec.name);
+  const named = opts.locate?.(spec.name, hostSet ? 'ansible_host' : 'inventory_hostname') ?? { file: '(inventory)' };
+  checkHostName(lookupName, spec.name, named, hostSet ? 'ansible_host' : 'host name');
+  checkHostName(address, spec.name, cfg.origins['hostname'] ?? named, cfg.origins['hostname'] ? 'HostName' : 'ansible_host');
   const c: Ctx = { ...base, host: address, cfg };
   const jumpsValue = v['ansible_ssh_proxy_jump'] ?? cfg.proxyJump;
   const identityFiles = identities(spec.privateKeyFile === undefined ? [] : [spec.privateKeyFile], c);

@@ -133,3 +133,15 @@ describe('ssh_config settings the connection honours', () => {
     expect(t.knownHostNames).toEqual(['[compute-1.example]:2222']);
   });
 });
+
+describe('host names ssh refuses', () => {
+  it('refuses blanks, quotes, shell characters and a leading "-", naming where the name was set', () => {
+    const locate = (_h: string, v: string) => (v === 'ansible_host' ? { file: 'inv.yml', line: 4, column: 7 } : undefined);
+    for (const bad of ['$(touch /tmp/x)', 'a b', '-oProxyCommand=x', 'h;reboot', "it's"]) {
+      expect(() => resolveSshTarget(spec({ address: bad, vars: { ansible_host: bad } }), SshConfig.empty(), { home, locate }), bad).toThrow(/inv\.yml:4:7: ansible_host: host compute-1: .* is not a valid host name/);
+    }
+    const cfg = SshConfig.parse('Host x\n  HostName bad;name\n', 'cfg', home);
+    expect(() => resolveSshTarget(spec({ address: 'x' }), cfg, { home })).toThrow(/cfg:2: HostName: host compute-1/);
+    expect(resolveSshTarget(spec({ address: 'fe80::1%eth0' }), SshConfig.empty(), { home }).address).toBe('fe80::1%eth0');
+  });
+});
