@@ -24,7 +24,12 @@ export function patternsFor(inv: Inventory): string[] {
     const [a, b] = [groups[i]!, groups[i + 1]!];
     for (const p of [`${a}:${b}`, `${a}:&${b}`, `${a}:!${b}`, `${a},${b}`, `!${a}`, `&${a}`, `${b}:${a}:!${b}`]) out.add(p);
   }
-  for (const g of groups.slice(0, 4)) for (const s of ['[0]', '[1:]', '[0:1]', '[-1]', '[1]']) out.add(`${g}${s}`);
+  if (groups.length >= 3) {
+    const [a, b, c] = [groups[0]!, groups[1]!, groups[2]!];
+    for (const p of [`${a}:${b}:&${c}`, `all:&${a}:!${b}`, `${a}:!${b}:!${c}`, `~(${a}|${b})`, `${c}:&all`]) out.add(p);
+  }
+  if (hosts.length >= 2) out.add(`${hosts[0]},${hosts[1]}`).add(`${hosts[1]}:${hosts[0]}`).add(`all:!${hosts[0]}`);
+  for (const g of groups.slice(0, 4)) for (const s of ['[0]', '[1:]', '[0:1]', '[0:2]', '[1-2]', '[-1]', '[1]']) out.add(`${g}${s}`);
   for (const h of hosts.slice(0, 4)) {
     if (h.length > 3) {
       out.add(`${h.slice(0, 3)}*`);
