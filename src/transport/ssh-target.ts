@@ -135,7 +135,7 @@ export function resolveSshTarget(spec: HostSpec, config: SshConfig, opts: Resolv
   const port = cfg.port ?? spec.port;
   const user = cfg.user ?? spec.user;
   const hostSet = hasVar(v, 'ansible_host', 'ansible_ssh_host');
-  const base = { original: lookupName, port, user, home };
+  const base = { original: lookupName, port, user, home, ...(cfg.hostKeyAlias === undefined ? {} : { hostKeyAlias: cfg.hostKeyAlias }) };
   const address = (hostSet || cfg.hostName === undefined
     ? spec.address
     : expandTokens(cfg.hostName, { ...base, host: lookupName }, TOKENS.hostName, cfg.origins['hostname'] ?? { file: 'ssh_config' }, 'HostName')

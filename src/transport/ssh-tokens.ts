@@ -14,6 +14,8 @@ export interface TokenContext {
   /** %r: the remote user. */
   user: string;
   home?: string;
+  /** %k: HostKeyAlias when set, else the name as given. */
+  hostKeyAlias?: string;
 }
 
 export function expandTilde(p: string, home = homedir()): string {
@@ -46,7 +48,7 @@ export function expandTokens(value: string, t: TokenContext, allowed: string, wh
     d: () => home,
     l: () => full,
     L: () => full.split('.')[0] ?? full,
-    k: () => t.original,
+    k: () => t.hostKeyAlias ?? t.original,
     C: () => createHash('sha1').update(`${full}${t.host}${t.port}${t.user}`).digest('hex'),
   };
   return value.replace(/%(.?)/g, (_m, c: string) => {

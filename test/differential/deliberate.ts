@@ -16,6 +16,7 @@ export const DELIBERATE = {
   'unknown-yaml-group-key': 'A YAML group key other than hosts, children, vars is refused; Ansible warns and skips it.',
   'group-name-characters': 'Group names with spaces or pattern characters are refused; Ansible warns and keeps them.',
   'ini-unusable-literals': 'INI values Python reads as a set, bytes, a complex number or Ellipsis are refused; ansible-inventory fails on them.',
+  'jump-inherits-login': 'A ProxyJump host with no User or IdentityFile of its own in ssh_config is logged in to with the target\'s user and keys; ssh would use the local user and its default keys.',
   'canonicalize-refused': 'ssh_config CanonicalizeHostname yes/always is refused (file:line); ssh would look the name up in DNS.',
 } as const;
 
