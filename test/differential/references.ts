@@ -1,8 +1,7 @@
 // The reference implementations the differential suite compares with: found on PATH, or a failure under CI=true.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Reference {
   name: string;
@@ -44,8 +43,7 @@ export function run(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-const emptyCfg = join(mkdtempSync(join(tmpdir(), 'mds-diff-ansible-')), 'ansible.cfg');
-writeFileSync(emptyCfg, '[defaults]\n');
+const emptyCfg = join(dirname(fileURLToPath(import.meta.url)), 'ansible.cfg');
 
 /** Ansible quiet and deterministic: an empty config (none from the cwd or ~), no colour, no cows, no retry files. */
 export const ANSIBLE_ENV: NodeJS.ProcessEnv = {
