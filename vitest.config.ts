@@ -13,6 +13,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Compares the tool with ansible-core and OpenSSH run live (installed by .ci/run); fails under CI=true
+          // when they are missing. Files run one at a time: each spawns many reference processes.
+          name: 'differential',
+          include: ['test/differential/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 300_000,

@@ -26,11 +26,12 @@ export interface Connections {
 export async function prepareConnections(opts: CommonOptions, settings: InventorySettings, cloud: CloudConfig | null): Promise<Connections> {
   const warnings: string[] = [];
   let logger: Logger | null = null;
-  const policy = opts.hostKeyChecking ?? settings.hostKeyPolicy ?? 'strict';
-  if (policy === 'off') warnings.push('host key checking is OFF: connections are open to man-in-the-middle attacks');
+  // Unset here, ssh_config's StrictHostKeyChecking decides per host (else strict): see createSshTransportFactory.
+  const policy = opts.hostKeyChecking ?? settings.hostKeyPolicy;
+  if (policy === 'off') warnings.push('host key checking is OFF for unknown hosts: connections to them are open to man-in-the-middle attacks');
   const knownHostsFiles = opts.knownHosts ?? settings.knownHostsFiles;
   const transportFactory = await createSshTransportFactory({
-    hostKeyPolicy: policy,
+    ...(policy ? { hostKeyPolicy: policy } : {}),
     ...(knownHostsFiles ? { knownHostsFiles } : {}),
     ...(opts.sshConfig ? { sshConfigFile: opts.sshConfig } : {}),
     onRetry: (host, err, retry, delayMs) => logger?.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),
