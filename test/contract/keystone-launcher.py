@@ -1,13 +1,12 @@
 # Starts Debian's real Keystone (sqlite in WAL mode, fernet tokens) on a free loopback port; prints one JSON "ready" line.
 #
-# Usage: python3 keystone-launcher.py WORKDIR ADMIN_PASSWORD [TOKEN_EXPIRATION_SECONDS]
+# Usage: CONTRACT_ADMIN_PASSWORD=... /usr/bin/python3 keystone-launcher.py WORKDIR [TOKEN_EXPIRATION_SECONDS]
 # Run with Debian's /usr/bin/python3 (the unpacked C extensions are built for it); PYTHONPATH must hold the unpacked python3-keystone tree (test/contract/prepare.sh). The process ends when its stdin
 # closes (the test's teardown, or the test process dying) and, through PR_SET_PDEATHSIG, when its parent dies.
 import ctypes
 import json
 import os
 import signal
-import socket
 import socketserver
 import sqlite3
 import subprocess
@@ -34,20 +33,20 @@ def exit_on_stdin_eof():
     threading.Thread(target=watch, daemon=True).start()
 
 
-def free_port(host):
-    with socket.socket() as s:
-        s.bind((host, 0))
-        return s.getsockname()[1]
-
-
-def manage(conf, *args):
+def manage(conf, *commands, env=None):
+    """Runs keystone-manage commands in parallel (each is a separate Python start-up, the slow part here)."""
     # keystone-manage lives in the `keystone` package (with its daemons); its entry point is in python3-keystone.
-    cmd = [sys.executable, '-c', 'import sys; from keystone.cmd.manage import main; sys.argv[0] = "keystone-manage"; main()',
-           '--config-file', conf, *args]
-    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120, preexec_fn=die_with_parent)
-    if res.returncode != 0:
-        sys.stderr.write(res.stdout + res.stderr)
-        raise SystemExit('keystone-manage %s failed with exit code %d' % (args[0], res.returncode))
+    procs = []
+    for args in commands:
+        cmd = [sys.executable, '-c', 'import sys; from keystone.cmd.manage import main; sys.argv[0] = "keystone-manage"; main()',
+               '--config-file', conf, *args]
+        procs.append((args[0], subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                                env=env, preexec_fn=die_with_parent)))
+    for name, proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        if proc.returncode != 0:
+            sys.stderr.write(out)
+            raise SystemExit('keystone-manage %s failed with exit code %d' % (name, proc.returncode))
 
 
 class QuietHandler(simple_server.WSGIRequestHandler):
@@ -62,11 +61,12 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer)
 def main():
     die_with_parent()
     exit_on_stdin_eof()
-    workdir, admin_password = sys.argv[1], sys.argv[2]
-    expiration = int(sys.argv[3]) if len(sys.argv) > 3 else 3600
-    host = '127.0.0.1'
-    port = free_port(host)
-    url = 'http://%s:%d' % (host, port)
+    workdir = sys.argv[1]
+    admin_password = os.environ.pop('CONTRACT_ADMIN_PASSWORD')
+    expiration = int(sys.argv[2]) if len(sys.argv) > 2 else 3600
+    # Bound before bootstrap, which needs the URL for the catalog; the app is attached once Keystone is set up.
+    server = simple_server.make_server('127.0.0.1', 0, None, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    url = 'http://127.0.0.1:%d' % server.server_port
     db = os.path.join(workdir, 'keystone.db')
     conf = os.path.join(workdir, 'keystone.conf')
     for sub in ('fernet-keys', 'credential-keys'):
@@ -92,23 +92,23 @@ def main():
             'backend = dogpile.cache.memory',
             '',
         ]))
-    manage(conf, 'db_sync')
-    # Keystone's sqlite answers 500 "database is locked" under concurrent requests unless the file is in WAL mode
-    # (which is a property of the database file, so it holds for every later connection).
+    # Keystone's sqlite answers 500 "database is locked" under concurrent requests unless the file is in WAL mode,
+    # a property of the database file: set it before the schema is created, so it holds for every later connection.
     with sqlite3.connect(db) as c:
         c.execute('PRAGMA journal_mode=WAL')
-    manage(conf, 'fernet_setup', '--keystone-user', 'root', '--keystone-group', 'root')
-    manage(conf, 'credential_setup', '--keystone-user', 'root', '--keystone-group', 'root')
-    manage(conf, 'bootstrap', '--bootstrap-password', admin_password, '--bootstrap-username', 'admin',
-           '--bootstrap-project-name', 'admin', '--bootstrap-role-name', 'admin',
-           '--bootstrap-service-name', 'keystone', '--bootstrap-region-id', 'RegionOne',
-           '--bootstrap-public-url', url + '/v3', '--bootstrap-internal-url', url + '/v3')
+    owner = ('--keystone-user', 'root', '--keystone-group', 'root')
+    manage(conf, ('db_sync',), ('fernet_setup', *owner), ('credential_setup', *owner))
+    # The password goes through the environment (OS_BOOTSTRAP_PASSWORD), not argv, where `ps` would show it.
+    manage(conf, ('bootstrap', '--bootstrap-username', 'admin', '--bootstrap-project-name', 'admin',
+                  '--bootstrap-role-name', 'admin', '--bootstrap-service-name', 'keystone',
+                  '--bootstrap-region-id', 'RegionOne', '--bootstrap-public-url', url + '/v3',
+                  '--bootstrap-internal-url', url + '/v3'),
+           env={**os.environ, 'OS_BOOTSTRAP_PASSWORD': admin_password})
 
     os.environ['OS_KEYSTONE_CONFIG_FILES'] = conf
     from keystone.server import wsgi as keystone_wsgi
     sys.argv[1:] = []  # Keystone's oslo.config parses the command line: ours is not for it.
-    app = keystone_wsgi.initialize_public_application()
-    server = simple_server.make_server(host, port, app, server_class=ThreadingWSGIServer, handler_class=QuietHandler)
+    server.set_app(keystone_wsgi.initialize_public_application())
     print(json.dumps({'ready': {'url': url, 'pid': os.getpid()}}), flush=True)
     server.serve_forever()
 

@@ -1,7 +1,7 @@
 # Runs Debian's real Nova (API, conductor, scheduler, Placement, fake-driver computes; Nova's own functional-test fixtures)
 # in one process, serving the compute and Placement APIs on loopback TCP behind Keystone's auth_token; prints one JSON line.
 #
-# Usage: /usr/bin/python3 nova-launcher.py WORKDIR KEYSTONE_URL NOVA_SERVICE_PASSWORD COMPUTE_HOST...
+# Usage: CONTRACT_NOVA_PASSWORD=... /usr/bin/python3 nova-launcher.py WORKDIR KEYSTONE_URL COMPUTE_HOST...
 # PYTHONPATH must hold the unpacked python3-nova tree (test/contract/prepare.sh). What differs from a deployed Nova, and why:
 # - the message bus is oslo.messaging's in-process fake driver and the databases are in-memory sqlite (Nova's fixtures);
 # - casts stay asynchronous (no CastAsCallFixture), so a live migration's record appears after the 202, as in real life;
@@ -186,8 +186,9 @@ def serve(app, host):
 def main():
     die_with_parent()
     exit_on_stdin_eof()
-    workdir, keystone_url, password = sys.argv[1], sys.argv[2], sys.argv[3]
-    hosts = sys.argv[4:] or ['compute1', 'compute2', 'compute3']
+    workdir, keystone_url = sys.argv[1], sys.argv[2]
+    password = os.environ.pop('CONTRACT_NOVA_PASSWORD')  # the service user's; argv would show it in `ps`
+    hosts = sys.argv[3:] or ['compute1', 'compute2', 'compute3']
     sys.argv[1:] = []  # oslo.config in Nova's fixtures parses the command line: ours is not for it.
     os.environ.pop('OS_TEST_TIMEOUT', None)
     cloud = ContractCloud(workdir, keystone_url, password, hosts)

@@ -58,9 +58,9 @@ function tail(file: string, lines = 40): string {
 }
 
 /** Spawns a launcher and waits for its one JSON "ready" line; kills it and reports its log on exit or timeout. */
-function launch(name: string, args: string[], dir: string, timeoutMs: number, children: ChildProcess[]): Promise<Launched> {
+function launch(name: string, args: string[], secrets: Record<string, string>, dir: string, timeoutMs: number, children: ChildProcess[]): Promise<Launched> {
   const log = join(dir, `${name}.stderr`);
-  const env: Record<string, string | undefined> = { ...process.env, PYTHONPATH: SITE, OS_TEST_TIMEOUT: undefined };
+  const env: Record<string, string | undefined> = { ...process.env, ...secrets, PYTHONPATH: SITE };
   // A user's own pyenv or virtualenv must not shadow Debian's packages.
   delete env['PYTHONHOME'];
   delete env['OS_TEST_TIMEOUT'];
@@ -182,11 +182,11 @@ export async function startRealCloud(): Promise<RealCloud> {
     if (!process.env['MDS_CONTRACT_KEEP']) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    const keystone = await launch('keystone-launcher', [dir, admin.password], dir, 180_000, children);
+    const keystone = await launch('keystone-launcher', [dir], { CONTRACT_ADMIN_PASSWORD: admin.password }, dir, 120_000, children);
     const keystoneUrl = String(keystone.ready['url']);
     const adminToken = await passwordToken(keystoneUrl, admin);
     await seedAccounts(keystoneUrl, adminToken, novaPassword, demo);
-    const nova = await launch('nova-launcher', [dir, keystoneUrl, novaPassword, ...COMPUTE_HOSTS], dir, 180_000, children);
+    const nova = await launch('nova-launcher', [dir, keystoneUrl, ...COMPUTE_HOSTS], { CONTRACT_NOVA_PASSWORD: novaPassword }, dir, 120_000, children);
     const computeUrl = String(nova.ready['compute']);
     const placementUrl = String(nova.ready['placement']);
     await seedCatalog(keystoneUrl, adminToken, [

@@ -178,7 +178,10 @@ suite('Placement (real placement 8, raw calls for the shapes the capacity code w
       const vcpu = inv.body.inventories.VCPU;
       expect(Object.keys(vcpu).sort()).toEqual(['allocation_ratio', 'max_unit', 'min_unit', 'reserved', 'step_size', 'total']);
       expect(vcpu.total).toBeGreaterThan(0);
-      expect(typeof vcpu.allocation_ratio).toBe('number');
+      // Nova's defaults (initial_cpu_allocation_ratio, initial_ram_allocation_ratio, reserved_host_memory_mb): a cloud
+      // overcommits CPU 16:1 unless told otherwise, which is why os-hypervisors' vcpus - vcpus_used is not the room left.
+      expect(vcpu.allocation_ratio).toBe(16);
+      expect(inv.body.inventories.MEMORY_MB).toMatchObject({ reserved: 512, allocation_ratio: 1.5 });
       expect(Object.keys(inv.body.inventories).sort()).toEqual(['DISK_GB', 'MEMORY_MB', 'VCPU']);
       const usages = await raw(`${cloud.placementUrl}/resource_providers/${p.uuid}/usages`, adminToken, 'GET', { service: 'placement', version: '1.14' });
       expect(usages.status).toBe(200);
@@ -186,6 +189,9 @@ suite('Placement (real placement 8, raw calls for the shapes the capacity code w
       expect(usages.body.usages.VCPU).toBe(here.reduce((n, s) => n + (s['flavor'].vcpus as number), 0));
       expect(usages.body.usages.MEMORY_MB).toBe(here.reduce((n, s) => n + (s['flavor'].ram as number), 0));
     }
+    // From 2.53 a hypervisor's id is its compute node's UUID, which is also its resource provider's UUID.
+    const hvs = (await raw(`${cloud.computeUrl}/os-hypervisors/detail`, adminToken, 'GET', { version: '2.53' })).body.hypervisors as { id: string; hypervisor_hostname: string }[];
+    expect(hvs.map((h) => `${h.hypervisor_hostname}=${h.id}`).sort()).toEqual(providers.map((p) => `${p.name}=${p.uuid}`).sort());
     const byName = await raw(`${cloud.placementUrl}/resource_providers?name=compute1`, adminToken, 'GET', { service: 'placement', version: maxVersion });
     expect(byName.body.resource_providers).toHaveLength(1);
     const demoToken = await passwordToken(cloud.keystoneUrl, cloud.demo);
