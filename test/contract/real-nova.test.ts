@@ -1,6 +1,6 @@
 // Contract suite: every call of src/openstack against Debian's real Keystone 22 and Nova 26 (Zed) with Placement, on loopback.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCloudConfig, type CloudConfig } from '../../src/openstack/clouds.js';
 import { connectNova, type NovaConnection } from '../../src/openstack/connect.js';
 import { ConflictError, NotFoundError, OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from '../../src/openstack/errors.js';
@@ -235,6 +235,13 @@ suite.each(VERSIONS)('Nova at $label (real nova 26, fake virt driver)', ({ max }
     version = await nova.microversion();
   });
 
+  // A test that fails mid-migration must not fail the next ones too: each starts from servers with no task running.
+  beforeEach(async () => {
+    if (missing !== undefined) return;
+    await settled(vm.a, 'ACTIVE');
+    await settled(vm.c, 'ACTIVE');
+  });
+
   /** Live-migrates a server through the client and follows its migration record to the end, as the drain step does. */
   async function migrate(id: string, target: string | null): Promise<{ migration: Migration; seen: string[]; from: string }> {
     const from = await settled(id, 'ACTIVE');
@@ -362,6 +369,48 @@ suite.each(VERSIONS)('Nova at $label (real nova 26, fake virt driver)', ({ max }
     const again = await nova.abortLiveMigration(vm.a, running.id).then(() => undefined, (e: unknown) => e);
     expect(again).toBeInstanceOf(ConflictError);
     expect((again as ConflictError).apiMessage).toMatch(/Instance .* is in an invalid state for 'abort live migration'/);
+  });
+
+  it('runs one live migration per source host and queues the next; a queued one can be aborted from 2.65 only (400 before)', async () => {
+    // Nova's max_concurrent_live_migrations defaults to 1: the second migration from a host waits as "queued".
+    const host = await settled(vm.a, 'ACTIVE');
+    if ((await settled(vm.c, 'ACTIVE')) !== host) await migrate(vm.c, host);
+    const known = new Set([...await nova.listMigrations({ instanceUuid: vm.a }), ...await nova.listMigrations({ instanceUuid: vm.c })].map((m) => m.id));
+    const newest = async (id: string): Promise<Migration | undefined> =>
+      (await nova.listMigrations({ instanceUuid: id })).find((m) => !known.has(m.id));
+    await nova.liveMigrate(vm.a, null);
+    const first = await waitFor('the first migration to run', async () => {
+      const m = await newest(vm.a);
+      return m?.status === 'running' ? m : undefined;
+    });
+    await nova.liveMigrate(vm.c, null);
+    const queued = await waitFor('the second migration to be queued behind the first', async () => {
+      const m = await newest(vm.c);
+      if (m !== undefined && m.status !== 'accepted' && m.status !== 'queued' && m.status !== 'preparing') {
+        throw new Error(`the second migration went to ${m.status} while the first (${first.id}) was running`);
+      }
+      return m?.status === 'queued' ? m : undefined;
+    });
+    if (atLeast(version, '2.65')) {
+      await nova.abortLiveMigration(vm.c, queued.id);
+    } else if (atLeast(version, '2.24')) {
+      const err = await nova.abortLiveMigration(vm.c, queued.id).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(OpenStackHttpError);
+      expect((err as OpenStackHttpError).status).toBe(400);
+      expect((err as OpenStackHttpError).apiMessage).toMatch(/is queued\. Cannot abort live migration while the migration is in this state/);
+    } else {
+      await expect(nova.abortLiveMigration(vm.c, queued.id)).rejects.toBeInstanceOf(InvalidRequestError);
+    }
+    const end = async (id: string): Promise<Migration> => waitFor(`the migration of ${id} to end`, async () => {
+      const m = await newest(id);
+      return m !== undefined && FINAL.has(m.status) ? m : undefined;
+    });
+    expect((await end(vm.a)).status).toBe('completed');
+    expect((await end(vm.c)).status).toBe(atLeast(version, '2.65') ? 'cancelled' : 'completed');
+    expect(await settled(vm.a, 'ACTIVE')).not.toBe(host);
+    const cNow = await settled(vm.c, 'ACTIVE');
+    if (atLeast(version, '2.65')) expect(cNow).toBe(host);
+    else expect(cNow).not.toBe(host);
   });
 
   it('stops and starts a server; actions its state forbids are ConflictError (409)', async () => {
