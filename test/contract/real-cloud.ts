@@ -61,7 +61,8 @@ function tail(file: string, lines = 40): string {
 function launch(name: string, args: string[], secrets: Record<string, string>, dir: string, timeoutMs: number, children: ChildProcess[]): Promise<Launched> {
   const log = join(dir, `${name}.stderr`);
   const env: Record<string, string | undefined> = { ...process.env, ...secrets, PYTHONPATH: SITE };
-  // A user's own pyenv or virtualenv must not shadow Debian's packages.
+  // A user's own Python home must not shadow Debian's packages; oslotest turns OS_TEST_TIMEOUT into an alarm that would
+  // end the long-running "test" that holds Nova up.
   delete env['PYTHONHOME'];
   delete env['OS_TEST_TIMEOUT'];
   const child = spawn(PYTHON, [join(HERE, `${name}.py`), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -86,6 +87,9 @@ function launch(name: string, args: string[], secrets: Record<string, string>, d
       if (line === undefined) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
+      // Keep draining whatever else it prints, or a full pipe would block the process.
+      child.stdout?.removeAllListeners('data');
+      child.stdout?.resume();
       resolve({ child, ready: (JSON.parse(line) as { ready: Record<string, unknown> }).ready });
     });
   });
