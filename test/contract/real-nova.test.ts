@@ -25,7 +25,7 @@ const FINAL = new Set(['completed', 'error', 'failed', 'cancelled']);
 let cloud: RealCloud;
 let adminToken: string;
 let demoProjectId: string;
-/** a: live-migrated back and forth; b: stopped and started; c: stays put; demo: the non-admin user's own server. */
+/** a: live-migrated back and forth; b: stopped and started; c: queued behind a, and the target of the 400/404 checks; demo: the non-admin user's own server. */
 const vm = { a: '', b: '', c: '', demo: '' };
 const connections: NovaConnection[] = [];
 
