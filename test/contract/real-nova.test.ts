@@ -98,6 +98,22 @@ suite('Keystone v3 (real keystone 22, fernet tokens)', () => {
     expect(await session.projectId()).toMatch(/^[0-9a-f]{32}$/);
   });
 
+  it('authenticates with user_id and project_id, and with domains given by name, as Keystone accepts them', async () => {
+    const cfg = cloudConfig('demo');
+    const token = await passwordToken(cloud.keystoneUrl, cloud.demo);
+    const who = await fetch(`${cloud.keystoneUrl}/v3/auth/tokens`, { headers: { 'X-Auth-Token': token, 'X-Subject-Token': token } });
+    const body = (await who.json()) as { token: { user: { id: string }; project: { id: string } } };
+    const byId = connectNova({
+      ...cfg, auth: { authUrl: cfg.auth.authUrl, password: cfg.auth.password, userId: body.token.user.id, projectId: body.token.project.id, userDomain: { id: 'default' }, projectDomain: { id: 'default' } },
+    }, { warn: () => undefined });
+    const byName = connectNova({ ...cfg, auth: { ...cfg.auth, userDomain: { name: 'Default' }, projectDomain: { name: 'Default' } } }, { warn: () => undefined });
+    connections.push(byId, byName);
+    for (const conn of [byId, byName]) {
+      expect((await conn.nova.getServer(vm.demo)).projectId).toBe(body.token.project.id);
+      expect(await conn.session.projectId()).toBe(body.token.project.id);
+    }
+  });
+
   it('reports a wrong password as OpenStackAuthError with Keystone\'s own words, never the password', async () => {
     const cfg = cloudConfig('admin');
     const wrong = 'not-the-password-42';
