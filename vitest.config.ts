@@ -23,7 +23,7 @@ export default defineConfig({
         },
       },
       {
-        // Real Keystone and Nova on loopback (test/contract/prepare.sh unpacks them; about 1 minute to start).
+        // Real Keystone and Nova on loopback (test/contract/prepare.sh unpacks them; 25-45 s to start, 3 minutes in all).
         test: {
           name: 'contract',
           include: ['test/contract/**/*.test.ts'],
