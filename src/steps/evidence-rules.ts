@@ -4,7 +4,6 @@ import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { SourceLocation } from '../util/errors.js';
 import { PreconditionError, RefusedError, UnknownEvidenceError } from './errors.js';
-import type { Diff } from './types.js';
 
 /** What an operator reads for each piece of evidence. */
 export const EVIDENCE_LABEL: Record<EvidenceKey, string> = {
@@ -19,15 +18,6 @@ export const EVIDENCE_LABEL: Record<EvidenceKey, string> = {
   domcaps: 'virsh domcapabilities',
   guests: "the hypervisor's guest list (virsh -c qemu:///system list --all)",
 };
-
-/** An unknown verdict that still carries what the check found, so reports show every finding, the unknown ones included. */
-export class UnknownVerdictError extends UnknownEvidenceError {
-  readonly diff: Diff;
-  constructor(evidence: string[], message: string, fix: string | undefined, diff: Diff) {
-    super(evidence, message, fix);
-    this.diff = diff;
-  }
-}
 
 /** Which of `keys` could not be relied on, each as "label (reason)". Absent nova.conf counts: its layout expects one. */
 export function missingEvidence(facts: HostFacts, keys: readonly EvidenceKey[]): { key: EvidenceKey; text: string }[] {

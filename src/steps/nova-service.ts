@@ -1,6 +1,6 @@
 // The compute service of a host in Nova, and how this tool marks a disable as its own (kured's rule: never undo an operator's).
 import type { ComputeService, NovaApi } from '../openstack/types.js';
-import { RefusedError } from './errors.js';
+import { PreconditionError, RefusedError } from './errors.js';
 
 /** Every disable this tool makes starts with this; restore enables only services whose reason does. */
 export const DISABLE_REASON_PREFIX = 'mds-orchestrate:';
@@ -22,6 +22,6 @@ export async function computeServiceOf(nova: NovaApi, novaHost: string): Promise
 }
 
 export function requireNova(nova: NovaApi | null, step: string): NovaApi {
-  if (!nova) throw new Error(`step ${step} needs the Nova API: name a cloud (playbook 'cloud:', --cloud or OS_CLOUD) with a clouds.yaml`);
+  if (!nova) throw new PreconditionError(`step ${step} needs the Nova API: name a cloud (playbook 'cloud:', --cloud or OS_CLOUD) with a clouds.yaml`);
   return nova;
 }

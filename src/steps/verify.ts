@@ -3,9 +3,12 @@ import { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
 import type { EvidenceKey } from '../facts/evidence.js';
 import { classifyDmesgLine, effectiveCpuMode, extraFlagSetting, mdClearExposed, parseVulnerability, SOURCE_LABEL } from '../facts/index.js';
-import { fixFor, missingEvidence, UnknownVerdictError } from './evidence-rules.js';
+import { UnknownEvidenceError } from './errors.js';
+import { fixFor, missingEvidence } from './evidence-rules.js';
 import { compareEvr, newestOf, parseUnameR, satisfiesMinimum } from '../rpm/index.js';
+import { findingOf, type VerifyFinding, type VerifyStatus } from './changes.js';
 import { minimums } from './params.js';
+import type { CheckReport } from '../report/model.js';
 import type { Change, Diff, Step, StepContext } from './types.js';
 
 /** The flaws verify can judge; each is a sysfs file the kernel writes, mitigated by the same CPU-buffer clearing. */
@@ -24,19 +27,7 @@ export const verifyParams = z.strictObject({
 export type VerifyParams = z.infer<typeof verifyParams>;
 type Judging = Pick<VerifyParams, 'judge' | 'report'>;
 
-export type VerifyStatus = 'ok' | 'drift' | 'unknown';
-
-export interface VerifyFinding {
-  check: 'sysfs' | 'dmesg' | 'domcaps' | 'kernel' | 'packages' | 'nova-conf' | 'tsx_async_abort' | 'mmio_stale_data';
-  /** status === 'ok'; kept for readers of the first report format. */
-  ok: boolean;
-  status: VerifyStatus;
-  detail: string;
-  /** Something the operator should know that does not change the verdict (the kernel log wrapped). */
-  note?: string;
-  /** For unknown findings: the evidence that could not be read. */
-  evidence?: EvidenceKey[];
-}
+export type { VerifyFinding, VerifyStatus } from './changes.js';
 
 const SIBLINGS = {
   tsx_async_abort: { key: 'sysfs-tsx_async_abort', field: 'tsxAsyncAbort' },
@@ -179,13 +170,13 @@ async function check(ctx: StepContext<VerifyParams>): Promise<Diff> {
     ...findings.flatMap((f) => (f.note ? [`note: ${f.note}`] : [])),
     ...reportedNotes(facts, ctx.params),
   ];
-  const diff: Diff = { step: 'verify', changes, notes, data: { findings } };
+  const diff: Diff = { step: 'verify', changes, notes, findings: [{ kind: 'checks', checks: findings }] };
   // Unknown outranks drift: a host we could not fully read is reported as such, with what was found beside it.
   const unknown = findings.filter((f) => f.status === 'unknown');
   if (unknown.length) {
     const keys = [...new Set(unknown.flatMap((f) => f.evidence ?? []))];
     const drift = changes.length ? `; also not mitigated: ${changes.map((c) => c.summary).join('; ')}` : '';
-    throw new UnknownVerdictError(keys, `verdict unknown: ${unknown.map((f) => `${f.check} ${f.detail}`).join('; ')}${drift}`, fixFor(facts, ctx.host, keys), diff);
+    throw new UnknownEvidenceError(keys, `verdict unknown: ${unknown.map((f) => `${f.check} ${f.detail}`).join('; ')}${drift}`, fixFor(facts, ctx.host, keys), {}, diff);
   }
   return diff;
 }
@@ -195,11 +186,25 @@ async function apply(_ctx: StepContext<VerifyParams>, diff: Diff): Promise<void>
   throw new Error(`not mitigated: ${diff.changes.map((c) => c.summary).join('; ')}`);
 }
 
+/** A finding as the report's check: a note rides in the detail, an unknown one is marked so (JUnit's error, not a failure). */
+function checkReport(f: VerifyFinding): CheckReport {
+  if (f.status === 'unknown') return { name: f.check, ok: false, detail: f.detail, unknown: true };
+  return { name: f.check, ok: f.ok, detail: f.note ? `${f.detail} (note: ${f.note})` : f.detail };
+}
+
 export const verify: Step<VerifyParams> = {
   id: 'verify',
   title: 'Verify the mitigation: sysfs, kernel log, domcapabilities, kernel, packages, nova.conf',
   disruptive: false,
+  needsNova: false,
   params: verifyParams,
+  // The playbook's own verify settings (which flaws it judges) hold for its sweep too.
+  sweep: ({ minimums, own }) => own ?? verifyParams.parse(minimums ? { minimums } : {}),
+  minimums: (params) => params.minimums,
+  report(diff, host) {
+    const checks = findingOf(diff.findings, 'checks')?.checks;
+    if (checks) host.checks = [...checks.map((f) => checkReport(f)), ...host.checks.filter((c) => !checks.some((f) => f.check === c.name))];
+  },
   check,
   apply,
 };

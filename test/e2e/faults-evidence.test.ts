@@ -144,7 +144,7 @@ describe('evidence that cannot be read is unknown, never ok', () => {
     expect(prom).toMatch(/_host_compliant\{[^}]*host="novirsh"[^}]*\} 0/);
     expect(prom).toMatch(/_host_compliant\{[^}]*host="wrapped"[^}]*\} 1/);
     const guestsCheck = hostOf(sweep, 'novirsh').checks.find((c) => c.name === 'guests');
-    expect(guestsCheck).toEqual({ name: 'guests', ok: false, detail: expect.stringMatching(/^unknown: could not read the hypervisor's guest list/) as unknown as string });
+    expect(guestsCheck).toEqual({ name: 'guests', ok: false, unknown: true, detail: expect.stringMatching(/^unknown: could not read the hypervisor's guest list/) as unknown as string });
   });
 
   it('a sweep whose only problem is unreadable evidence exits 6', async () => {

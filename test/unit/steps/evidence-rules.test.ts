@@ -5,7 +5,8 @@ import type { HostFacts } from '../../../src/facts/types.js';
 import { cpuFlags } from '../../../src/steps/cpu-flags.js';
 import { drain } from '../../../src/steps/drain.js';
 import { PreconditionError, RefusedError, UnknownEvidenceError } from '../../../src/steps/errors.js';
-import { assertPrivileged, UnknownVerdictError } from '../../../src/steps/evidence-rules.js';
+import { assertPrivileged } from '../../../src/steps/evidence-rules.js';
+import { findingOf } from '../../../src/steps/changes.js';
 import { guests } from '../../../src/steps/guests.js';
 import { reboot } from '../../../src/steps/reboot.js';
 import { verify, verifyFindings, type VerifyFinding } from '../../../src/steps/verify.js';
@@ -54,11 +55,11 @@ describe('verify: unknown is never ok', () => {
 
     const ctx = await stepContext(verify, hostLosing(['nova-conf'], custom), null, { minimums: MINS });
     const err = await verify.check(ctx).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(UnknownVerdictError);
-    expect((err as UnknownVerdictError).evidence).toEqual(['nova-conf']);
+    expect(err).toBeInstanceOf(UnknownEvidenceError);
+    expect((err as UnknownEvidenceError).evidence).toEqual(['nova-conf']);
     expect((err as Error).message).toMatch(/^verdict unknown: .*nova-conf unknown: could not read \/etc\/nova\/nova\.conf \(permission denied\)/);
     // What was read is still reported beside the unknown.
-    const found = ((err as UnknownVerdictError).diff.data as { findings: VerifyFinding[] }).findings;
+    const found = findingOf((err as UnknownEvidenceError).diff?.findings, 'checks')!.checks;
     expect(status(found, 'sysfs')).toBe('ok');
   });
 

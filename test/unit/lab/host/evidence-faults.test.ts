@@ -1,5 +1,5 @@
 // The lab's evidence faults: a stack user without sudo, nova.conf missing or not a file, no virsh, a wrapped kernel log; and journalctl.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { labConfig } from '../../../../src/lab/lab-config.js';
@@ -17,11 +17,16 @@ describe('evidence faults of the fake host', () => {
     expect(labConfig.safeParse({ hosts: [{ name: 'a', faults: { nova_conf: 'gone' } }] }).success).toBe(false);
   });
 
-  it('no_sudo leaves the stack user without a sudo rule; no_virsh reaches init.sh through host.env', () => {
+  it("no_sudo leaves the stack user without a sudo rule; no_virsh leaves virsh out of the host's /usr/local/bin", () => {
     host = tempHost({ name: 'c1', faults: { noSudo: true, noVirsh: true } });
     expect(existsSync(path.join(host.layout.etcUpper, 'sudoers.d', 'stack'))).toBe(false);
     expect(readFileSync(path.join(host.layout.etcUpper, 'passwd'), 'utf8')).toMatch(/^stack:/m);
-    expect(readFileSync(path.join(host.layout.state, 'host.env'), 'utf8')).toMatch(/^NO_VIRSH='1'$/m);
+    // Links to the tools' in-host path: list the names, do not follow them.
+    expect(readdirSync(host.layout.bin)).toContain('dmesg');
+    expect(readdirSync(host.layout.bin)).not.toContain('virsh');
+    host.cleanup();
+    host = tempHost({ name: 'c1' });
+    expect(readlinkSync(path.join(host.layout.bin, 'virsh'))).toMatch(/\/virsh$/);
   });
 
   it('nova_conf missing writes no file; unreadable puts a directory where the file should be', () => {
