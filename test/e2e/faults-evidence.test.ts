@@ -138,7 +138,7 @@ describe('evidence that cannot be read is unknown, never ok', () => {
 
   it('JUnit shows unknown as an error, Prometheus as not compliant, the sweep checks as unknown', () => {
     const junit = readFileSync(join(lab.dir, 'sweep1.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase classname="novirsh" name="step verify"[^>]*>\s*<error message="verdict unknown: domcaps unknown: could not read virsh domcapabilities/);
+    expect(junit).toMatch(/<testcase classname="novirsh" name="step verify"[^>]*>\s*<error message="unknown: verdict unknown: domcaps unknown: could not read virsh domcapabilities/);
     expect(junit).not.toMatch(/<testcase classname="wrapped"[^>]*>\s*<(error|failure)/);
     const prom = readFileSync(join(lab.dir, 'sweep1.prom'), 'utf8');
     expect(prom).toMatch(/_host_compliant\{[^}]*host="novirsh"[^}]*\} 0/);
@@ -183,8 +183,9 @@ describe('a run never reboots on evidence it could not read', () => {
     expect(novirsh.status).toBe('unknown');
     expect(novirsh.error).toMatch(/whether a reboot is due is unknown: could not read virsh domcapabilities/);
     // The unreadable nova.conf stops the drain before any instance moves or the service is disabled.
+    // A safety gate said no: refused (left untouched on purpose), which exits 1 like a failure but reads apart from one.
     const badconf = hostOf(run, 'badconf');
-    expect(badconf.status).toBe('failed');
+    expect(badconf.status).toBe('refused');
     expect(badconf.error).toMatch(/drain: refusing to drain badconf for a reboot: could not read \/etc\/nova\/nova\.conf \(not a regular file\)/);
     const noconf = hostOf(run, 'noconf');
     expect(noconf.status).toBe('unknown');
