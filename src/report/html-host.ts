@@ -80,7 +80,7 @@ export function renderHostDetails(h: HostReport, index: number, kind: Report['ki
     h.error ? `<div class="error host-error">${e(h.error)}</div>` : '',
     section('Facts', factsTable(h)),
     section('Steps', h.steps.map(renderStep).join('')),
-    section('Checks', table(['Check', 'Result', 'Detail'], h.checks.map((c) => [e(c.name), c.ok ? '<span class="ok-yes">pass</span>' : '<span class="ok-no">fail</span>', e(c.detail)]))),
+    section('Checks', table(['Check', 'Result', 'Detail'], h.checks.map((c) => [e(c.name), c.ok ? '<span class="ok-yes">pass</span>' : c.unknown ? '<span class="ok-unknown">unknown</span>' : '<span class="ok-no">fail</span>', e(c.detail)]))),
     section('Reboot required because', list('notes', h.rebootReasons.map(e))),
     section('Packages below minimum', table(['Package', 'Installed', 'Minimum'], h.packagesBelowMinimum.map((p) => [e(p.name), e(p.installed ?? 'not installed'), e(p.minimum)]))),
     section('Guests needing a cold boot', table(['Instance', 'UUID', 'Project'], h.guestsNeedingColdBoot.map((g) => [e(g.name), `<code>${e(g.uuid)}</code>`, e(g.projectId ?? '-')]))),

@@ -75,4 +75,19 @@ describe('refused and unknown in every format', () => {
     expect(html).toContain('data-status="refused"');
     expect(html).toContain('data-status="unknown"');
   });
+
+  it('an unknown check (evidence never read) is a JUnit error and reads unknown in HTML, a drifted one a failure and fail', () => {
+    const r = report('sweep');
+    r.hosts[2]!.checks = [
+      { name: 'guests', ok: false, detail: "unknown: could not read the hypervisor's guest list", unknown: true },
+      { name: 'dmesg', ok: false, detail: 'no MDS: line in the kernel log' },
+    ];
+    expect(validateJsonSchema(REPORT_JSON_SCHEMA, JSON.parse(renderJson(r)))).toEqual([]);
+    const xml = renderJunit(r);
+    expect(xml).toMatch(/<testcase classname="c3" name="guests"[^>]*>\s*<error message="unknown: could not read the hypervisor&apos;s guest list" type="UnknownEvidence"/);
+    expect(xml).toMatch(/<testcase classname="c3" name="dmesg"[^>]*>\s*<failure message="no MDS: line in the kernel log"/);
+    const html = renderHtml(r);
+    expect(html).toContain('<span class="ok-unknown">unknown</span>');
+    expect(html).toContain('<span class="ok-no">fail</span>');
+  });
 });
