@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { describeError, EXIT, EXIT_CODE_HELP } from './exit-codes.js';
 import { collect, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption } from './options.js';
+import { guardStdio } from './stdio-guard.js';
 import { VERSION } from '../util/version.js';
 
 function targetOptions(cmd: Command): Command {
@@ -169,6 +170,7 @@ function labVerbs(program: Command): void {
 }
 
 async function main(argv: string[]): Promise<void> {
+  guardStdio();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -57,7 +57,7 @@ async function sweepOnce(o: SweepOptions): Promise<number> {
     // An interrupted sweep shows the hosts it never reached as not compliant: keep the last complete sweep's files
     // (a textfile of zeros on every `systemctl stop` would page someone).
     printWritten(interrupted ? [] : await writeReportFiles(report, o), session.logPath);
-    return reportExitCode(report, interrupted);
+    return reportExitCode(report, session.stop);
   } finally {
     await session.close();
   }
@@ -90,6 +90,7 @@ export async function sweepCommand(opts: Record<string, unknown>): Promise<numbe
     const stop = () => { cron.stop(); done(); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    process.once('SIGHUP', stop);
   });
   // A signal during a sweep also cancelled that sweep (the session's handler): let it end before exiting with its code.
   await running;
