@@ -1,5 +1,5 @@
 // The run's JSON log (pino) in <state-dir>/logs/<run-id>.log: runId on every line, host/step children, secrets scrubbed.
-import { chmodSync, closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
@@ -101,6 +101,8 @@ class SyncLogFile implements DestinationStream {
 
   constructor(path: string, private readonly onError: (err: Error) => void) {
     this.fd = openSync(path, 'a', 0o600);
+    // An existing file keeps its mode on open: make it private (but never chmod a device such as /dev/stderr).
+    if (fstatSync(this.fd).isFile()) fchmodSync(this.fd, 0o600);
   }
 
   write(line: string): void {
@@ -136,7 +138,6 @@ export function createRunLogger(opts: RunLoggerOptions): RunLogger {
   const path = opts.path ?? runLogPath(opts.stateDir, opts.runId);
   mkdirSync(opts.path ? dirname(path) : join(opts.stateDir, 'logs'), { recursive: true, mode: 0o700 });
   const file = new SyncLogFile(path, (err) => opts.onWriteError?.(err, path));
-  chmodSync(path, 0o600);
   const logger = pino(
     {
       level: opts.level ?? 'info',
