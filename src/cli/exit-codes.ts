@@ -83,6 +83,16 @@ export const EXIT_CODE_LINES: Record<ExitCode, string> = {
 /** Every code in the order the table lists them: the policy's order, then the codes that end a verb before any host. */
 export const EXIT_CODE_ORDER: readonly ExitCode[] = [8, 130, 143, 1, 6, 3, 7, 2, 0, 4, 5];
 
+/** What each verb can return (its --help lists these; status and hosts read files only). */
+export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status' | 'hosts', readonly ExitCode[]> = {
+  run: [8, 130, 143, 1, 6, 3, 7, 0, 4, 5],
+  plan: [8, 130, 143, 1, 6, 3, 7, 2, 0, 4],
+  sweep: [8, 130, 143, 1, 6, 3, 7, 2, 0, 4],
+  exec: [8, 130, 143, 1, 3, 0, 4],
+  status: [0, 4],
+  hosts: [0, 4],
+};
+
 /** The exit-code section of a --help text: the codes given, in the policy's order. */
 export function exitCodeHelp(codes: readonly ExitCode[]): string {
   const wanted = new Set(codes);
