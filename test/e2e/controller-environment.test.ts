@@ -114,7 +114,7 @@ describe('against the lab', () => {
   beforeAll(async () => {
     lab = await startLab({
       address_base: '127.39.0.0', port: 2239, instances: 12, nova: { migration_time: '300ms' },
-      hosts: Array.from({ length: 8 }, (_, i) => ({ name: `e${String(i + 1).padStart(2, '0')}`, boot_delay: '300ms', dist: i % 2 ? 'el8' : 'el7' })),
+      hosts: Array.from({ length: 8 }, (_, i) => ({ name: `ce${String(i + 1).padStart(2, '0')}`, boot_delay: '300ms', dist: i % 2 ? 'el8' : 'el7' })),
     }, 'ctl-env');
     base = await baseline(lab);
     mkdirSync(tmpfs, { recursive: true });
