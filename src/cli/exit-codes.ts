@@ -114,6 +114,6 @@ export function isStorageFull(err: unknown): boolean {
 export function describeError(err: unknown): { message: string; code: ExitCode } {
   if (err instanceof ConfigError || err instanceof ConfigErrors || err instanceof UsageError) return { message: err.message, code: EXIT.USAGE };
   if (err instanceof Error && 'code' in err && err.code === 'E_LOCKED') return { message: err.message, code: EXIT.LOCKED };
-  if (isStorageFull(err)) return { message: `${errorMessage(err)}\nmds-orchestrate: no space left for state or log: stopped cleanly, lock released; free space and rerun to resume`, code: exitCodeFor({ failed: 0, refused: 0, unknown: 0, unreachable: 0, deferred: 0, pending: 0 }, { storageFull: true }) };
+  if (isStorageFull(err)) return { message: `${errorMessage(err)}\nmds-orchestrate: the filesystem is full (state directory or log): stopped cleanly, lock released; free space and rerun to resume`, code: exitCodeFor({ failed: 0, refused: 0, unknown: 0, unreachable: 0, deferred: 0, pending: 0 }, { storageFull: true }) };
   return { message: errorMessage(err), code: EXIT.FAILED };
 }
