@@ -58,7 +58,7 @@ export function cronFields(expr: string): number {
 /** --schedule: checked for its form here; the expression itself by croner when the sweep starts. */
 export function cronOption(value: string): string {
   const n = cronFields(value);
-  if (n < 5 || n > 7) throw new UsageError(`--schedule: expected a cron expression of 5 fields (minute hour day-of-month month day-of-week), got ${n} in ${JSON.stringify(value)}`);
+  if (n < 5 || n > 7) throw new UsageError(`--schedule: ${JSON.stringify(value)} is not a cron expression of 5 fields (minute hour day-of-month month day-of-week): it has ${n}`);
   return value;
 }
 

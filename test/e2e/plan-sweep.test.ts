@@ -248,7 +248,7 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
   it('sweep --schedule runs repeatedly without overlapping and stops cleanly on SIGINT', async () => {
     const sweepsDir = join(lab.stateDir, 'sweeps');
     const had = new Set(readdirSync(sweepsDir));
-    const { child, output, exited } = spawnCli([...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *']);
+    const { child, output, exited } = spawnCli([...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *', '--allow-sub-minute']);
     try {
       const end = Date.now() + 90_000;
       while ((output().match(/^next sweep at /gm) ?? []).length < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
