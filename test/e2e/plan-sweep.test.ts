@@ -274,12 +274,16 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
     }
   });
 
-  it('writes every file 0600 inside 0700 directories (state dir, logs, history, reports, plan)', () => {
+  it('writes every file 0600 inside 0700 directories (state dir, logs, history, reports, plan); the textfile 0644 in 0755 for node_exporter', () => {
     const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [join(dir, e.name), ...walk(join(dir, e.name))] : [join(dir, e.name)]));
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
-    const paths = [lab.stateDir, ...walk(lab.stateDir), planFile, ...['before', 'run', 'after'].flatMap((d) => [join(work, d), ...walk(join(work, d))])];
+    const reportDirs = ['before', 'run', 'after'].map((d) => join(work, d));
+    const paths = [lab.stateDir, ...walk(lab.stateDir), planFile, ...reportDirs.flatMap((d) => [d, ...walk(d)])];
     expect(paths.filter((p) => p.includes('/logs/')).length).toBeGreaterThan(0);
-    const wrong = paths.filter((p) => mode(p) !== (statSync(p).isDirectory() ? '700' : '600')).map((p) => `${mode(p)} ${p}`);
+    expect(paths.filter((p) => p.endsWith('.prom')).length).toBe(3);
+    // node_exporter (not root) reads the textfile: it and the directory made for it are readable; nothing else is.
+    const expected = (p: string) => (p.endsWith('.prom') ? '644' : reportDirs.includes(p) ? '755' : statSync(p).isDirectory() ? '700' : '600');
+    const wrong = paths.filter((p) => mode(p) !== expected(p)).map((p) => `${mode(p)} ${p}`);
     expect(wrong).toEqual([]);
   });
 });
