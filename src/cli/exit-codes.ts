@@ -93,10 +93,16 @@ export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status
   hosts: [0, 4],
 };
 
-/** The exit-code section of a --help text: the codes given, in the policy's order. */
-export function exitCodeHelp(codes: readonly ExitCode[]): string {
+/** Verbs that read files only say what their codes mean for them. */
+export const VERB_EXIT_LINES: Partial<Record<keyof typeof VERB_EXIT_CODES, Partial<Record<ExitCode, string>>>> = {
+  status: { 0: "0    printed (the last run's own result is in the output)" },
+  hosts: { 0: '0    listed', 4: '4    usage or inventory error, or the pattern selects no host (nothing was contacted)' },
+};
+
+/** The exit-code section of a --help text: the codes given, in the policy's order, in the verb's own words if it has them. */
+export function exitCodeHelp(codes: readonly ExitCode[], lines: Partial<Record<ExitCode, string>> = {}): string {
   const wanted = new Set(codes);
-  return ['Exit codes (the first that applies):', ...EXIT_CODE_ORDER.filter((c) => wanted.has(c)).map((c) => `  ${EXIT_CODE_LINES[c]}`)].join('\n');
+  return ['Exit codes (the first that applies):', ...EXIT_CODE_ORDER.filter((c) => wanted.has(c)).map((c) => `  ${lines[c] ?? EXIT_CODE_LINES[c]}`)].join('\n');
 }
 
 export const EXIT_CODE_HELP = exitCodeHelp(Object.values(EXIT));

@@ -1,6 +1,6 @@
 // The command line's verbs, options and help (commander); main.ts runs it.
 import { Command } from 'commander';
-import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES } from './exit-codes.js';
+import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES, VERB_EXIT_LINES } from './exit-codes.js';
 import { defaultStateDir } from './common-options.js';
 import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption } from './options.js';
 import { VERSION } from '../util/version.js';
@@ -106,7 +106,7 @@ function hostVerbs(program: Command): void {
     .description('per-host progress of the last run, from the state directory')
     .option('--state-dir <dir>', 'state directory', defaultStateDir())
     .option('--json', 'machine-readable output')
-    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.status)}`)
+    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.status, VERB_EXIT_LINES.status)}`)
     .action(async (opts: Record<string, unknown>) => {
       const { statusCommand } = await import('./commands/status.js');
       process.exitCode = await statusCommand(opts);
@@ -128,7 +128,7 @@ function hostVerbs(program: Command): void {
     .option('-l, --limit <pattern>', 'further limit the selection, like --limit')
     .option('-F, --ssh-config <path>', 'OpenSSH client config to resolve addresses with (default ~/.ssh/config)')
     .option('--json', 'machine-readable output')
-    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.hosts)}`)
+    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.hosts, VERB_EXIT_LINES.hosts)}`)
     .action(async (pattern: string, opts: Record<string, unknown>) => {
       const { hostsCommand } = await import('./commands/hosts.js');
       process.exitCode = await hostsCommand(pattern, opts);

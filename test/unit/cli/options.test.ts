@@ -1,7 +1,7 @@
 // Option values: the default state directory, the --schedule form, --history-max-age, and each verb's exit codes in --help.
 import { describe, expect, it, vi } from 'vitest';
 import { defaultStateDir } from '../../../src/cli/common-options.js';
-import { EXIT_CODE_LINES, VERB_EXIT_CODES } from '../../../src/cli/exit-codes.js';
+import { EXIT_CODE_LINES, VERB_EXIT_CODES, VERB_EXIT_LINES } from '../../../src/cli/exit-codes.js';
 import { buildProgram } from '../../../src/cli/main-program.js';
 import { cronFields, cronOption, durationOption } from '../../../src/cli/options.js';
 
@@ -52,9 +52,15 @@ describe('per-verb exit codes in --help', () => {
       const help = helpOf(name);
       const listed = help.slice(help.indexOf('Exit codes')).split('\n').slice(1).map((l) => /^\s+(\d+)\s/.exec(l)?.[1]).filter(Boolean).map(Number);
       expect(listed.sort((a, b) => a - b)).toEqual([...codes].sort((a, b) => a - b));
-      for (const c of codes) expect(help).toContain(EXIT_CODE_LINES[c]);
+      for (const c of codes) expect(help).toContain(VERB_EXIT_LINES[name as keyof typeof VERB_EXIT_LINES]?.[c] ?? EXIT_CODE_LINES[c]);
     });
   }
+
+  it('status and hosts say what their codes mean for them', () => {
+    expect(helpOf('hosts')).toContain('0    listed');
+    expect(helpOf('hosts')).not.toContain('all hosts done');
+    expect(helpOf('status')).toContain("0    printed");
+  });
 
   it('exec offers no option it ignores (no cloud, TLS or colour), and still the SSH ones', () => {
     const flags = verb('exec').options.map((o) => o.long);
