@@ -50,6 +50,8 @@ export function serverView(world: CloudWorld, inst: InstanceRec, mv: Mv, admin: 
     view['OS-EXT-SRV-ATTR:instance_name'] = `instance-${inst.seq.toString(16).padStart(8, '0')}`;
   }
   if (mv >= 9) view.locked = false;
+  // 2.96: the zone the request spec pins the instance to (null when it was booted without one).
+  if (mv >= 96) view.pinned_availability_zone = inst.requestedAz;
   return view;
 }
 
