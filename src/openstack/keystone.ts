@@ -1,7 +1,7 @@
 // Keystone v3 password auth (project-scoped): the token, its expiry, the catalog, and authenticated requests that re-auth once on 401.
 import { AbortedError } from '../transport/types.js';
 import type { CloudAuth, DomainRef, EndpointInterface } from './clouds.js';
-import { OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
+import { NoEndpointError, OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 
 export interface CatalogEndpoint {
@@ -70,7 +70,7 @@ export function selectEndpoint(catalog: CatalogService[], filter: EndpointFilter
   const first = candidates[0];
   if (first === undefined) {
     const have = services.flatMap((s) => s.endpoints).map((e) => `${e.interface}@${e.region ?? '(none)'}`).join(', ') || 'none';
-    throw new OpenStackProtocolError(
+    throw new NoEndpointError(filter.type,
       `no ${filter.interface} '${filter.type}' endpoint${filter.region ? ` in region ${filter.region}` : ''} in the Keystone catalog (available: ${have})`,
     );
   }

@@ -8,6 +8,7 @@ import {
   type VersionRange,
 } from './microversion.js';
 import { hasHostAttribute, itemOf, listOf, mapHypervisor, mapMigration, mapServer, mapService, nextMarker } from './nova-map.js';
+import { createPlacementClient, type PlacementClient } from './placement.js';
 import type { ComputeService, Hypervisor, Migration, NovaApi, Server } from './types.js';
 import { OrchestratorError } from '../util/errors.js';
 
@@ -119,8 +120,17 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
     return after ?? { ...svc, status, disabledReason: status === 'disabled' ? (reason ?? null) : null };
   };
 
+  let placement: PlacementClient | undefined;
   const client: NovaClient = {
     microversion: async () => (await negotiated()).version,
+
+    placement() {
+      placement ??= createPlacementClient({
+        session: opts.session, ...(opts.interface ? { interface: opts.interface } : {}), ...(opts.region ? { region: opts.region } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return placement;
+    },
 
     listComputeServices,
 

@@ -2,7 +2,7 @@
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import type { Server } from '../openstack/types.js';
-import { checkCapacity } from './capacity.js';
+import { assessCapacity } from './capacity.js';
 import { migrateAway } from './live-migration.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
@@ -66,9 +66,9 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
     throw new Error(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
   }
   if (toMove.length && ctx.params.capacity_check) {
-    const verdict = checkCapacity(host, toMove, await nova.listHypervisors());
+    const verdict = await assessCapacity(nova, host, toMove);
     if (!verdict.ok) throw new Error(`not drained: ${verdict.reason}`);
-    diff.notes.push(`capacity: ${verdict.needed.vcpus} vCPU / ${verdict.needed.ramMb} MB to move, ${verdict.free.vcpus} vCPU / ${verdict.free.ramMb} MB free on ${verdict.free.hosts} other hosts`);
+    diff.notes.push(...verdict.notes);
   }
   for (const s of toMove) {
     const flavor = s.flavor ? ` (${s.flavor.vcpus} vCPU, ${s.flavor.ramMb} MB)` : '';
