@@ -5,8 +5,9 @@ import { EngineEvents } from '../engine/events.js';
 import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
-import { loadCloudConfig } from '../openstack/clouds.js';
+import { findCloudConfig } from '../openstack/clouds.js';
 import { connectNova } from '../openstack/connect.js';
+import { preflightCloud } from '../openstack/preflight.js';
 import type { NovaApi } from '../openstack/types.js';
 import { acquireLock, type LockHandle } from '../state/lock.js';
 import { createSshTransportFactory } from '../transport/factory.js';
@@ -38,17 +39,18 @@ export interface SessionOptions {
 }
 
 /** `abort` is the second Ctrl-C: every Nova request in flight then stops waiting, as every remote command does. */
-function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void } | null {
+function openNova(opts: CommonOptions, so: SessionOptions, warn: (m: string) => void, abort: AbortSignal): { nova: NovaApi; close(): void; preflight(): Promise<void> } | null {
   if (!so.needNova) return null;
   const env = { ...process.env };
   if (so.settings.cloudsFile && !env['OS_CLIENT_CONFIG_FILE']) env['OS_CLIENT_CONFIG_FILE'] = so.settings.cloudsFile;
   const name = opts.cloud ?? so.cloud ?? so.settings.cloud ?? env['OS_CLOUD'];
-  if (!name) return null;
-  const cloud = loadCloudConfig({ cloud: name, env });
-  if (cloud.auth.password) registerSecret(cloud.auth.password);
+  // As openstacksdk: the named cloud, else the OS_* environment (an openrc), else the only cloud of clouds.yaml.
+  const cloud = findCloudConfig({ ...(name ? { cloud: name } : {}), env });
+  if (cloud === null) return null;
+  for (const secret of [cloud.auth.password, cloud.auth.applicationCredentialSecret]) if (secret) registerSecret(secret);
   if (opts.insecure) cloud.tls.verify = false;
   const conn = connectNova(cloud, { warn, signal: abort });
-  return { nova: conn.nova, close: () => conn.close() };
+  return { nova: conn.nova, close: () => conn.close(), preflight: () => preflightCloud(conn.nova, cloud) };
 }
 
 export async function openSession(opts: CommonOptions, so: SessionOptions): Promise<Session> {
@@ -73,6 +75,13 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
     });
     const cancel = new CancelController();
     const nova = openNova(opts, so, warn, cancel.hard);
+    // Credentials and rights are checked once here, so a wrong password exits 4 before any host is contacted.
+    try {
+      await nova?.preflight();
+    } catch (err) {
+      nova?.close();
+      throw err;
+    }
     const onSigint = () => {
       cancel.cancel();
       process.stderr.write(cancel.stage === 'hard'

@@ -25,6 +25,9 @@ export interface NovaClientOptions {
 export interface NovaClient extends NovaApi {
   /** The negotiated microversion (discovers it on first use). */
   microversion(): Promise<string>;
+  /** One page of one server across all projects (`GET /servers?all_tenants=1&limit=1`): proves the right, cheaply. */
+  probeAllTenantsListing(): Promise<void>;
+  placement(): PlacementClient;
 }
 
 interface Negotiated {
@@ -159,6 +162,10 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
       if (filter.host === undefined) return raw.map(mapServer);
       // Down-cell placeholders (status UNKNOWN, no host) are kept: the caller must not treat the host as empty.
       return raw.map(mapServer).filter((s) => s.host === filter.host || (s.host === null && s.status === 'UNKNOWN'));
+    },
+
+    async probeAllTenantsListing() {
+      await call('GET', '/servers?all_tenants=1&limit=1');
     },
 
     async getServer(serverId) {
