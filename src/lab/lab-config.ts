@@ -29,8 +29,11 @@ export const labHost = z.strictObject({
   cpu_models: z.array(z.string().regex(CPU_MODEL, 'expected a libvirt CPU model name (letters, digits, _ . -)')).optional(),
   /** cpu_model_extra_flags as written in nova.conf, e.g. "spec-ctrl,ssbd". */
   extra_flags: z.string().optional(),
-  /** Physical CPUs. Small on purpose: with Nova's 4.0 cpu_allocation_ratio the default fleet runs overcommitted, as clouds do. */
-  vcpus: z.number().int().positive().default(4),
+  /**
+   * Physical CPUs. Small on purpose: with Nova's 4.0 cpu_allocation_ratio the default fleet runs overcommitted, as clouds
+   * do (`lab up --hosts 12 --instances 40`: 5 hosts run more vCPUs than they have, up to 2:1).
+   */
+  vcpus: z.number().int().positive().default(8),
   ram_mb: z.number().int().positive().default(65536),
   /** This node's nova.conf overrides of the cloud-wide `nova:` values, as Placement then reports them. */
   cpu_allocation_ratio: z.number().positive().optional(),

@@ -56,9 +56,10 @@ function fromHypervisors(hypervisors: Hypervisor[], zones: Map<string, string>):
   };
 }
 
-export async function readCapacityView(nova: NovaApi): Promise<CapacityView> {
+/** `only` limits the Placement reads to these service hosts (the others are left out of the view). */
+export async function readCapacityView(nova: NovaApi, only?: ReadonlySet<string>): Promise<CapacityView> {
   // os-hypervisors first: it maps compute nodes (Placement's providers) to service hosts, with their status and state.
-  const hypervisors = await nova.listHypervisors();
+  const hypervisors = (await nova.listHypervisors()).filter((h) => only === undefined || only.has(h.serviceHost));
   const zones = zoneMap(await nova.listComputeServices());
   const placement = nova.placement?.();
   if (placement === undefined || !(await placement.available())) return fromHypervisors(hypervisors, zones);

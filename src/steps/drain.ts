@@ -3,6 +3,7 @@ import PQueue from 'p-queue';
 import { z } from 'zod';
 import type { Server } from '../openstack/types.js';
 import { assessCapacity } from './capacity.js';
+import { createTargetPicker } from './migration-target.js';
 import { migrateAway } from './live-migration.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
@@ -93,6 +94,8 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
   const cp: DrainCheckpoint = { started: [...(ctx.checkpoint.get<DrainCheckpoint>()?.started ?? [])] };
   const policy = { timeoutMs: ctx.params.migration_timeout, retries: ctx.params.retries, pollMs: ctx.params.poll_interval };
   const failures: string[] = [];
+  // Fixed hosts first: an instance sent to a host this run already remediated never has to move again.
+  const pickTarget = createTargetPicker(nova, () => ctx.fleet.remediatedHosts?.() ?? new Set<string>(), host);
 
   const moveAll = async (ids: { serverId: string; resume: boolean }[]): Promise<void> => {
     const queue = new PQueue({ concurrency: ctx.params.parallel_per_host });
@@ -105,7 +108,7 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
               cp.started.push(serverId);
               await ctx.checkpoint.set(cp);
             }
-            const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume);
+            const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume, pickTarget);
             ctx.log.info({ serverId, attempts }, 'instance migrated');
           }, ctx.signal);
         } catch (err) {

@@ -53,6 +53,9 @@ export interface FleetCoordinator {
   withFailureDomain<T>(host: HostSpec, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Whether disruptive steps may start now (maintenance window). */
   inWindow(now?: Date): boolean;
+  /** Nova host names of the hosts this run found or left remediated (live-migration targets that need no second move). */
+  remediatedHosts?(): ReadonlySet<string>;
+  markRemediated?(novaHost: string): void;
 }
 
 export interface Step<P = unknown> {

@@ -37,7 +37,7 @@ export class MigrationEngine {
   start(inst: InstanceRec, req: LiveMigrateRequest, token: TokenInfo): void {
     const w = this.world;
     if (req.synchronousPrecheck) {
-      const m = this.create(inst, token);
+      const m = this.create(inst, token, req.host);
       const choice = chooseTarget(w, inst, req.host, req.forced);
       if (!choice.ok) {
         w.setMigrationStatus(m, 'error');
@@ -51,7 +51,7 @@ export class MigrationEngine {
     w.setInstance(inst, inst.vmState, 'migrating', inst.powerState);
     this.after(1, () => {
       if (inst.taskState !== 'migrating') return;
-      const m = this.create(inst, token);
+      const m = this.create(inst, token, req.host);
       this.after(this.conductorMs(), () => {
         if (m.status !== 'accepted') return;
         const choice = chooseTarget(w, inst, req.host, req.forced);
@@ -63,11 +63,11 @@ export class MigrationEngine {
     });
   }
 
-  private create(inst: InstanceRec, token: TokenInfo): MigrationRec {
+  private create(inst: InstanceRec, token: TokenInfo, requestedHost: string | null): MigrationRec {
     const w = this.world;
     const stamp = novaTime(w.now());
     const m: MigrationRec = {
-      id: w.nextMigrationId(), uuid: w.rng.uuid(), instanceUuid: inst.uuid, sourceCompute: inst.host, destCompute: null,
+      id: w.nextMigrationId(), uuid: w.rng.uuid(), instanceUuid: inst.uuid, sourceCompute: inst.host, destCompute: null, requestedHost,
       status: 'accepted', migrationType: 'live-migration', userId: token.userId, projectId: token.projectId ?? '',
       createdAt: stamp, updatedAt: stamp, flavorId: inst.flavorId,
     };

@@ -106,6 +106,8 @@ export interface MigrationRec {
   instanceUuid: string;
   sourceCompute: string;
   destCompute: string | null;
+  /** The host named in the live-migrate call: Nova's conductor records it as dest_compute before the scheduler checks it. */
+  requestedHost: string | null;
   status: MigrationStatus;
   migrationType: 'live-migration';
   userId: string;
