@@ -31,7 +31,7 @@ export const labHost = z.strictObject({
   extra_flags: z.string().optional(),
   /**
    * Physical CPUs. Small on purpose: with Nova's 4.0 cpu_allocation_ratio the default fleet runs overcommitted, as clouds
-   * do (`lab up --hosts 12 --instances 40`: 5 hosts run more vCPUs than they have, up to 2:1).
+   * do (`lab up --hosts 12 --instances 40`: 3 hosts run more vCPUs than they have, one at 2:1).
    */
   vcpus: z.number().int().positive().default(8),
   ram_mb: z.number().int().positive().default(65536),

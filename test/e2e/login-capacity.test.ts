@@ -51,7 +51,7 @@ beforeAll(async () => {
   trap = net.createServer((s) => { connections += 1; s.destroy(); });
   await new Promise<void>((res) => trap.listen(TRAP_PORT, TRAP, () => res()));
   lab = await startLab({
-    // Seeded, so the placement repeats: oc1 runs 6 vCPUs on 2 (3:1), oc3 (at 1:1) is full.
+    // Seeded, so the placement repeats: oc1 runs 5 vCPUs on 2 (2.5:1), oc3 (at 1:1) is full.
     address_base: '127.47.0.0', port: 2247, instances: 12,
     nova: { migration_time: '300ms', cpu_allocation_ratio: 4 },
     hosts: [

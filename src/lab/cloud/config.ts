@@ -78,8 +78,9 @@ export const fakeCloudConfigSchema = z.strictObject({
     { name: 'mds-orchestrate', password: 'lab-password', domain: 'Default', projects: ['admin'], roles: ['admin'],
       applicationCredentials: [{ name: 'mds-lab', id: 'a0d2c1b7e5f84c0f9c3e6b1d2a4f7e90', secret: 'lab-appcred-secret' }] },
     { name: 'operator', password: 'operator-password', domain: 'Default', projects: ['admin'], roles: ['admin'], applicationCredentials: [] },
-    // A project member without the admin role, to see Nova's and Placement's policy refusals.
-    { name: 'member', password: 'member-password', domain: 'Default', projects: ['demo'], roles: ['member', 'reader'], applicationCredentials: [] },
+    // A project member without the admin role, to see Nova's and Placement's policy refusals. A fixed id keeps the
+    // seeded generator's sequence (instance placement) what it was before this user existed.
+    { name: 'member', id: '5f1e0c2b9d8a4e7f8a6b3c2d1e0f9a8b', password: 'member-password', domain: 'Default', projects: ['demo'], roles: ['member', 'reader'], applicationCredentials: [] },
   ]),
   /** Projects that own the instances (besides every project a user names). */
   tenantProjects: z.array(z.string().min(1)).min(1).default(['demo', 'web']),
