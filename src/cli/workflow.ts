@@ -82,7 +82,7 @@ export async function executePlaybook(mode: 'apply' | 'plan', playbookPath: stri
   });
   if (needNova && !session.nova && !sweep) {
     await session.close();
-    throw new Error('this playbook talks to Nova (drain, reboot, restore, guests) but no cloud is configured: use --cloud, the playbook\'s cloud:, or OS_CLOUD with a clouds.yaml');
+    throw new Error('this playbook talks to Nova (drain, reboot, restore, guests) but no cloud is configured: use --cloud, the playbook\'s cloud:, OS_CLOUD with a clouds.yaml, or the OS_* variables of an openrc');
   }
   try {
     const kind = sweep ? 'sweep' : mode === 'plan' ? 'plan' : 'run';
