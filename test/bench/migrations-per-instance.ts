@@ -37,6 +37,7 @@ try {
     `completed live migrations: ${done.length}; instances moved: ${moved.size}; moved more than once: ${twice}`,
     `migrations per moved instance: ${(done.length / Math.max(1, moved.size)).toFixed(3)}`,
     `other migration outcomes: ${JSON.stringify(Object.fromEntries([...new Set(state.migrations.map((m) => m.status))].map((s) => [s, state.migrations.filter((m) => m.status === s).length])))}`,
+    `failed attempts (source -> named or chosen target): ${state.migrations.filter((m) => m.status !== 'completed').map((m) => `${m.source} -> ${m.dest ?? 'unscheduled'}`).join(', ') || 'none'}`,
     '',
   ].join('\n'));
 } finally {
