@@ -24,10 +24,10 @@ export async function preflightCloud(nova: NovaClient, cloud: CloudConfig): Prom
   const probes: [string, () => Promise<unknown>][] = [
     ['authenticate and read the compute API version', () => nova.microversion()],
     ['list compute services (GET /os-services)', () => nova.listComputeServices()],
-    ['list servers of all projects (GET /servers?all_tenants=1)', () => nova.probeAllTenantsListing()],
+    ['list servers of all projects (GET /servers?all_tenants=1)', async () => nova.probeAllTenantsListing?.()],
     ['read Placement resource providers (GET /resource_providers)', async () => {
-      const placement = nova.placement();
-      if (await placement.available()) await placement.listResourceProviders();
+      const placement = nova.placement?.();
+      if (placement !== undefined && (await placement.available())) await placement.listResourceProviders();
     }],
   ];
   for (const [what, probe] of probes) {
