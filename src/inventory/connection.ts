@@ -66,7 +66,8 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
     else bad(p[0], p[1], 'a port number (whole number 1..65535)');
   }
 
-  let user = 'root';
+  // Like ssh and Ansible: with no user anywhere, log in as the user running the tool (ssh_config may still set one).
+  let user = os.userInfo().username;
   const u = pick(vars, 'ansible_user', 'ansible_ssh_user');
   if (u) user = str(u[0], u[1], 'a user name (a string without spaces)') ?? user;
 

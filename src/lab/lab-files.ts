@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { writeFileAtomic } from '../state/atomic-write.js';
+import { writeLabFileSync } from './host/materialise.js';
 import type { LabConfig } from './lab-config.js';
 
 export const LAB_USER = 'mds-orchestrate';
@@ -70,7 +70,7 @@ export async function writeInventory(dir: string, lab: LabConfig, hosts: LabRunt
     },
   };
   const header = '# Written by `mds-orchestrate lab up`: the rehearsal lab\'s compute hosts and everything needed to reach them.\n';
-  await writeFileAtomic(p.inventory, header + stringify(doc));
+  writeLabFileSync(p.inventory, header + stringify(doc), 0o600);
 }
 
 export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
@@ -105,7 +105,7 @@ export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
       },
     },
   };
-  await writeFileAtomic(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`);
+  writeLabFileSync(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`, 0o600);
   // The same admin login as an openrc (the OS_* environment, no clouds.yaml): `. .lab/openrc`.
   const openrc = [
     '# The rehearsal lab\'s admin login as OS_* variables (source it; loopback only).',
@@ -113,5 +113,5 @@ export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
     'export OS_PROJECT_NAME=admin', 'export OS_USER_DOMAIN_NAME=Default', 'export OS_PROJECT_DOMAIN_NAME=Default',
     'export OS_REGION_NAME=RegionOne', 'export OS_INTERFACE=public', 'export OS_IDENTITY_API_VERSION=3', '',
   ].join('\n');
-  await writeFileAtomic(join(dir, 'openrc'), openrc);
+  writeLabFileSync(join(dir, 'openrc'), openrc, 0o600);
 }

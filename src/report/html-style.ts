@@ -8,6 +8,8 @@ export const STATUS_COLOURS: Record<HostStatus, string> = {
   'would-change': '#f9a825',
   drift: '#ef6c00',
   failed: '#c62828',
+  refused: '#ad1457',
+  unknown: '#5d4037',
   unreachable: '#6a1b9a',
   deferred: '#546e7a',
   skipped: '#9e9e9e',

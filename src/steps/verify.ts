@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
 import { effectiveCpuMode, extraFlagSetting, mdClearExposed } from '../facts/index.js';
 import { compareEvr, newestOf, parseUnameR, satisfiesMinimum } from '../rpm/index.js';
+import { findingOf, type VerifyFinding } from './changes.js';
 import { minimums } from './params.js';
 import type { Change, Diff, Step, StepContext } from './types.js';
 
@@ -13,11 +14,7 @@ export const verifyParams = z.strictObject({
 });
 export type VerifyParams = z.infer<typeof verifyParams>;
 
-export interface VerifyFinding {
-  check: 'sysfs' | 'dmesg' | 'domcaps' | 'kernel' | 'packages' | 'nova-conf';
-  ok: boolean;
-  detail: string;
-}
+export type { VerifyFinding } from './changes.js';
 
 /** Every check, passing or not, so sweeps and JUnit reports can show each one. */
 export function verifyFindings(facts: HostFacts, mins: Record<string, Record<string, string>> | undefined): VerifyFinding[] {
@@ -72,7 +69,7 @@ async function check(ctx: StepContext<VerifyParams>): Promise<Diff> {
   const smt = facts.mds.kind === 'mitigated' ? facts.mds.smt : null;
   if (ctx.params.warn_smt && smt && /vulnerable/i.test(smt)) ctx.warn(`MDS mitigated but SMT ${smt}: disable SMT where guests are untrusted`);
   const changes: Change[] = failed.map((f) => ({ kind: 'not-mitigated', summary: `${f.check}: ${f.detail}`, data: f }));
-  return { step: 'verify', changes, notes: findings.filter((f) => f.ok).map((f) => `${f.check}: ${f.detail}`), data: { findings } };
+  return { step: 'verify', changes, notes: findings.filter((f) => f.ok).map((f) => `${f.check}: ${f.detail}`), findings: [{ kind: 'checks', checks: findings }] };
 }
 
 async function apply(_ctx: StepContext<VerifyParams>, diff: Diff): Promise<void> {
@@ -84,7 +81,14 @@ export const verify: Step<VerifyParams> = {
   id: 'verify',
   title: 'Verify the mitigation: sysfs, dmesg, domcapabilities, kernel, packages, nova.conf',
   disruptive: false,
+  needsNova: false,
   params: verifyParams,
+  sweep: ({ minimums }) => verifyParams.parse(minimums ? { minimums } : {}),
+  minimums: (params) => params.minimums,
+  report(diff, host) {
+    const checks = findingOf(diff.findings, 'checks')?.checks;
+    if (checks) host.checks = [...checks.map((f) => ({ name: f.check, ok: f.ok, detail: f.detail })), ...host.checks.filter((c) => !checks.some((f) => f.check === c.name))];
+  },
   check,
   apply,
 };

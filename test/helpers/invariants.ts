@@ -4,11 +4,8 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { addListItem, readIni } from '../../src/ini/index.js';
 import { cli, FAST_PLAYBOOK, type LabHandle } from './lab.js';
+import type { LabStateSnapshot as Snapshot } from '../../src/lab/cloud/index.js';
 
-interface Snapshot {
-  services: { host: string; binary: string; status: string; disabledReason: string | null; disabledBy: string | null }[];
-  instances: { uuid: string; name: string; host: string; status: string }[];
-}
 
 interface AuditEntry { kind: string; host: string; instances: string[]; detail: string }
 

@@ -3,7 +3,7 @@ import { UNFINISHED } from './model.js';
 import type { FlavorRec, HostRec } from './model.js';
 import type { CloudWorld } from './world.js';
 
-export type ResourceClass = 'VCPU' | 'MEMORY_MB' | 'DISK_GB';
+export type LabResourceClass = 'VCPU' | 'MEMORY_MB' | 'DISK_GB';
 
 export interface InventoryRec {
   total: number;
@@ -14,10 +14,10 @@ export interface InventoryRec {
   allocation_ratio: number;
 }
 
-export type Resources = Record<ResourceClass, number>;
+export type Resources = Record<LabResourceClass, number>;
 
 /** What nova-compute's resource tracker reports for a libvirt node: max_unit is the physical size. */
-export function inventoriesOf(h: HostRec): Record<ResourceClass, InventoryRec> {
+export function inventoriesOf(h: HostRec): Record<LabResourceClass, InventoryRec> {
   return {
     VCPU: { total: h.vcpus, reserved: 0, min_unit: 1, max_unit: h.vcpus, step_size: 1, allocation_ratio: h.cpuAllocationRatio },
     MEMORY_MB: { total: h.ramMb, reserved: h.reservedHostMemoryMb, min_unit: 1, max_unit: h.ramMb, step_size: 1, allocation_ratio: h.ramAllocationRatio },
@@ -32,7 +32,7 @@ export function flavorResources(f: FlavorRec): Resources {
 /** Placement's own rule for one allocation: used + amount <= (total - reserved) * allocation_ratio, and amount <= max_unit. */
 export function placementFits(h: HostRec, used: Resources, want: Resources): boolean {
   const inv = inventoriesOf(h);
-  return (Object.keys(inv) as ResourceClass[]).every((rc) => {
+  return (Object.keys(inv) as LabResourceClass[]).every((rc) => {
     const i = inv[rc];
     const amount = want[rc];
     if (amount === 0) return true;

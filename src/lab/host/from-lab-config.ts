@@ -5,7 +5,9 @@ import { resolveHostSpec, type FakeHostInput, type FakeHostSpec } from './spec.j
 export function hostInputFromLabHost(h: LabHost): FakeHostInput {
   return {
     name: h.name,
-    dist: h.dist,
+    ...(h.dist === undefined ? {} : { dist: h.dist }),
+    layout: h.layout,
+    ...(h.image_fixed === undefined ? {} : { imageFixed: h.image_fixed }),
     cpu: h.cpu,
     fixed: h.fixed,
     bootDelayMs: h.boot_delay,
