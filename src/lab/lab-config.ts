@@ -36,7 +36,7 @@ export const labHost = z.strictObject({
   /** cpu_model_extra_flags as written in nova.conf, e.g. "spec-ctrl,ssbd". */
   extra_flags: z.string().optional(),
   /**
-   * Physical CPUs. Small on purpose: with Nova's 4.0 cpu_allocation_ratio the default fleet runs overcommitted, as clouds
+   * Physical CPUs. Small on purpose: with the lab's 4.0 cpu_allocation_ratio (its nova.conf's) the default fleet runs overcommitted, as clouds
    * do (`lab up --hosts 12 --instances 40`: 3 hosts run more vCPUs than they have, one at 2:1).
    */
   vcpus: z.number().int().positive().default(8),

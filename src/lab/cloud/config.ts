@@ -91,12 +91,13 @@ export const fakeCloudConfigSchema = z.strictObject({
   ]),
   instances: z.union([instanceCountsSchema, z.array(explicitInstanceSchema)]).default({ count: 0, shutoff: 0, error: 0, paused: 0, namePrefix: 'vm' }),
   /**
-   * Placement inventories of every compute node: Nova's defaults (initial_cpu_allocation_ratio 4.0,
-   * initial_ram_allocation_ratio 1.0, initial_disk_allocation_ratio 1.0, reserved_host_memory_mb 512), so the fake cloud
-   * overcommits CPU as real clouds do. Hosts may override them.
+   * Placement inventories of every compute node: Nova's defaults (initial_cpu_allocation_ratio 16.0,
+   * initial_ram_allocation_ratio 1.5, initial_disk_allocation_ratio 1.0, reserved_host_memory_mb 512, as the contract
+   * suite reads them from the real Nova), so the fake cloud overcommits CPU as real clouds do. The lab passes the values
+   * of its hosts' nova.conf instead; hosts may override them.
    */
-  cpuAllocationRatio: z.number().positive().default(4),
-  ramAllocationRatio: z.number().positive().default(1),
+  cpuAllocationRatio: z.number().positive().default(16),
+  ramAllocationRatio: z.number().positive().default(1.5),
   diskAllocationRatio: z.number().positive().default(1),
   reservedHostMemoryMb: z.number().int().nonnegative().default(512),
   /** Whether the catalog lists Placement (false: an old cloud where only os-hypervisors tells capacity). */

@@ -132,7 +132,8 @@ export class MigrationEngine {
    */
   abort(inst: InstanceRec, migrationId: string, mv: number): void {
     if (inst.taskState !== 'migrating') {
-      throw conflict(`Cannot 'abort live migration' instance ${inst.uuid} while it is in task_state ${inst.taskState ?? 'None'}`);
+      // Real Nova's words here (the contract suite reads them): the task-state check names no state.
+      throw conflict(`Instance ${inst.uuid} is in an invalid state for 'abort live migration'`);
     }
     const m = this.world.migrations.find((x) => String(x.id) === migrationId && x.instanceUuid === inst.uuid);
     if (!m) throw notFound(`Migration ${migrationId} not found for instance ${inst.uuid}`);

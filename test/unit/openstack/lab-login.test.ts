@@ -87,7 +87,7 @@ describe('capacity from the lab\'s Placement', () => {
 
   it('a drain proceeds on hosts overcommitted 4:1, and is refused only when Placement has no room', async () => {
     // c1 runs 6 x 2 vCPU on 4 physical CPUs (3:1); c2 and c3 have 16 schedulable vCPUs each at 4.0.
-    const cloud = await lab({ cpuAllocationRatio: 4, reservedHostMemoryMb: 512, instances: [...fleet(6), { name: 'w0', host: 'c2', flavor: 'm' }] });
+    const cloud = await lab({ cpuAllocationRatio: 4, ramAllocationRatio: 1, reservedHostMemoryMb: 512, instances: [...fleet(6), { name: 'w0', host: 'c2', flavor: 'm' }] });
     const cfg = findCloudConfig({ env: envOf(cloud, { OS_USERNAME: 'mds-orchestrate', OS_PASSWORD: 'tool-pw', OS_PROJECT_NAME: 'admin' }), cwd: '/nonexistent' })!;
     const { nova } = connect(cfg);
     const view = await readCapacityView(nova);
@@ -106,7 +106,7 @@ describe('capacity from the lab\'s Placement', () => {
     const none = await assessCapacity(nova, 'c1', toMove);
     expect(none).toMatchObject({ ok: false, reason: 'no other enabled and up compute host can receive instances' });
     // At 1:1 (4 schedulable vCPUs per host), c2 holding w0 has room for one instance of c1's two: refused by Placement's numbers.
-    const more = await lab({ cpuAllocationRatio: 1, reservedHostMemoryMb: 512, instances: [...fleet(2), { name: 'w0', host: 'c2', flavor: 'm' }, { name: 'w1', host: 'c3', flavor: 'm' }] });
+    const more = await lab({ cpuAllocationRatio: 1, ramAllocationRatio: 1, reservedHostMemoryMb: 512, instances: [...fleet(2), { name: 'w0', host: 'c2', flavor: 'm' }, { name: 'w1', host: 'c3', flavor: 'm' }] });
     const cfg2 = findCloudConfig({ env: envOf(more, { OS_USERNAME: 'mds-orchestrate', OS_PASSWORD: 'tool-pw', OS_PROJECT_NAME: 'admin' }), cwd: '/nonexistent' })!;
     const nova2 = connect(cfg2).nova;
     more.setServiceStatusAs('c3', 'disabled', 'operator', 'maintenance');

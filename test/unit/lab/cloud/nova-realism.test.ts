@@ -83,7 +83,7 @@ describe('fake Nova behaves like real Nova', () => {
     expect((await call(cloud, 'DELETE', `/compute/v2.1/servers/${first.uuid}/migrations/${running.id}`, { token, mv: '2.24' })).status).toBe(202);
     const again = await call(cloud, 'DELETE', `/compute/v2.1/servers/${first.uuid}/migrations/${running.id}`, { token, mv: '2.65' });
     expect(again.status).toBe(409);
-    expect(again.body.conflictingRequest.message).toBe(`Cannot 'abort live migration' instance ${first.uuid} while it is in task_state None`);
+    expect(again.body.conflictingRequest.message).toBe(`Instance ${first.uuid} is in an invalid state for 'abort live migration'`);
     expect(instanceByName(cloud, 'second')).toMatchObject({ host: 'cmp-a', status: 'ACTIVE', taskState: null });
   });
 

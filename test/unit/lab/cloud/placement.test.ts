@@ -5,7 +5,7 @@ import { baseConfig, call, instanceByName, login, MEMBER, startCloud, waitFor } 
 const P = { headers: { 'OpenStack-API-Version': 'placement 1.39' } };
 
 describe('fake Placement', () => {
-  it('publishes one provider per compute node with Nova\'s default inventories (cpu 4.0, ram 1.0, 512 MB reserved)', async () => {
+  it('publishes one provider per compute node with Nova\'s default inventories (cpu 16.0, ram 1.5, 512 MB reserved)', async () => {
     const cloud = await startCloud(baseConfig({ cpuAllocationRatio: undefined, reservedHostMemoryMb: undefined,
       hosts: [{ name: 'cmp-a', vcpus: 8, ramMb: 32768 }, { name: 'cmp-b', vcpus: 8, ramMb: 32768 }],
       instances: [{ name: 'a', host: 'cmp-a', flavor: 'big' }, { name: 'b', host: 'cmp-a', flavor: 'small' }] }));
@@ -20,8 +20,8 @@ describe('fake Placement', () => {
       .find((h: { hypervisor_hostname: string }) => h.hypervisor_hostname === 'cmp-a');
     expect(rp.uuid).toBe(hv.id); // the compute node's uuid is its provider's uuid
     const inv = await call(cloud, 'GET', `/placement/resource_providers/${rp.uuid}/inventories`, { token, ...P });
-    expect(inv.body.inventories.VCPU).toEqual({ total: 8, reserved: 0, min_unit: 1, max_unit: 8, step_size: 1, allocation_ratio: 4 });
-    expect(inv.body.inventories.MEMORY_MB).toMatchObject({ total: 32768, reserved: 512, max_unit: 32768, allocation_ratio: 1 });
+    expect(inv.body.inventories.VCPU).toEqual({ total: 8, reserved: 0, min_unit: 1, max_unit: 8, step_size: 1, allocation_ratio: 16 });
+    expect(inv.body.inventories.MEMORY_MB).toMatchObject({ total: 32768, reserved: 512, max_unit: 32768, allocation_ratio: 1.5 });
     const usages = await call(cloud, 'GET', `/placement/resource_providers/${rp.uuid}/usages`, { token, ...P });
     expect(usages.body.usages).toEqual({ VCPU: 8, MEMORY_MB: 16384, DISK_GB: 20 });
   });
