@@ -5,6 +5,7 @@ import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { resolveCloud } from './cloud.js';
+import { checkComputeTargets } from './compute-targets.js';
 import { prepareConnections, type Connections } from './connections.js';
 import type { CommonOptions, ReportOptions } from './common-options.js';
 import { loadTargets, type Targets } from './targets.js';
@@ -47,9 +48,11 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   const cloud = verb === 'sweep' || stepsNeedingNova(steps).length ? resolveCloud(opts, playbook.cloud, targets.settings) : null;
   if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
   const connections = await prepareConnections(opts, targets.settings, cloud);
-  // Credentials and rights are checked here, the last input checked, so a wrong password exits 4 before any host is contacted.
+  // Credentials and rights are checked here, the last input checked, so a wrong password exits 4 before any host is contacted;
+  // so is the selection: a host Nova does not run nova-compute on is never updated or rebooted.
   try {
     await connections.preflight();
+    if (verb !== 'sweep' && connections.nova && stepsNeedingNova(steps).length) await checkComputeTargets(connections.nova, targets.inventory, targets.hosts);
   } catch (err) {
     connections.close();
     throw err;
