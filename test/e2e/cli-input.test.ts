@@ -243,7 +243,9 @@ describe('a playbook that talks to Nova with no cloud configured', () => {
     const trap = await openTrap();
     const fresh = join(dir, 'no-cloud-state');
     const home = mkdtempSync(join(dir, 'home-'));
-    const env = { HOME: home, OS_CLOUD: '', OS_CLIENT_CONFIG_FILE: join(home, 'none.yaml'), XDG_CONFIG_HOME: join(home, '.config') };
+    // No clouds.yaml anywhere it is looked for (a fresh HOME), no OS_* variables: no cloud at all. (An OS_CLIENT_CONFIG_FILE
+    // naming a missing file is a refusal of its own, tested in test/unit/openstack/clouds.test.ts.)
+    const env = { HOME: home, OS_CLOUD: '', XDG_CONFIG_HOME: join(home, '.config') };
     const r = await cli(['plan', 'playbooks/remediate.yaml', '-i', goodInventory(trap.addr), '--state-dir', fresh, '--known-hosts', emptyKnownHosts], { env, timeoutMs: 120_000 });
     expect(r.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(4);
     expect(r.stderr).toMatch(/playbooks\/remediate\.yaml:\d+(:\d+)?: cloud: steps drain, reboot, restore, guests talk to Nova but no cloud is configured/);
