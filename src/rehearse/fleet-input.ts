@@ -1,0 +1,45 @@
+// Which fleet to rehearse: the lab's default mixed fleet at a size, or a lab description file; optionally sized to a spare capacity.
+import { parse as parseYaml } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { validateYamlFile } from '../util/yaml-validate.js';
+import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from './lab-model.js';
+
+export interface FleetInputOptions {
+  hosts?: number;
+  instances?: number;
+  config?: string;
+  /**
+   * Fraction of the fleet's vCPU and RAM left free after the instances are placed (0.1 = 10%): every host is sized
+   * so the expected demand of the lab's flavors (picked at random) fills the rest. Absent = the description's sizes.
+   */
+  spare?: number;
+}
+
+/** The lab's default flavors (src/lab/cloud/config.ts) picked uniformly: the expected vCPU and RAM of one instance. */
+const MEAN_FLAVOR = { vcpus: (1 + 2 + 4) / 3, ramMb: (2048 + 4096 + 8192) / 3 };
+
+export async function loadFleetInput(o: FleetInputOptions): Promise<LabConfig> {
+  let input: LabConfigInput;
+  if (o.config !== undefined) {
+    await validateYamlFile(o.config, labConfig);
+    input = parseYaml(readFileSync(o.config, 'utf8')) as LabConfigInput;
+    if (o.instances !== undefined) input = { ...input, instances: o.instances };
+  } else {
+    input = defaultLabConfig(o.hosts ?? 12, o.instances ?? 40);
+  }
+  const lab = labConfig.parse(input);
+  if (o.spare !== undefined) sizeForSpare(lab, o.spare);
+  return lab;
+}
+
+/** Every host gets the same size, so the fleet's expected free share after placement is `spare`. */
+export function sizeForSpare(lab: LabConfig, spare: number): void {
+  if (!(spare >= 0 && spare < 1)) throw new RangeError(`spare capacity must be in [0, 1), got ${spare}`);
+  const perHost = lab.instances / lab.hosts.length;
+  const vcpus = Math.max(1, Math.ceil((perHost * MEAN_FLAVOR.vcpus) / (1 - spare)));
+  const ramMb = Math.max(1024, Math.ceil((perHost * MEAN_FLAVOR.ramMb) / (1 - spare) / 1024) * 1024);
+  for (const h of lab.hosts) {
+    h.vcpus = vcpus;
+    h.ram_mb = ramMb;
+  }
+}

@@ -1,0 +1,156 @@
+// NovaApi over the lab's cloud model in process (no HTTP), so the virtual clock drives every Nova call and migration.
+import type { ComputeService, Hypervisor, Migration, NovaApi, Server } from '../openstack/types.js';
+import type { CloudSim } from './cloud-sim.js';
+import type { Durations } from './durations.js';
+import { ApiError, serverStatus, setLabServiceStatus, type InstanceRec, type MigrationRec, type TokenInfo } from './lab-model.js';
+
+export interface NovaObserver {
+  /** A compute service changed status through the API (the run's disables and re-enables). */
+  serviceStatus?(host: string, status: 'enabled' | 'disabled'): void;
+  liveMigrate?(instance: InstanceRec): void;
+}
+
+/** What the real client would throw for Nova's error answer: a message naming the status, as the HTTP client does. */
+export class NovaApiAnswerError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(`Nova answered ${status}: ${message}`);
+    this.name = 'NovaApiAnswerError';
+  }
+}
+
+export class InProcessNova implements NovaApi {
+  /** Nova API calls made (a cost figure: each is one HTTP round trip on a real cloud). */
+  calls = 0;
+  private readonly token: TokenInfo;
+
+  constructor(private readonly sim: CloudSim, private readonly durations: Durations, private readonly observer: NovaObserver = {}) {
+    const user = sim.world.users[0]!;
+    this.token = {
+      userId: user.id, userName: user.name, projectId: sim.world.projects[0]?.id ?? null, roles: ['admin'],
+      issuedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, auditId: 'rehearse',
+    };
+  }
+
+  /** Every call costs one API round trip of virtual time, then runs against the world at that instant. */
+  private async call<T>(fn: () => T): Promise<T> {
+    this.calls++;
+    const ms = this.durations.s.apiMs;
+    if (ms > 0) await new Promise((r) => setTimeout(r, ms));
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof ApiError) throw new NovaApiAnswerError(err.status, err.message);
+      throw err;
+    }
+  }
+
+  private service(s: CloudSim['world']['services'][number]): ComputeService {
+    return {
+      id: s.uuid, binary: s.binary, host: s.host, zone: s.zone, status: s.status,
+      state: this.sim.world.isUp(s) ? 'up' : 'down', disabledReason: s.disabledReason,
+    };
+  }
+
+  private server(i: InstanceRec): Server {
+    const f = this.sim.world.flavor(i.flavorId);
+    return {
+      id: i.uuid, name: i.name, status: serverStatus(i), host: i.host, taskState: i.taskState, vmState: i.vmState,
+      projectId: i.projectId, flavor: { vcpus: f.vcpus, ramMb: f.ramMb },
+    };
+  }
+
+  private migration(m: MigrationRec): Migration {
+    return {
+      id: String(m.id), instanceUuid: m.instanceUuid, status: m.status, sourceCompute: m.sourceCompute, destCompute: m.destCompute,
+      migrationType: m.migrationType, createdAt: m.createdAt,
+    };
+  }
+
+  private instance(id: string): InstanceRec {
+    const i = this.sim.world.instances.get(id);
+    if (!i) throw new ApiError(404, `Instance ${id} could not be found.`);
+    return i;
+  }
+
+  listComputeServices(host?: string): Promise<ComputeService[]> {
+    return this.call(() => this.sim.world.services.filter((s) => host === undefined || s.host === host).map((s) => this.service(s)));
+  }
+
+  setServiceStatus(serviceId: string, status: 'enabled' | 'disabled', reason?: string): Promise<ComputeService> {
+    return this.call(() => {
+      const svc = this.sim.world.services.find((s) => s.uuid === serviceId);
+      if (!svc) throw new ApiError(404, `Service ${serviceId} not found.`);
+      if (status === 'disabled' && !reason) throw new ApiError(400, 'disabled_reason is required when disabling');
+      setLabServiceStatus(this.sim.world, svc, status, status === 'disabled' ? reason ?? null : null, this.token.userName);
+      this.observer.serviceStatus?.(svc.host, status);
+      return this.service(svc);
+    });
+  }
+
+  listServers(filter?: { host?: string }): Promise<Server[]> {
+    return this.call(() => {
+      const list = filter?.host !== undefined ? [...this.sim.index.on(filter.host)] : [...this.sim.world.instances.values()];
+      return list.sort((a, b) => a.seq - b.seq).map((i) => this.server(i));
+    });
+  }
+
+  getServer(serverId: string): Promise<Server> {
+    return this.call(() => this.server(this.instance(serverId)));
+  }
+
+  listHypervisors(): Promise<Hypervisor[]> {
+    return this.call(() => {
+      const w = this.sim.world;
+      return [...w.hosts.values()].map((h) => {
+        const svc = w.computeService(h.name)!;
+        const u = w.usage(h.name);
+        return {
+          id: h.hypervisorUuid, hostname: h.hypervisorHostname, serviceHost: h.name, state: w.isUp(svc) ? 'up' : 'down', status: svc.status,
+          vcpus: h.vcpus, vcpusUsed: u.vcpus, memoryMb: h.ramMb, memoryMbUsed: u.ramMb,
+        };
+      });
+    });
+  }
+
+  /** The checks of the lab's os-migrateLive route (microversion 2.34+: the scheduler's answer comes later), then the engine. */
+  liveMigrate(serverId: string, targetHost: string | null): Promise<void> {
+    return this.call(() => {
+      const w = this.sim.world;
+      const inst = this.instance(serverId);
+      if (inst.taskState !== null) throw new ApiError(409, `Cannot 'os-migrateLive' instance ${inst.uuid} while it is in task_state ${inst.taskState}`);
+      if (inst.vmState !== 'active' && inst.vmState !== 'paused') throw new ApiError(409, `Cannot 'os-migrateLive' instance ${inst.uuid} while it is in vm_state ${inst.vmState}`);
+      if (targetHost !== null && !w.hosts.has(targetHost)) throw new ApiError(400, `Compute host ${targetHost} could not be found.`);
+      const source = w.computeService(inst.host);
+      if (source && !w.isUp(source)) throw new ApiError(409, `Compute service of ${inst.host} is unavailable at this time.`);
+      // The engine reads the world's migration time when it starts a migration: this one's, from its RAM and the spread.
+      w.migrationMs = this.durations.migration(inst.name, w.flavor(inst.flavorId).ramMb, this.sim.cfg.migrationMs);
+      this.sim.engine.start(inst, { host: targetHost, forced: false, synchronousPrecheck: false }, this.token);
+      this.observer.liveMigrate?.(inst);
+    });
+  }
+
+  listMigrations(filter: { instanceUuid?: string; host?: string; migrationType?: string }): Promise<Migration[]> {
+    return this.call(() => this.sim.world.migrations
+      .filter((m) => (filter.instanceUuid === undefined || m.instanceUuid === filter.instanceUuid)
+        && (filter.host === undefined || m.sourceCompute === filter.host || m.destCompute === filter.host)
+        && (filter.migrationType === undefined || m.migrationType === filter.migrationType))
+      .map((m) => this.migration(m)));
+  }
+
+  abortLiveMigration(serverId: string, migrationId: string): Promise<void> {
+    return this.call(() => {
+      const inst = this.instance(serverId);
+      const m = this.sim.world.migrations.find((x) => String(x.id) === migrationId && x.instanceUuid === serverId);
+      if (!m) throw new ApiError(404, `Migration ${migrationId} not found for instance ${serverId}.`);
+      this.sim.engine.abort(m, inst, 90);
+    });
+  }
+
+  stopServer(serverId: string): Promise<void> {
+    return this.call(() => this.sim.power.stop(this.instance(serverId)));
+  }
+
+  startServer(serverId: string): Promise<void> {
+    return this.call(() => this.sim.power.start(this.instance(serverId)));
+  }
+}

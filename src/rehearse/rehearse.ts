@@ -1,0 +1,145 @@
+// rehearse(): the real engine and the real steps against a simulated fleet and the lab's cloud model, on a virtual clock.
+import { Fleet } from '../engine/fleet.js';
+import { EngineEvents } from '../engine/events.js';
+import type { GatherFacts, PlannedStep } from '../engine/host-runner.js';
+import { runFleet } from '../engine/runner.js';
+import { buildGatherCommand, parseGather } from '../facts/index.js';
+import type { HostSpec } from '../inventory/types.js';
+import { loadPlaybook, type Playbook } from '../playbook/index.js';
+import { STEP_BY_ID, stepSchemas } from '../steps/registry.js';
+import { createCloudSim, type CloudSim } from './cloud-sim.js';
+import { Durations, type DurationSettings } from './durations.js';
+import { loadFleetInput, type FleetInputOptions } from './fleet-input.js';
+import { InProcessNova } from './in-process-nova.js';
+import { cloudConfig, guestState, hostBooted, hostRebooting, hostSpecsFromLabConfig, type LabConfig } from './lab-model.js';
+import { lowerBound, type BoundHost } from './lower-bound.js';
+import { RehearsalRecorder, type RehearsalResult } from './recorder.js';
+import { NOVA_CONF_PATH, SimHost } from './sim-host.js';
+import { SimTransport } from './sim-transport.js';
+import { VirtualClock } from './virtual-clock.js';
+
+export interface RehearseOptions extends FleetInputOptions {
+  playbook: string;
+  durations: DurationSettings;
+  serial?: (number | string)[];
+  forks?: number;
+  /** Virtual wall-clock time the rollout starts at (matters only for a maintenance window); default: now. */
+  startMs?: number;
+}
+
+function minimumsOf(pb: Playbook): Record<string, Record<string, string>> | undefined {
+  const step = pb.steps.find((s) => s.id === 'update-packages' || s.id === 'verify');
+  return (step?.params as { minimums?: Record<string, Record<string, string>> } | undefined)?.minimums;
+}
+
+/** The package names the gather asks rpm for, as the CLI's session does. */
+function packagesToQuery(minimums: Record<string, Record<string, string>> | undefined): string[] {
+  const names = new Set<string>(['kernel', 'microcode_ctl', 'libvirt', 'qemu-kvm', 'qemu-kvm-rhev']);
+  for (const perDist of Object.values(minimums ?? {})) for (const n of Object.keys(perDist)) names.add(n);
+  return [...names];
+}
+
+export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
+  const playbook = await loadPlaybook(o.playbook, stepSchemas());
+  const lab = await loadFleetInput(o);
+  return rehearseLab(playbook, lab, o);
+}
+
+/** The same with the playbook and the fleet already loaded (tests build small fleets directly). */
+export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<RehearseOptions, 'playbook'>): Promise<RehearsalResult> {
+  const wallStart = performance.now();
+  const durations = new Durations(o.durations);
+  const steps: PlannedStep[] = playbook.steps.map((s) => ({ step: STEP_BY_ID.get(s.id)!, params: s.params }));
+  const param = <T>(id: string): Partial<T> => (playbook.steps.find((s) => s.id === id)?.params ?? {}) as Partial<T>;
+  const drain = param<{ parallel_per_host: number; parallel_fleet: number }>('drain');
+  const reboot = param<{ delay: number; stable_for: number }>('reboot');
+  const perHost = drain.parallel_per_host ?? 2;
+  const fleetSlots = drain.parallel_fleet ?? 10;
+  const serial = o.serial ?? playbook.serial;
+
+  const clock = new VirtualClock(o.startMs ?? Math.floor(Date.now() / 1000) * 1000);
+  const hosts = new Map<string, SimHost>();
+  let sim: CloudSim | null = null;
+  const cloud = (): CloudSim => sim!;
+  const specs = hostSpecsFromLabConfig(lab);
+  let recorder: RehearsalRecorder | null = null;
+  const life = {
+    rebooting: (h: string) => {
+      hostRebooting(cloud().world, cloud().engine, h);
+      recorder?.sample();
+    },
+    booted: (h: string) => hostBooted(cloud().world, h),
+    guests: (h: string) => [...cloud().index.on(h)].sort((a, b) => a.seq - b.seq).map((i) => ({
+      uuid: i.uuid, name: `instance-${i.seq.toString(16).padStart(8, '0')}`, state: guestState(i.powerState), mdClear: i.mdClear,
+    })),
+  };
+  for (const spec of specs) hosts.set(spec.name, new SimHost(spec, durations, life));
+  sim = createCloudSim(cloudConfig(lab), { guestCpuProbe: (h) => hosts.get(h)?.guestCpuGetsMdClear() ?? false });
+
+  recorder = new RehearsalRecorder(sim, durations);
+  const nova = new InProcessNova(sim, durations, recorder.novaObserver());
+  const transports: SimTransport[] = [];
+  const inventory: HostSpec[] = specs.map((s) => ({
+    name: s.name, address: s.address, port: s.port, user: 'root', become: true, novaHost: s.name, groups: ['compute', 'all'],
+    vars: { availability_zone: lab.hosts.find((h) => h.name === s.name)?.availability_zone, aggregate: lab.hosts.find((h) => h.name === s.name)?.aggregate },
+  }));
+  const packages = packagesToQuery(minimumsOf(playbook));
+  const gatherFacts: GatherFacts = async (transport, _host, signal) => {
+    const res = await transport.exec(buildGatherCommand({ packages, novaConfPath: NOVA_CONF_PATH, virshTimeoutSec: 60 }), { become: true, signal, timeoutMs: 180_000 });
+    return parseGather(res.stdout);
+  };
+
+  // What every instance on a host costs to move, taken when its batch starts: those instances must all move at least once.
+  const boundHosts = new Map<string, BoundHost>();
+  const events = new EngineEvents();
+  events.on('batch-start', (e) => {
+    for (const name of e.hosts) {
+      const movable = [...sim!.index.on(name)].filter((i) => i.vmState === 'active' && i.taskState === null);
+      boundHosts.set(name, {
+        name, batch: e.index, updateMs: 0, bootChainMs: null,
+        migrationMs: movable.map((i) => durations.migration(i.name, sim!.world.flavor(i.flavorId).ramMb, sim!.cfg.migrationMs)),
+      });
+    }
+  });
+  recorder.listen(events);
+
+  const summary = await clock.run(async () => {
+    recorder.start();
+    const s = await runFleet({
+      runId: 'rehearsal', hosts: inventory, steps, mode: 'apply',
+      forks: o.forks ?? playbook.forks,
+      ...(serial ? { serial: serial as never } : {}),
+      maxFailPercentage: playbook.maxFailPercentage ?? null,
+      failureBudget: playbook.failureBudget ?? null,
+      transportFactory: (h) => {
+        const t = new SimTransport(hosts.get(h.name)!, durations);
+        transports.push(t);
+        return t;
+      },
+      gatherFacts,
+      nova,
+      fleet: new Fleet({ migrationSlots: fleetSlots, failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+      state: null,
+      events,
+    });
+    recorder.end();
+    return s;
+  });
+
+  for (const b of boundHosts.values()) {
+    const h = hosts.get(b.name)!;
+    if (h.updates > 0) b.updateMs = durations.packageUpdate(b.name);
+    if (h.reboots > 0) {
+      b.bootChainMs = (reboot.delay ?? 1) * 1000 + durations.boot(b.name, h.spec.bootDelayMs, 0) + h.spec.faults.slowBootMs + (reboot.stable_for ?? 10_000);
+    }
+  }
+  const bound = lowerBound([...boundHosts.values()], perHost, fleetSlots);
+  return recorder.result({
+    playbook: playbook.file, lab, summary, bound, hosts,
+    cost: {
+      wallMs: performance.now() - wallStart, timersFired: clock.fired, novaCalls: nova.calls,
+      execs: transports.reduce((a, t) => a + t.execs, 0), connects: transports.reduce((a, t) => a + t.connects, 0),
+    },
+    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, parallelFleet: fleetSlots, durations: o.durations },
+  });
+}

@@ -1,0 +1,61 @@
+// Benchmark half: a real `run` of playbooks/remediate.yaml on the default 12-host lab fleet (lab's own delays), its makespan.
+// Run (root, after `npm run build`): flock /tmp/mds-e2e.lock npx tsx test/bench/rehearse-lab-run.ts [--out figures.json]
+// The makespan is the engine's own span (the log's "run started" to "run finished"), the quantity `rehearse` simulates.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { defaultLabConfig } from '../../src/lab/lab-config.js';
+import { cli, REPO, startLab } from '../helpers/lab.js';
+
+export interface LabRunFigures {
+  takenAt: string;
+  hosts: number;
+  instances: number;
+  exitCode: number;
+  makespanS: number;
+  batches: { hosts: number; spanS: number }[];
+  stepMedianS: Record<string, number>;
+  migrations: number;
+}
+
+const outIdx = process.argv.indexOf('--out');
+const out = outIdx > 0 ? process.argv[outIdx + 1]! : '/tmp/mds-rehearse-lab-run.json';
+const HOSTS = 12;
+const INSTANCES = 40;
+
+const lab = await startLab({ ...defaultLabConfig(HOSTS, INSTANCES), address_base: '127.43.0.0', port: 2243 }, 'rehearse');
+try {
+  const jsonReport = join(lab.dir, 'report.json');
+  const r = await cli(['run', join(REPO, 'playbooks/remediate.yaml'), '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', jsonReport]);
+  const audit = await lab.labGet<unknown[]>('audit');
+  if (r.code !== 0 || audit.length) throw new Error(`run failed (exit ${r.code}, audit ${JSON.stringify(audit)}):\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-2000)}`);
+  const logDir = join(lab.stateDir, 'logs');
+  const lines = readFileSync(join(logDir, readdirSync(logDir).find((f) => f.endsWith('.log'))!), 'utf8').trim().split('\n')
+    .map((l) => JSON.parse(l) as { time: string | number; msg: string; host?: string });
+  const t = (l: { time: string | number }): number => (typeof l.time === 'number' ? l.time : Date.parse(l.time));
+  const start = t(lines.find((l) => l.msg === 'run started')!);
+  const end = t(lines.find((l) => l.msg === 'run finished')!);
+  const batches: { start: number; end: number; hosts: number }[] = [];
+  for (const l of lines) {
+    if (t(l) > end) break;
+    if (l.msg === 'batch started') batches.push({ start: t(l), end: t(l), hosts: 0 });
+    if (l.msg === 'host started') batches.at(-1)!.hosts++;
+    if (l.msg === 'host finished' && batches.length) batches.at(-1)!.end = Math.max(batches.at(-1)!.end, t(l));
+  }
+  const report = JSON.parse(readFileSync(jsonReport, 'utf8')) as { hosts: { steps: { id: string; durationMs?: number }[] }[] };
+  const perStep = new Map<string, number[]>();
+  for (const h of report.hosts) for (const st of h.steps) if (st.durationMs !== undefined) perStep.set(st.id, [...(perStep.get(st.id) ?? []), st.durationMs / 1000]);
+  const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const state = await lab.labGet<{ migrations: { status: string }[] }>('state');
+  const figures: LabRunFigures = {
+    takenAt: new Date().toISOString(), hosts: HOSTS, instances: INSTANCES, exitCode: r.code,
+    makespanS: (end - start) / 1000,
+    batches: batches.map((b) => ({ hosts: b.hosts, spanS: (b.end - b.start) / 1000 })),
+    stepMedianS: Object.fromEntries([...perStep].map(([id, xs]) => [id, Number(med(xs).toFixed(2))])),
+    migrations: state.migrations.filter((m) => m.status === 'completed').length,
+  };
+  writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
+  console.log(JSON.stringify(figures, null, 2));
+  console.log(`wrote ${out}`);
+} finally {
+  await lab.down();
+}
