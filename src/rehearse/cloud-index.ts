@@ -1,5 +1,5 @@
 // Indexes over the lab's cloud world so 1,000 hosts and 20,000 instances stay fast: per-host usage, instances and services.
-import { UNFINISHED, type CloudWorld, type InstanceRec, type MigrationRec, type Usage } from './lab-model.js';
+import { IN_PROGRESS, UNFINISHED, type CloudWorld, type InstanceRec, type MigrationRec, type Usage } from './lab-model.js';
 
 /**
  * The lab's CloudWorld answers usage(host) and instancesOn(host) by scanning every instance and migration, and
@@ -8,11 +8,19 @@ import { UNFINISHED, type CloudWorld, type InstanceRec, type MigrationRec, type 
  * instance: instances enter through add(), and migrations move claims and instances on the world's own
  * 'migration-status' events, which the lab's migration engine emits on every status change.
  */
+const EMPTY: Readonly<Usage> = Object.freeze({ vcpus: 0, ramMb: 0, diskGb: 0, runningVms: 0 });
+
 export class CloudIndex {
   private readonly usageOf = new Map<string, Usage>();
   private readonly instancesOf = new Map<string, Set<InstanceRec>>();
   /** Migration id -> the host its resources are claimed on, while it is unfinished. */
   private readonly claims = new Map<number, string>();
+  /** Migrations by the hosts they touch (source, and destination once scheduled), and the unfinished ones. */
+  private readonly migrationsOf = new Map<string, MigrationRec[]>();
+  private readonly destIndexed = new Set<number>();
+  private readonly unfinished = new Set<MigrationRec>();
+  /** world.migrations is append-only: entries before this one are indexed. */
+  private seen = 0;
 
   constructor(private readonly world: CloudWorld) {
     for (const h of world.hosts.keys()) {
@@ -23,8 +31,9 @@ export class CloudIndex {
     for (const inst of world.instances.values()) this.add(inst);
     const index = this;
     Object.assign(world, {
+      // The live totals, not a copy: the scheduler asks for them O(hosts log hosts) times per migration and only reads them.
       usage(host: string): Usage {
-        return { ...(index.usageOf.get(host) ?? { vcpus: 0, ramMb: 0, diskGb: 0, runningVms: 0 }) };
+        return index.usageOf.get(host) ?? EMPTY;
       },
       instancesOn(host: string): InstanceRec[] {
         return [...(index.instancesOf.get(host) ?? [])].sort((a, b) => a.seq - b.seq);
@@ -57,7 +66,47 @@ export class CloudIndex {
     u.runningVms += sign;
   }
 
+  /** Indexes the migrations the engine appended since the last look (it appends without an event). */
+  private absorb(): void {
+    const all = this.world.migrations;
+    for (; this.seen < all.length; this.seen++) {
+      const m = all[this.seen]!;
+      this.touch(m.sourceCompute, m);
+      if (UNFINISHED.has(m.status)) this.unfinished.add(m);
+      this.indexDest(m);
+    }
+  }
+
+  private touch(host: string, m: MigrationRec): void {
+    let list = this.migrationsOf.get(host);
+    if (!list) this.migrationsOf.set(host, (list = []));
+    list.push(m);
+  }
+
+  private indexDest(m: MigrationRec): void {
+    if (m.destCompute === null || this.destIndexed.has(m.id)) return;
+    this.destIndexed.add(m.id);
+    if (m.destCompute !== m.sourceCompute) this.touch(m.destCompute, m);
+  }
+
+  /** Every migration whose source or destination is this host, oldest first (GET /os-migrations?host=). */
+  migrationsTouching(host: string): MigrationRec[] {
+    this.absorb();
+    return [...(this.migrationsOf.get(host) ?? [])].sort((a, b) => a.id - b.id);
+  }
+
+  /** The lab engine's inFlightTouching(host), from the unfinished set instead of a scan of every migration. */
+  inFlightTouching(host: string): MigrationRec[] {
+    this.absorb();
+    return [...this.unfinished].filter((m) => (m.status === 'accepted' || IN_PROGRESS.has(m.status)) && (m.sourceCompute === host || m.destCompute === host))
+      .sort((a, b) => a.id - b.id);
+  }
+
   private onMigration(m: MigrationRec): void {
+    this.absorb();
+    this.indexDest(m);
+    if (UNFINISHED.has(m.status)) this.unfinished.add(m);
+    else this.unfinished.delete(m);
     const claimed = this.claims.get(m.id);
     if (UNFINISHED.has(m.status)) {
       if (claimed === undefined && m.destCompute !== null) {

@@ -32,7 +32,10 @@ export function createCloudSim(config: FakeCloudConfig, hooks: CloudSimHooks): C
   const world = seedWorld({ ...full, instances: { ...counts, count: 0, shutoff: 0, error: 0, paused: 0 } }, { guestCpuProbe: (h) => hooks.guestCpuProbe(h) });
   const index = new CloudIndex(world);
   placeInstances(world, index, counts);
-  return { world, index, engine: new MigrationEngine(world, new FaultStore()), power: new PowerActions(world), cfg: full };
+  const engine = new MigrationEngine(world, new FaultStore());
+  // Same answer as the engine's own scan of every migration, which hostRebooting asks once per reboot.
+  Object.assign(engine, { inFlightTouching: (host: string) => index.inFlightTouching(host) });
+  return { world, index, engine, power: new PowerActions(world), cfg: full };
 }
 
 type Counts = Exclude<ResolvedCloudConfig['instances'], unknown[]>;

@@ -130,7 +130,7 @@ export class InProcessNova implements NovaApi {
   }
 
   listMigrations(filter: { instanceUuid?: string; host?: string; migrationType?: string }): Promise<Migration[]> {
-    return this.call(() => this.sim.world.migrations
+    return this.call(() => (filter.host !== undefined ? this.sim.index.migrationsTouching(filter.host) : this.sim.world.migrations)
       .filter((m) => (filter.instanceUuid === undefined || m.instanceUuid === filter.instanceUuid)
         && (filter.host === undefined || m.sourceCompute === filter.host || m.destCompute === filter.host)
         && (filter.migrationType === undefined || m.migrationType === filter.migrationType))
