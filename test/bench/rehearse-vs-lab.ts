@@ -1,9 +1,14 @@
-// Benchmark half: a real `run` of playbooks/remediate.yaml on the default 12-host lab fleet (lab's own delays), its makespan.
-// Run (root, after `npm run build`): flock /tmp/mds-e2e.lock npx tsx test/bench/rehearse-lab-run.ts [--out figures.json]
+// Benchmark: a real `run` of playbooks/remediate.yaml on the default 12-host lab fleet (the lab's own delays) against its rehearsal.
+// Run (root, after `npm run build`): flock /tmp/mds-e2e.lock npx tsx test/bench/rehearse-vs-lab.ts [--out figures.json]
 // The makespan is the engine's own span (the log's "run started" to "run finished"), the quantity `rehearse` simulates.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultLabConfig } from '../../src/lab/lab-config.js';
+import { loadPlaybook } from '../../src/playbook/index.js';
+import { LAB_DURATIONS } from '../../src/rehearse/durations.js';
+import { loadFleetInput } from '../../src/rehearse/fleet-input.js';
+import { rehearseLab } from '../../src/rehearse/rehearse.js';
+import { stepSchemas } from '../../src/steps/registry.js';
 import { cli, REPO, startLab } from '../helpers/lab.js';
 
 export interface LabRunFigures {
@@ -18,7 +23,7 @@ export interface LabRunFigures {
 }
 
 const outIdx = process.argv.indexOf('--out');
-const out = outIdx > 0 ? process.argv[outIdx + 1]! : '/tmp/mds-rehearse-lab-run.json';
+const out = outIdx > 0 ? process.argv[outIdx + 1]! : '/tmp/mds-rehearse-vs-lab.json';
 const HOSTS = 12;
 const INSTANCES = 40;
 
@@ -53,8 +58,12 @@ try {
     stepMedianS: Object.fromEntries([...perStep].map(([id, xs]) => [id, Number(med(xs).toFixed(2))])),
     migrations: state.migrations.filter((m) => m.status === 'completed').length,
   };
-  writeFileSync(out, `${JSON.stringify(figures, null, 2)}\n`);
-  console.log(JSON.stringify(figures, null, 2));
+  // The same playbook and fleet (same seed, so the same placement), rehearsed with the lab's own costs.
+  const r = await rehearseLab(await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas()), await loadFleetInput({ hosts: HOSTS, instances: INSTANCES }), { durations: LAB_DURATIONS });
+  const rehearsal = { makespanS: r.makespanMs / 1000, batches: r.batches.map((b) => ({ hosts: b.hosts, spanS: b.durationMs / 1000 })), migrations: r.migrations.completed, stepMedianS: Object.fromEntries(Object.entries(r.stepMedianMs).map(([k, v]) => [k, Number((v / 1000).toFixed(2))])) };
+  writeFileSync(out, `${JSON.stringify({ lab: figures, rehearsal }, null, 2)}\n`);
+  console.log(JSON.stringify({ lab: figures, rehearsal }, null, 2));
+  console.log(`rehearsed / real makespan: ${(rehearsal.makespanS / figures.makespanS).toFixed(3)} (${rehearsal.makespanS.toFixed(1)} s vs ${figures.makespanS.toFixed(1)} s)`);
   console.log(`wrote ${out}`);
 } finally {
   await lab.down();

@@ -1,0 +1,54 @@
+// The lab's cloud model in process: seeded like the lab, indexed usage equal to a full scan, audit of unsafe reboots.
+import { describe, expect, it } from 'vitest';
+import { createCloudSim } from '../../../src/rehearse/cloud-sim.js';
+import { Durations, LAB_DURATIONS } from '../../../src/rehearse/durations.js';
+import { InProcessNova } from '../../../src/rehearse/in-process-nova.js';
+import { hostRebooting } from '../../../src/rehearse/lab-model.js';
+import { VirtualClock } from '../../../src/rehearse/virtual-clock.js';
+import { createFakeCloud } from '../../../src/lab/cloud/index.js';
+
+const config = {
+  hosts: Array.from({ length: 5 }, (_, i) => ({ name: `c${i + 1}`, vcpus: 32, ramMb: 65536 })),
+  instances: { count: 30, shutoff: 2 }, migrationMs: 30_000, seed: 4,
+};
+
+describe('cloud sim', () => {
+  it('places instances exactly as the lab cloud does for the same seed', async () => {
+    const lab = createFakeCloud(config);
+    const sim = createCloudSim(config, { guestCpuProbe: () => false });
+    const place = (w: { instances: Map<string, { uuid: string; name: string; host: string; flavorId: string; vmState: string }> }) =>
+      [...w.instances.values()].map((i) => `${i.uuid} ${i.name} ${i.host} ${i.flavorId} ${i.vmState}`).sort();
+    expect(place(sim.world)).toEqual(place(lab.world));
+    await lab.close();
+  });
+
+  it('keeps usage equal to a full scan while migrations run, complete and free their claims', async () => {
+    const sim = createCloudSim(config, { guestCpuProbe: () => false });
+    const nova = new InProcessNova(sim, new Durations({ ...LAB_DURATIONS, apiMs: 0, spread: 0 }));
+    const scan = (host: string) => {
+      let ramMb = 0;
+      for (const i of sim.world.instances.values()) if (i.host === host) ramMb += sim.world.flavor(i.flavorId).ramMb;
+      for (const m of sim.world.migrations) if (m.destCompute === host && !['completed', 'error', 'failed', 'cancelled'].includes(m.status)) ramMb += sim.world.flavor(m.flavorId).ramMb;
+      return ramMb;
+    };
+    const check = () => { for (const h of sim.world.hosts.keys()) expect(sim.world.usage(h).ramMb).toBe(scan(h)); };
+    await new VirtualClock(0).run(async () => {
+      const svc = (await nova.listComputeServices('c1'))[0]!;
+      await nova.setServiceStatus(svc.id, 'disabled', 'test');
+      const servers = (await nova.listServers({ host: 'c1' })).filter((s) => s.status === 'ACTIVE');
+      for (const s of servers) await nova.liveMigrate(s.id, null);
+      await new Promise((r) => setTimeout(r, 10_000));
+      check();
+      expect((await nova.listMigrations({ host: 'c1' })).length).toBe(servers.length);
+      await new Promise((r) => setTimeout(r, 30_000));
+      check();
+      expect(await nova.listServers({ host: 'c1' })).toEqual((await nova.listServers({ host: 'c1' })).filter((s) => s.status === 'SHUTOFF'));
+    });
+  });
+
+  it('audits a host that goes down with running instances on it (what the rehearsal must never show)', () => {
+    const sim = createCloudSim(config, { guestCpuProbe: () => false });
+    hostRebooting(sim.world, sim.engine, 'c2');
+    expect(sim.world.auditRecords().map((a) => a.kind)).toContain('reboot-with-instances');
+  });
+});
