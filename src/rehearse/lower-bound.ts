@@ -9,7 +9,9 @@
 //   slot work    S_b = min_h U_h + ΣM_b / min(F, P·|R|) + min_h B_h
 //                F: drain.parallel_fleet; every instance on a host of R must move at least once, and no migration of
 //                the batch starts before the first update ends or ends after the last reboot must begin
-//   L_b = max(max_h H_h, S_b);  hosts that only update contribute U_h;  bound = Σ_b L_b
+//   domain chain D_b = max over failure domains d of (min_h U_h + Σ_{h in d} (max(ΣM_h / P, max M_h) + B_h))
+//                with failure_domains set, the hosts of one domain drain and reboot one at a time
+//   L_b = max(max_h H_h, S_b, D_b);  hosts that only update contribute U_h;  bound = Σ_b L_b
 //
 // Capacity enters through the batches: a batch larger than the spare room cannot drain (the capacity check refuses),
 // so the serial a fleet can use is capped by its spare capacity, and fewer hosts per batch means a longer chain.
@@ -23,6 +25,8 @@ export interface BoundHost {
   /** null: the host was not rebooted (so not drained). */
   bootChainMs: number | null;
   migrationMs: number[];
+  /** The host's failure domain when the playbook locks them (failure_domains), else null. */
+  domain?: string | null;
 }
 
 export interface BoundBatch {
@@ -30,6 +34,7 @@ export interface BoundBatch {
   boundMs: number;
   chainMs: number;
   slotWorkMs: number;
+  domainChainMs: number;
   rebooting: number;
   migrations: number;
 }
@@ -59,7 +64,14 @@ export function lowerBound(hosts: BoundHost[], perHost: number, fleetSlots: numb
       slotWork = Math.min(...rebooting.map((h) => h.updateMs)) + work / Math.min(fleetSlots, perHost * rebooting.length)
         + Math.min(...rebooting.map((h) => h.bootChainMs!));
     }
-    batches.push({ index, boundMs: Math.max(chain, slotWork), chainMs: chain, slotWorkMs: slotWork, rebooting: rebooting.length, migrations });
+    let domainChain = 0;
+    const domains = new Map<string, BoundHost[]>();
+    for (const h of rebooting) if (h.domain) domains.set(h.domain, [...(domains.get(h.domain) ?? []), h]);
+    for (const group of domains.values()) {
+      const serial = group.reduce((a, h) => a + Math.max(h.migrationMs.reduce((x, y) => x + y, 0) / perHost, Math.max(0, ...h.migrationMs)) + h.bootChainMs!, 0);
+      domainChain = Math.max(domainChain, Math.min(...group.map((h) => h.updateMs)) + serial);
+    }
+    batches.push({ index, boundMs: Math.max(chain, slotWork, domainChain), chainMs: chain, slotWorkMs: slotWork, domainChainMs: domainChain, rebooting: rebooting.length, migrations });
   }
   return { totalMs: batches.reduce((a, b) => a + b.boundMs, 0), batches };
 }

@@ -1,5 +1,5 @@
 // rehearse(): the real engine and the real steps against a simulated fleet and the lab's cloud model, on a virtual clock.
-import { Fleet } from '../engine/fleet.js';
+import { Fleet, failureDomainKey } from '../engine/fleet.js';
 import { EngineEvents } from '../engine/events.js';
 import type { GatherFacts, PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
@@ -95,8 +95,9 @@ export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<Re
   events.on('batch-start', (e) => {
     for (const name of e.hosts) {
       const movable = [...sim!.index.on(name)].filter((i) => i.vmState === 'active' && i.taskState === null);
+      const spec = inventory.find((h) => h.name === name)!;
       boundHosts.set(name, {
-        name, batch: e.index, updateMs: 0, bootChainMs: null,
+        name, batch: e.index, updateMs: 0, bootChainMs: null, domain: playbook.failureDomains.length ? failureDomainKey(spec, playbook.failureDomains) : null,
         migrationMs: movable.map((i) => durations.migration(i.name, sim!.world.flavor(i.flavorId).ramMb, sim!.cfg.migrationMs)),
       });
     }

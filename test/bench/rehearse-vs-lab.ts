@@ -59,8 +59,8 @@ try {
     migrations: state.migrations.filter((m) => m.status === 'completed').length,
   };
   // The same playbook and fleet (same seed, so the same placement), rehearsed with the lab's own costs.
-  const r = await rehearseLab(await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas()), await loadFleetInput({ hosts: HOSTS, instances: INSTANCES }), { durations: LAB_DURATIONS });
-  const rehearsal = { makespanS: r.makespanMs / 1000, batches: r.batches.map((b) => ({ hosts: b.hosts, spanS: b.durationMs / 1000 })), migrations: r.migrations.completed, stepMedianS: Object.fromEntries(Object.entries(r.stepMedianMs).map(([k, v]) => [k, Number((v / 1000).toFixed(2))])) };
+  const rh = await rehearseLab(await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas()), await loadFleetInput({ hosts: HOSTS, instances: INSTANCES }), { durations: LAB_DURATIONS });
+  const rehearsal = { makespanS: rh.makespanMs / 1000, batches: rh.batches.map((b) => ({ hosts: b.hosts, spanS: b.durationMs / 1000 })), migrations: rh.migrations.completed, stepMedianS: Object.fromEntries(Object.entries(rh.stepMedianMs).map(([k, v]) => [k, Number((v / 1000).toFixed(2))])) };
   writeFileSync(out, `${JSON.stringify({ lab: figures, rehearsal }, null, 2)}\n`);
   console.log(JSON.stringify({ lab: figures, rehearsal }, null, 2));
   console.log(`rehearsed / real makespan: ${(rehearsal.makespanS / figures.makespanS).toFixed(3)} (${rehearsal.makespanS.toFixed(1)} s vs ${figures.makespanS.toFixed(1)} s)`);

@@ -29,3 +29,12 @@ describe('lowerBound', () => {
     expect(b.totalMs).toBe(150);
   });
 });
+
+describe('lowerBound with failure domains', () => {
+  it('chains the drain and reboot of hosts that share a failure domain', () => {
+    const host = (name: string, domain: string) => ({ name, batch: 0, updateMs: 10, bootChainMs: 100, migrationMs: [20, 20], domain });
+    const b = lowerBound([host('a', 'az1'), host('b', 'az1'), host('c', 'az2')], 2, 10);
+    // az1: 10 + (20 + 100) + (20 + 100); a lone host: 10 + 20 + 100.
+    expect(b.batches[0]).toMatchObject({ domainChainMs: 250, chainMs: 130, boundMs: 250 });
+  });
+});
