@@ -53,6 +53,8 @@ export interface ResultInput {
   summary: RunSummary;
   bound: LowerBound;
   hosts: Map<string, SimHost>;
+  /** Reboots each host had before this run (a second run over the same fleet counts only its own). */
+  rebootsBefore: Map<string, number>;
   cost: RehearsalResult['cost'];
   settings: RehearsalResult['settings'];
 }
@@ -183,7 +185,7 @@ export class RehearsalRecorder {
       },
       outcome: { changed: s.changed, ok: s.done - s.changed - s.wouldChange, failed: s.failed, unreachable: s.unreachable, deferred: s.deferred, notStarted: s.notStarted, stopReason: s.stopReason },
       failures: s.hosts.filter((h) => h.result === 'failed' || h.result === 'unreachable' || h.result === 'deferred').map((h) => ({ host: h.host, step: h.step, error: h.error })),
-      rebooted: [...r.hosts.values()].filter((h) => h.reboots > 0).length,
+      rebooted: [...r.hosts.values()].filter((h) => h.reboots > (r.rebootsBefore.get(h.name) ?? 0)).length,
       audit,
       stepMedianMs: Object.fromEntries([...this.stepTimes].map(([k, v]) => [k, median(v)])),
       cost: r.cost,

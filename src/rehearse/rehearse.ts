@@ -45,10 +45,40 @@ export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
   return rehearseLab(playbook, lab, o);
 }
 
+/** The simulated fleet (hosts and cloud), kept apart from a run so a second rehearsal can run over the same state. */
+export class SimFleet {
+  readonly hosts = new Map<string, SimHost>();
+  readonly sim: CloudSim;
+  readonly durations: Durations;
+  /** Called when a host goes down: the current run's recorder samples the capacity left. */
+  onHostDown: (() => void) | null = null;
+
+  constructor(readonly lab: LabConfig, settings: DurationSettings) {
+    this.durations = new Durations(settings);
+    const life = {
+      rebooting: (h: string) => {
+        hostRebooting(this.sim.world, this.sim.engine, h);
+        this.onHostDown?.();
+      },
+      booted: (h: string) => hostBooted(this.sim.world, h),
+      guests: (h: string) => [...this.sim.index.on(h)].sort((a, b) => a.seq - b.seq).map((i) => ({
+        uuid: i.uuid, name: `instance-${i.seq.toString(16).padStart(8, '0')}`, state: guestState(i.powerState), mdClear: i.mdClear,
+      })),
+    };
+    for (const spec of hostSpecsFromLabConfig(lab)) this.hosts.set(spec.name, new SimHost(spec, this.durations, life));
+    this.sim = createCloudSim(cloudConfig(lab), { guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false });
+  }
+}
+
 /** The same with the playbook and the fleet already loaded (tests build small fleets directly). */
 export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<RehearseOptions, 'playbook'>): Promise<RehearsalResult> {
+  return rehearseFleet(playbook, new SimFleet(lab, o.durations), o);
+}
+
+/** One rehearsal run over a simulated fleet, from its current state. */
+export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit<RehearseOptions, 'playbook' | 'durations'>): Promise<RehearsalResult> {
   const wallStart = performance.now();
-  const durations = new Durations(o.durations);
+  const { hosts, sim, durations, lab } = fleet;
   const steps: PlannedStep[] = playbook.steps.map((s) => ({ step: STEP_BY_ID.get(s.id)!, params: s.params }));
   const param = <T>(id: string): Partial<T> => (playbook.steps.find((s) => s.id === id)?.params ?? {}) as Partial<T>;
   const drain = param<{ parallel_per_host: number; parallel_fleet: number }>('drain');
@@ -56,27 +86,13 @@ export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<Re
   const perHost = drain.parallel_per_host ?? 2;
   const fleetSlots = drain.parallel_fleet ?? 10;
   const serial = o.serial ?? playbook.serial;
-
+  const specs = [...hosts.values()].map((h) => h.spec);
   const clock = new VirtualClock(o.startMs ?? Math.floor(Date.now() / 1000) * 1000);
-  const hosts = new Map<string, SimHost>();
-  let sim: CloudSim | null = null;
-  const cloud = (): CloudSim => sim!;
-  const specs = hostSpecsFromLabConfig(lab);
-  let recorder: RehearsalRecorder | null = null;
-  const life = {
-    rebooting: (h: string) => {
-      hostRebooting(cloud().world, cloud().engine, h);
-      recorder?.sample();
-    },
-    booted: (h: string) => hostBooted(cloud().world, h),
-    guests: (h: string) => [...cloud().index.on(h)].sort((a, b) => a.seq - b.seq).map((i) => ({
-      uuid: i.uuid, name: `instance-${i.seq.toString(16).padStart(8, '0')}`, state: guestState(i.powerState), mdClear: i.mdClear,
-    })),
-  };
-  for (const spec of specs) hosts.set(spec.name, new SimHost(spec, durations, life));
-  sim = createCloudSim(cloudConfig(lab), { guestCpuProbe: (h) => hosts.get(h)?.guestCpuGetsMdClear() ?? false });
+  const rebootsBefore = new Map([...hosts].map(([n, h]) => [n, h.reboots]));
+  const updatesBefore = new Map([...hosts].map(([n, h]) => [n, h.updates]));
 
-  recorder = new RehearsalRecorder(sim, durations);
+  const recorder = new RehearsalRecorder(sim, durations);
+  fleet.onHostDown = () => recorder.sample();
   const nova = new InProcessNova(sim, durations, recorder.novaObserver());
   const transports: SimTransport[] = [];
   const inventory: HostSpec[] = specs.map((s) => ({
@@ -94,11 +110,11 @@ export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<Re
   const events = new EngineEvents();
   events.on('batch-start', (e) => {
     for (const name of e.hosts) {
-      const movable = [...sim!.index.on(name)].filter((i) => i.vmState === 'active' && i.taskState === null);
+      const movable = [...sim.index.on(name)].filter((i) => i.vmState === 'active' && i.taskState === null);
       const spec = inventory.find((h) => h.name === name)!;
       boundHosts.set(name, {
         name, batch: e.index, updateMs: 0, bootChainMs: null, domain: playbook.failureDomains.length ? failureDomainKey(spec, playbook.failureDomains) : null,
-        migrationMs: movable.map((i) => durations.migration(i.name, sim!.world.flavor(i.flavorId).ramMb, sim!.cfg.migrationMs)),
+        migrationMs: movable.map((i) => durations.migration(i.name, sim.world.flavor(i.flavorId).ramMb, sim.cfg.migrationMs)),
       });
     }
   });
@@ -129,18 +145,18 @@ export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<Re
 
   for (const b of boundHosts.values()) {
     const h = hosts.get(b.name)!;
-    if (h.updates > 0) b.updateMs = durations.packageUpdate(b.name);
-    if (h.reboots > 0) {
-      b.bootChainMs = (reboot.delay ?? 1) * 1000 + durations.boot(b.name, h.spec.bootDelayMs, 0) + h.spec.faults.slowBootMs + (reboot.stable_for ?? 10_000);
+    if (h.updates > updatesBefore.get(b.name)!) b.updateMs = durations.packageUpdate(b.name);
+    if (h.reboots > rebootsBefore.get(b.name)!) {
+      b.bootChainMs = (reboot.delay ?? 1) * 1000 + durations.boot(b.name, h.spec.bootDelayMs, rebootsBefore.get(b.name)!) + h.spec.faults.slowBootMs + (reboot.stable_for ?? 10_000);
     }
   }
   const bound = lowerBound([...boundHosts.values()], perHost, fleetSlots);
   return recorder.result({
-    playbook: playbook.file, lab, summary, bound, hosts,
+    playbook: playbook.file, lab, summary, bound, hosts, rebootsBefore,
     cost: {
       wallMs: performance.now() - wallStart, timersFired: clock.fired, novaCalls: nova.calls,
       execs: transports.reduce((a, t) => a + t.execs, 0), connects: transports.reduce((a, t) => a + t.connects, 0),
     },
-    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, parallelFleet: fleetSlots, durations: o.durations },
+    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, parallelFleet: fleetSlots, durations: durations.s },
   });
 }

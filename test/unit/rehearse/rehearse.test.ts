@@ -4,7 +4,7 @@ import { defaultLabConfig, labConfig, type LabConfigInput } from '../../../src/l
 import { loadPlaybook } from '../../../src/playbook/index.js';
 import { LAB_DURATIONS, type DurationSettings } from '../../../src/rehearse/durations.js';
 import { sizeForSpare } from '../../../src/rehearse/fleet-input.js';
-import { rehearseLab } from '../../../src/rehearse/rehearse.js';
+import { rehearseFleet, rehearseLab, SimFleet } from '../../../src/rehearse/rehearse.js';
 import { stepSchemas } from '../../../src/steps/registry.js';
 
 const PLAYBOOK = 'playbooks/remediate.yaml';
@@ -36,6 +36,19 @@ describe('rehearse', () => {
     expect(r.lowerBound.totalMs).toBeGreaterThan(0);
     expect(r.lowerBound.totalMs).toBeLessThanOrEqual(r.makespanMs);
     expect(r.batches.reduce((a, b) => a + b.durationMs, 0)).toBeLessThanOrEqual(r.makespanMs);
+  });
+
+  it('converges: a second run over the same fleet changes nothing, moves nothing and reboots nothing', async () => {
+    const playbook = await loadPlaybook(PLAYBOOK, stepSchemas());
+    const fleet = new SimFleet(labConfig.parse(defaultLabConfig(6, 12)), LAB_DURATIONS);
+    const first = await rehearseFleet(playbook, fleet, { startMs: START });
+    expect(first.outcome).toMatchObject({ changed: 5, failed: 0 });
+    const second = await rehearseFleet(playbook, fleet, { startMs: START + 86_400_000 });
+    expect(second.outcome).toMatchObject({ changed: 0, ok: 6, failed: 0, unreachable: 0, notStarted: 0 });
+    expect(second.migrations.started).toBe(0);
+    expect(second.rebooted).toBe(0);
+    expect(second.peakDrained).toBe(0);
+    expect(second.audit).toEqual([]);
   });
 
   it('gives the same makespan for the same seed, and another one for another seed', async () => {
