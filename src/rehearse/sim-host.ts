@@ -40,6 +40,8 @@ export class SimHost {
   marker: string | null = null;
   power: Power = 'up';
   bootCount = 0;
+  /** Times the host went down (a command running across one was killed with it). */
+  downs = 0;
   /** Completed reboots, and how many `yum update` transactions ran. */
   reboots = 0;
   updates = 0;
@@ -85,7 +87,10 @@ export class SimHost {
       return this.checkUpdate(words.slice(words.indexOf('check-update') + 1));
     }
     if ((cmd === 'yum' || cmd === 'dnf') && words.includes('update')) {
+      const downs = this.downs;
       await this.wait(this.durations.packageUpdate(this.name));
+      // The host went down while yum ran: the transaction was killed before it committed (rpm's is all or nothing).
+      if (this.downs !== downs) return { code: 137, stderr: 'Killed\n' };
       return this.update(words.slice(words.indexOf('update') + 1));
     }
     await this.wait(d.commandMs);
@@ -166,6 +171,7 @@ export class SimHost {
   private requestReboot(delayMs: number): void {
     setTimeout(() => {
       this.power = 'down';
+      this.downs++;
       for (const s of [...this.sessions]) s.cut();
       this.sessions.clear();
       this.life.rebooting(this.name);

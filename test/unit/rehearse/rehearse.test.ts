@@ -36,6 +36,10 @@ describe('rehearse', () => {
     expect(r.lowerBound.totalMs).toBeGreaterThan(0);
     expect(r.lowerBound.totalMs).toBeLessThanOrEqual(r.makespanMs);
     expect(r.batches.reduce((a, b) => a + b.durationMs, 0)).toBeLessThanOrEqual(r.makespanMs);
+    // Draining a batch takes its hosts' room away from the scheduler while they are out, then gives it back.
+    for (const b of r.batches) expect(b.capacityMin.ramMb).toBeLessThanOrEqual(b.capacityAtStart.ramMb);
+    expect(r.batches[1]!.capacityMin.ramPct).toBeLessThan(r.batches[1]!.capacityAtStart.ramPct);
+    expect(r.batches[1]!.capacityAtStart.ramMb).toBe(r.fleet.spareAtStart.ramMb);
   });
 
   it('converges: a second run over the same fleet changes nothing, moves nothing and reboots nothing', async () => {
