@@ -80,7 +80,7 @@ export class RehearsalRecorder {
   private readonly activeAtStart: number;
   private readonly spareAtStart: Capacity;
 
-  constructor(private readonly sim: CloudSim, _durations: Durations) {
+  constructor(private readonly sim: CloudSim) {
     let vcpus = 0;
     let ramMb = 0;
     for (const h of sim.world.hosts.values()) {

@@ -91,7 +91,7 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   const rebootsBefore = new Map([...hosts].map(([n, h]) => [n, h.reboots]));
   const updatesBefore = new Map([...hosts].map(([n, h]) => [n, h.updates]));
 
-  const recorder = new RehearsalRecorder(sim, durations);
+  const recorder = new RehearsalRecorder(sim);
   fleet.onHostDown = () => recorder.sample();
   const nova = new InProcessNova(sim, durations, recorder.novaObserver());
   const transports: SimTransport[] = [];
