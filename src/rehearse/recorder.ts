@@ -1,7 +1,7 @@
 // Records what a rehearsal shows: batches, hosts drained at once, migrations, capacity left per batch, step times, safety.
 import type { EngineEvents, RunSummary } from '../engine/events.js';
 import type { CloudSim } from './cloud-sim.js';
-import type { DurationSettings, Durations } from './durations.js';
+import type { DurationSettings } from './durations.js';
 import type { NovaObserver } from './in-process-nova.js';
 import type { LabConfig } from './lab-model.js';
 import type { LowerBound } from './lower-bound.js';
