@@ -8,7 +8,8 @@ import type { HostSpec } from '../inventory/types.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { STEP_BY_ID, stepSchemas } from '../steps/registry.js';
 import { createCloudSim, type CloudSim } from './cloud-sim.js';
-import { Durations, type DurationSettings } from './durations.js';
+import { Durations, LAB_DURATIONS, type DurationSettings } from './durations.js';
+import { playbookDurations } from './playbook-durations.js';
 import { loadFleetInput, type FleetInputOptions } from './fleet-input.js';
 import { InProcessNova } from './in-process-nova.js';
 import { cloudConfig, guestState, hostBooted, hostRebooting, hostSpecsFromLabConfig, type LabConfig } from './lab-model.js';
@@ -20,7 +21,8 @@ import { VirtualClock } from './virtual-clock.js';
 
 export interface RehearseOptions extends FleetInputOptions {
   playbook: string;
-  durations: DurationSettings;
+  /** Over the lab's defaults and the playbook's `vars.rehearse`. */
+  durations?: Partial<DurationSettings>;
   serial?: (number | string)[];
   forks?: number;
   /** Virtual wall-clock time the rollout starts at (matters only for a maintenance window); default: now. */
@@ -41,8 +43,9 @@ function packagesToQuery(minimums: Record<string, Record<string, string>> | unde
 
 export async function rehearse(o: RehearseOptions): Promise<RehearsalResult> {
   const playbook = await loadPlaybook(o.playbook, stepSchemas());
+  const durations: DurationSettings = { ...LAB_DURATIONS, ...(await playbookDurations(o.playbook)), ...o.durations };
   const lab = await loadFleetInput(o);
-  return rehearseLab(playbook, lab, o);
+  return rehearseLab(playbook, lab, { ...o, durations });
 }
 
 /** The simulated fleet (hosts and cloud), kept apart from a run so a second rehearsal can run over the same state. */
@@ -71,7 +74,7 @@ export class SimFleet {
 }
 
 /** The same with the playbook and the fleet already loaded (tests build small fleets directly). */
-export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<RehearseOptions, 'playbook'>): Promise<RehearsalResult> {
+export async function rehearseLab(playbook: Playbook, lab: LabConfig, o: Omit<RehearseOptions, 'playbook' | 'durations'> & { durations: DurationSettings }): Promise<RehearsalResult> {
   return rehearseFleet(playbook, new SimFleet(lab, o.durations), o);
 }
 

@@ -1,6 +1,6 @@
 // `rehearse PLAYBOOK`: the playbook's rollout on a simulated fleet and virtual clock; prints makespan, batches, capacity.
 import { writeFile } from 'node:fs/promises';
-import { LAB_DURATIONS, type DurationSettings } from '../../rehearse/durations.js';
+import type { DurationSettings } from '../../rehearse/durations.js';
 import { rehearsalLines } from '../../rehearse/format.js';
 import { rehearse } from '../../rehearse/rehearse.js';
 import { parseDurationMs } from '../../steps/params.js';
@@ -23,24 +23,26 @@ function fraction(value: unknown, flag: string, max: number): number | undefined
   return n;
 }
 
-export function durationSettings(opts: Record<string, unknown>): DurationSettings {
-  const d = (key: string, flag: string, dflt: number): number => durationOpt(opts, key, flag) ?? dflt;
-  const seed = opts['seed'] === undefined ? LAB_DURATIONS.seed : Number(opts['seed']);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got ${JSON.stringify(opts['seed'])}`);
-  return {
-    bootMs: durationOpt(opts, 'boot', '--boot') ?? null,
-    migrationMs: durationOpt(opts, 'migration', '--migration') ?? null,
-    migrationPerGbMs: d('migrationPerGb', '--migration-per-gb', LAB_DURATIONS.migrationPerGbMs),
-    packageUpdateMs: d('update', '--update', LAB_DURATIONS.packageUpdateMs),
-    checkUpdateMs: d('checkUpdate', '--check-update', LAB_DURATIONS.checkUpdateMs),
-    gatherMs: d('gather', '--gather', LAB_DURATIONS.gatherMs),
-    commandMs: d('command', '--command', LAB_DURATIONS.commandMs),
-    connectMs: d('connect', '--connect', LAB_DURATIONS.connectMs),
-    apiMs: d('api', '--api', LAB_DURATIONS.apiMs),
-    serviceRestartMs: d('restart', '--restart', LAB_DURATIONS.serviceRestartMs),
-    spread: fraction(opts['spread'], '--spread', 0.99) ?? LAB_DURATIONS.spread,
-    seed,
-  };
+/** Only the durations given on the command line: they override the playbook's `vars.rehearse`, which overrides the lab's. */
+export function durationSettings(opts: Record<string, unknown>): Partial<DurationSettings> {
+  const out: Partial<DurationSettings> = {};
+  const flags: [string, string, keyof DurationSettings][] = [
+    ['boot', '--boot', 'bootMs'], ['migration', '--migration', 'migrationMs'], ['migrationPerGb', '--migration-per-gb', 'migrationPerGbMs'],
+    ['update', '--update', 'packageUpdateMs'], ['checkUpdate', '--check-update', 'checkUpdateMs'], ['gather', '--gather', 'gatherMs'],
+    ['command', '--command', 'commandMs'], ['connect', '--connect', 'connectMs'], ['api', '--api', 'apiMs'], ['restart', '--restart', 'serviceRestartMs'],
+  ];
+  for (const [key, flag, field] of flags) {
+    const ms = durationOpt(opts, key, flag);
+    if (ms !== undefined) (out as Record<string, number>)[field] = ms;
+  }
+  const spread = fraction(opts['spread'], '--spread', 0.99);
+  if (spread !== undefined) out.spread = spread;
+  if (opts['seed'] !== undefined) {
+    const seed = Number(opts['seed']);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed: expected a whole number, got ${JSON.stringify(opts['seed'])}`);
+    out.seed = seed;
+  }
+  return out;
 }
 
 export async function rehearseCommand(playbook: string, opts: Record<string, unknown>): Promise<number> {

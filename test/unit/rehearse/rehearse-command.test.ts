@@ -60,3 +60,28 @@ describe('rehearse command', () => {
     expect(printed.join('')).toMatch(/makespan/);
   });
 });
+
+describe('rehearse durations from the playbook', () => {
+  const withVars = (vars: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-pb-'));
+    const file = join(dir, 'pb.yaml');
+    writeFileSync(file, readFileSync(PLAYBOOK, 'utf8').replace(/^steps:/m, `vars:\n  rehearse:\n${vars}\nsteps:`));
+    return file;
+  };
+
+  it('takes vars.rehearse from the playbook, and the command line over it', async () => {
+    const file = withVars('    boot: 7m\n    update: 90s\n    spread: 0');
+    const out = join(mkdtempSync(join(tmpdir(), 'rehearse-')), 'r.json');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await rehearseCommand(file, { hosts: 3, instances: 3, json: out, update: '30s' });
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { settings: { durations: Record<string, number> } };
+    expect(r.settings.durations).toMatchObject({ bootMs: 420_000, packageUpdateMs: 30_000, spread: 0 });
+  });
+
+  it('names the playbook, line and field of a bad rehearse duration', async () => {
+    const file = withVars('    boot: soon');
+    const r = await exitOf({ hosts: 3 }, file);
+    expect(r.code).toBe(4);
+    expect(r.message).toMatch(new RegExp(`${file}:\\d+:\\d+: vars\\.rehearse\\.boot`));
+  });
+});
