@@ -22,6 +22,10 @@ function wait(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Its own Transport rather than MemoryTransport, whose connect is a flag: reaching a rebooting host needs refusals,
+ * the SSH transport's retries and their waits, and sessions that the reboot cuts mid-command.
+ */
 export class SimTransport implements Transport, Session {
   readonly host: string;
   private connected = false;
