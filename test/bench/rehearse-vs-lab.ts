@@ -1,12 +1,12 @@
 // Benchmark: a real `run` of playbooks/remediate.yaml on the default 12-host lab fleet (the lab's own delays) against its rehearsal.
-// Run (root, after `npm run build`): flock /tmp/mds-e2e.lock npx tsx test/bench/rehearse-vs-lab.ts [--out figures.json]
+// Run (root, after `npm run build`): flock /tmp/mds-e2e.lock npx tsx test/bench/rehearse-vs-lab.ts [--boot 15] [--migration 6] [--out f.json]
+// --boot / --migration (seconds) replace the lab's own delays (1 s each) on both sides: the description carries them.
 // The makespan is the engine's own span (the log's "run started" to "run finished"), the quantity `rehearse` simulates.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultLabConfig } from '../../src/lab/lab-config.js';
+import { defaultLabConfig, labConfig } from '../../src/lab/lab-config.js';
 import { loadPlaybook } from '../../src/playbook/index.js';
 import { LAB_DURATIONS } from '../../src/rehearse/durations.js';
-import { loadFleetInput } from '../../src/rehearse/fleet-input.js';
 import { rehearseLab } from '../../src/rehearse/rehearse.js';
 import { stepSchemas } from '../../src/steps/registry.js';
 import { cli, REPO, startLab } from '../helpers/lab.js';
@@ -27,7 +27,16 @@ const out = outIdx > 0 ? process.argv[outIdx + 1]! : '/tmp/mds-rehearse-vs-lab.j
 const HOSTS = 12;
 const INSTANCES = 40;
 
-const lab = await startLab({ ...defaultLabConfig(HOSTS, INSTANCES), address_base: '127.43.0.0', port: 2243 }, 'rehearse');
+function arg(name: string): number | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : undefined;
+}
+const BOOT_S = arg('boot');
+const MIGRATION_S = arg('migration');
+const description = defaultLabConfig(HOSTS, INSTANCES);
+if (BOOT_S !== undefined) description.hosts = description.hosts.map((h) => ({ ...h, boot_delay: `${BOOT_S}s` }));
+if (MIGRATION_S !== undefined) description.nova = { migration_time: `${MIGRATION_S}s` };
+const lab = await startLab({ ...description, address_base: '127.43.0.0', port: 2243 }, 'rehearse');
 try {
   const jsonReport = join(lab.dir, 'report.json');
   const r = await cli(['run', join(REPO, 'playbooks/remediate.yaml'), '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', jsonReport]);
@@ -59,7 +68,7 @@ try {
     migrations: state.migrations.filter((m) => m.status === 'completed').length,
   };
   // The same playbook and fleet (same seed, so the same placement), rehearsed with the lab's own costs.
-  const rh = await rehearseLab(await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas()), await loadFleetInput({ hosts: HOSTS, instances: INSTANCES }), { durations: LAB_DURATIONS });
+  const rh = await rehearseLab(await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas()), labConfig.parse(description), { durations: LAB_DURATIONS });
   const rehearsal = { makespanS: rh.makespanMs / 1000, batches: rh.batches.map((b) => ({ hosts: b.hosts, spanS: b.durationMs / 1000 })), migrations: rh.migrations.completed, stepMedianS: Object.fromEntries(Object.entries(rh.stepMedianMs).map(([k, v]) => [k, Number((v / 1000).toFixed(2))])) };
   writeFileSync(out, `${JSON.stringify({ lab: figures, rehearsal }, null, 2)}\n`);
   console.log(JSON.stringify({ lab: figures, rehearsal }, null, 2));
