@@ -18,10 +18,11 @@ function cap(c: Capacity): string {
 
 export function rehearsalLines(r: RehearsalResult): string[] {
   const m = r.migrations;
+  const complete = r.outcome.failed + r.outcome.unreachable + r.outcome.deferred + r.outcome.notStarted === 0;
   const lines = [
     `Rehearsal of ${r.playbook}: ${r.fleet.hosts} hosts, ${r.fleet.instances} instances (${r.fleet.activeInstances} running), spare at start ${cap(r.fleet.spareAtStart)}`,
     `  makespan        ${formatDuration(r.makespanMs)}  (${(r.makespanMs / 1000).toFixed(1)} s)`,
-    `  lower bound     ${formatDuration(r.lowerBound.totalMs)}  ratio ${r.ratio.toFixed(3)}`,
+    `  lower bound     ${formatDuration(r.lowerBound.totalMs)}  ratio ${r.ratio.toFixed(3)}${complete ? '' : '  (the rollout did not complete: both count only what ran)'}`,
     `  batches         ${r.batches.length} (${r.batches.map((b) => b.hosts).join(', ')} hosts)`,
     `  peak drained    ${r.peakDrained} hosts at once`,
     `  migrations      ${m.completed} completed, ${m.failed} failed; ${m.perMovedInstance.toFixed(2)} per moved instance (${m.instancesMoved}), ${m.perActiveInstance.toFixed(2)} per running instance`,
