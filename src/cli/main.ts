@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 // The mds-orchestrate command line: the only place that parses argv and calls process.exit.
 import { Command, CommanderError } from 'commander';
-import { errorMessage, ConfigError, ConfigErrors } from '../util/errors.js';
-import { EXIT, EXIT_CODE_HELP } from './exit-codes.js';
-import { collect, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, UsageError } from './options.js';
-import { VERSION } from './version.js';
+import { describeError, EXIT, EXIT_CODE_HELP } from './exit-codes.js';
+import { collect, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption } from './options.js';
+import { VERSION } from '../util/version.js';
 
 function targetOptions(cmd: Command): Command {
   return cmd
@@ -31,6 +30,7 @@ function reportOptions(cmd: Command): Command {
     .option('--prometheus <file>', "write a Prometheus textfile for node_exporter's textfile collector");
 }
 
+/** The program and its help; each group of verbs is added by its own function below. */
 export function buildProgram(): Command {
   const program = new Command('mds-orchestrate')
     .description('Remediate the Intel MDS flaws on an OpenStack Nova compute fleet, agentless over SSH.')
@@ -49,6 +49,15 @@ Examples:
 
 ${EXIT_CODE_HELP}`);
 
+  playbookVerbs(program);
+  hostVerbs(program);
+  rehearseVerb(program);
+  labVerbs(program);
+  return program;
+}
+
+/** run, plan and sweep: the verbs that run a playbook's steps. */
+function playbookVerbs(program: Command): void {
   reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml')))
     .description('apply the playbook in rolling batches (resumes an interrupted run)')
     .option('--serial <list>', 'batch sizes, e.g. 1,5,20% (overrides the playbook)', serialOption)
@@ -79,6 +88,10 @@ ${EXIT_CODE_HELP}`);
       process.exitCode = await sweepCommand(opts);
     });
 
+}
+
+/** status and exec: the verbs that read the state directory or run one command. */
+function hostVerbs(program: Command): void {
   program.command('status')
     .description('per-host progress of the last run, from the state directory')
     .option('--state-dir <dir>', 'state directory', '.mds-orchestrate')
@@ -97,13 +110,48 @@ ${EXIT_CODE_HELP}`);
       process.exitCode = await execCommand(command, opts);
     });
 
-  program.command('rehearse').argument('<playbook>', 'playbook YAML').description('rehearse the rollout on a simulated fleet on a virtual clock: makespan, batches, peak drained, migrations, capacity left').option('--hosts <n>', "the lab's default mixed fleet at this size", intOption('--hosts', 1, 100000)).option('--instances <n>', 'Nova instances placed on it', intOption('--instances', 0, 10000000)).option('--config <file>', 'lab description (YAML) instead of --hosts').option('--spare <fraction>', 'size every host so this share of vCPU and RAM stays free (0.1 or 10%)').option('--serial <list>', 'batch sizes (overrides the playbook)', serialOption).option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 100000)).option('--boot <duration>', 'boot time of a host (default: the description\'s boot_delay)').option('--migration <duration>', 'live-migration time per instance (default: the description\'s nova.migration_time)').option('--migration-per-gb <duration>', 'added live-migration time per GiB of the flavor\'s RAM').option('--update <duration>', 'yum/dnf update time').option('--check-update <duration>', 'yum/dnf check-update time').option('--gather <duration>', 'facts gather time').option('--command <duration>', 'time of any other remote command').option('--connect <duration>', 'SSH connect time').option('--api <duration>', 'Nova API round trip').option('--restart <duration>', 'nova-compute restart time').option('--spread <fraction>', 'each duration varies by up to this share (seeded)').option('--seed <n>', 'seed of the spread').option('--start <iso-time>', 'virtual start time (matters with a maintenance window)').option('-i, --inventory <path>', 'seed from a real fleet (not implemented yet)').option('--json <file>', "write every figure as JSON ('-': to stdout, instead of the text)").action(async (playbook: string, opts: Record<string, unknown>) => { const { rehearseCommand } = await import('./commands/rehearse.js'); process.exitCode = await rehearseCommand(playbook, opts); });
+}
+
+/** rehearse: the rollout on a simulated fleet on a virtual clock (src/rehearse). */
+function rehearseVerb(program: Command): void {
+  program.command('rehearse').argument('<playbook>', 'playbook YAML')
+    .description('rehearse the rollout on a simulated fleet on a virtual clock: makespan, batches, peak drained, migrations, capacity left')
+    .option('--hosts <n>', "the lab's default mixed fleet at this size", intOption('--hosts', 1, 100000))
+    .option('--instances <n>', 'Nova instances placed on it', intOption('--instances', 0, 10000000))
+    .option('--config <file>', 'lab description (YAML) instead of --hosts')
+    .option('--spare <fraction>', 'size every host so this share of vCPU and RAM stays free (0.1 or 10%)')
+    .option('--serial <list>', 'batch sizes (overrides the playbook)', serialOption)
+    .option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 100000))
+    .option('--boot <duration>', "boot time of a host (default: the description's boot_delay)")
+    .option('--migration <duration>', "live-migration time per instance (default: the description's nova.migration_time)")
+    .option('--migration-per-gb <duration>', "added live-migration time per GiB of the flavor's RAM")
+    .option('--update <duration>', 'yum/dnf update time')
+    .option('--check-update <duration>', 'yum/dnf check-update time')
+    .option('--gather <duration>', 'facts gather time')
+    .option('--command <duration>', 'time of any other remote command')
+    .option('--connect <duration>', 'SSH connect time')
+    .option('--api <duration>', 'Nova API round trip')
+    .option('--restart <duration>', 'nova-compute restart time')
+    .option('--spread <fraction>', 'each duration varies by up to this share (seeded)')
+    .option('--seed <n>', 'seed of the spread')
+    .option('--start <iso-time>', 'virtual start time (matters with a maintenance window)')
+    .option('-i, --inventory <path>', 'seed from a real fleet (not implemented yet)')
+    .option('--json <file>', "write every figure as JSON ('-': to stdout, instead of the text)")
+    .action(async (playbook: string, opts: Record<string, unknown>) => {
+      const { rehearseCommand } = await import('./commands/rehearse.js');
+      process.exitCode = await rehearseCommand(playbook, opts);
+    });
+}
+
+/** The rehearsal lab's verbs (lab up, down, status, audit, demo). */
+function labVerbs(program: Command): void {
   const lab = program.command('lab').description('the rehearsal lab: fake compute hosts (sshd in namespaces) and a fake Nova (needs root)');
   lab.command('up')
     .description('start the lab in the background and write DIR/inventory.yaml, DIR/clouds.yaml, the lab key and known_hosts')
     .option('--hosts <n>', 'number of compute hosts (ignored with --config)', intOption('--hosts', 1, 5000))
     .option('--instances <n>', 'number of Nova instances', intOption('--instances', 0, 100000))
     .option('--config <file>', 'lab description (YAML)')
+    .option('--layouts <mix>', 'baremetal (default) or mixed: every deployment layout in turn (ignored with --config)')
     .option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
       const { labUpCommand } = await import('./commands/lab.js');
@@ -128,6 +176,13 @@ ${EXIT_CODE_HELP}`);
       const { labAuditCommand } = await import('./commands/lab.js');
       process.exitCode = await labAuditCommand(opts);
     });
+  lab.command('update-image').argument('<hosts...>')
+    .description("stand-in for the deployment tool's image update: the hosts' containers restart on the image with the fixed qemu/libvirt")
+    .option('--dir <dir>', 'lab directory', '.lab')
+    .action(async (hosts: string[], opts: Record<string, unknown>) => {
+      const { labUpdateImageCommand } = await import('./commands/lab.js');
+      process.exitCode = await labUpdateImageCommand(hosts, opts);
+    });
   lab.command('demo')
     .description('start a lab, show the plan, remediate it with live progress, sweep, audit, and stop the lab')
     .option('--hosts <n>', 'number of compute hosts', intOption('--hosts', 1, 5000), 12)
@@ -139,18 +194,10 @@ ${EXIT_CODE_HELP}`);
     });
   lab.command('daemon', { hidden: true }).option('--dir <dir>', 'lab directory', '.lab')
     .action(async (opts: Record<string, unknown>) => {
-      const { runLabDaemon } = await import('../lab/daemon.js');
-      await runLabDaemon(String(opts['dir']));
+      const { labDaemonCommand } = await import('./commands/lab.js');
+      await labDaemonCommand(opts);
     });
 
-  return program;
-}
-
-export function describeError(err: unknown): { message: string; code: number } {
-  if (err instanceof ConfigError || err instanceof ConfigErrors) return { message: err.message, code: EXIT.USAGE };
-  if (err instanceof UsageError) return { message: err.message, code: EXIT.USAGE };
-  if (err instanceof Error && 'code' in err && err.code === 'E_LOCKED') return { message: err.message, code: EXIT.LOCKED };
-  return { message: errorMessage(err), code: EXIT.FAILED };
 }
 
 async function main(argv: string[]): Promise<void> {

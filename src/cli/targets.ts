@@ -3,6 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { loadInventory, type Inventory } from '../inventory/index.js';
 import type { HostSpec } from '../inventory/types.js';
+import { checkSshTargets } from '../transport/factory.js';
 import { ConfigError, ConfigErrors, type SourceLocation } from '../util/errors.js';
 import type { CommonOptions } from './common-options.js';
 import { UsageError } from './options.js';
@@ -87,5 +88,6 @@ export async function loadTargets(opts: CommonOptions, pattern = 'all', location
     ...(location === undefined ? {} : { location }),
   });
   checkKeyFiles(inventory, hosts);
+  checkSshTargets(hosts, opts.sshConfig, (host, variable) => inventory.varOrigin(host, variable));
   return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!, hosts[0]?.name) };
 }

@@ -1,12 +1,15 @@
 // Rolling batches (Ansible `serial`) and the failure limits: max_fail_percentage per batch and a run-wide budget.
+import { OrchestratorError } from '../util/errors.js';
 
 /** A batch size: a count, or "N%" of the whole play. */
 export type SerialValue = number | string;
 /** One value, or a list whose last value repeats until every host is placed; absent = one batch of all hosts. */
 export type SerialSpec = SerialValue | SerialValue[] | undefined | null;
 
-export class BatchSpecError extends Error {
-  readonly code = 'E_BATCH_SPEC';
+export class BatchSpecError extends OrchestratorError {
+  constructor(message: string) {
+    super('E_BATCH_SPEC', message);
+  }
 }
 
 const PERCENT = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/;

@@ -1,4 +1,5 @@
 // The engine's typed event union and a tiny emitter: reporters listen, the engine never writes to the console.
+import type { HostFacts } from '../facts/types.js';
 import type { Diff } from '../steps/types.js';
 
 export type RunMode = 'apply' | 'plan';
@@ -8,13 +9,17 @@ export type StepStatus =
   | 'changed'
   | 'would-change'
   | 'failed'
+  /** A safety check left the host untouched on purpose (the error says why). */
+  | 'refused'
+  /** Evidence the step needs could not be read: neither ok nor failed. */
+  | 'unknown'
   | 'skipped'
   | 'deferred'
   | 'unreachable'
   /** A hard cancel stopped the step while it ran: its outcome is unknown, resume re-checks it. */
   | 'aborted';
 
-export type HostResult = 'ok' | 'changed' | 'would-change' | 'failed' | 'unreachable' | 'deferred' | 'cancelled';
+export type HostResult = 'ok' | 'changed' | 'would-change' | 'failed' | 'refused' | 'unknown' | 'unreachable' | 'deferred' | 'cancelled';
 
 export type NotStartedReason = 'cancelled' | 'failure-limit';
 
@@ -29,19 +34,39 @@ export interface HostOutcome {
   changedSteps: string[];
 }
 
-export interface RunSummary {
-  runId: string;
-  mode: RunMode;
+/** Hosts per outcome: the one tally every summary of a run (console, run record, exit code) is made from. */
+export interface OutcomeCounts {
   total: number;
   /** Hosts whose every step ended ok/changed (plan: every step checked). */
   done: number;
+  ok: number;
   changed: number;
   wouldChange: number;
   failed: number;
+  refused: number;
+  unknown: number;
   unreachable: number;
   deferred: number;
   cancelled: number;
   notStarted: number;
+}
+
+/** Counts results; null = a host that was never started. */
+export function countOutcomes(results: Iterable<HostResult | null>): OutcomeCounts {
+  const c: OutcomeCounts = { total: 0, done: 0, ok: 0, changed: 0, wouldChange: 0, failed: 0, refused: 0, unknown: 0, unreachable: 0, deferred: 0, cancelled: 0, notStarted: 0 };
+  for (const r of results) {
+    c.total++;
+    if (r === null) c.notStarted++;
+    else if (r === 'would-change') c.wouldChange++;
+    else c[r]++;
+  }
+  c.done = c.ok + c.changed + c.wouldChange;
+  return c;
+}
+
+export interface RunSummary extends OutcomeCounts {
+  runId: string;
+  mode: RunMode;
   /** Why no further batch/host was started (failure limit or cancellation); null when the run went through. */
   stopReason: string | null;
   cancel: 'graceful' | 'hard' | null;
@@ -62,6 +87,8 @@ export type EngineEvent =
   | (Base & { type: 'host-end'; host: string; result: HostResult; step?: string; error?: string; durationMs: number })
   | (Base & { type: 'host-not-started'; host: string; reason: NotStartedReason })
   | (Base & { type: 'step-start'; host: string; step: string; title: string; attempt: number })
+  /** Every gather of a host's facts (the first, and again after a change or a reboot). */
+  | (Base & { type: 'facts'; host: string; facts: HostFacts })
   | (Base & { type: 'step-end'; host: string; step: string; status: StepStatus; diff?: Diff; error?: string; durationMs: number })
   | (Base & { type: 'warning'; host?: string; step?: string; message: string })
   | (Base & { type: 'run-end'; summary: RunSummary });
@@ -76,8 +103,14 @@ type Listener = (event: EngineEvent) => void;
 export class EngineEvents {
   private readonly listeners = new Set<Listener>();
 
-  /** Called when a listener throws: a broken reporter must not break the run. */
-  onListenerError: (err: unknown, event: EngineEvent) => void = () => {};
+  /**
+   * Called when a listener throws: a broken reporter must not break the run, nor go unnoticed. Until someone sets it,
+   * the errors are kept in `listenerErrors`.
+   */
+  onListenerError: (err: unknown, event: EngineEvent) => void = (err) => {
+    this.listenerErrors.push(err);
+  };
+  readonly listenerErrors: unknown[] = [];
 
   on<K extends EngineEventType>(type: K, fn: (event: EventOf<K>) => void): () => void {
     return this.onAny((e) => {

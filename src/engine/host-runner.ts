@@ -5,22 +5,28 @@ import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
 import type { HostRecord } from '../state/records.js';
 import type { StateStore } from '../state/store.js';
-import { DeferredError, type Diff, type FleetCoordinator, type Step, type StepContext } from '../steps/types.js';
+import { UnknownEvidenceError } from '../steps/errors.js';
+import { DeferredError, type Diff, type FleetCoordinator, type PlannedStep, type StepContext } from '../steps/types.js';
 import { AuthError, HostKeyError, UnreachableError, type Transport } from '../transport/types.js';
-import { errorMessage } from '../util/errors.js';
 import { scrubSecrets } from '../util/logger.js';
 import { sleep } from '../util/sleep.js';
 import type { EngineEvents, HostOutcome, HostResult, RunMode, StepStatus } from './events.js';
 import { HostFleetView } from './host-fleet-view.js';
 import { HostTracker } from './host-tracker.js';
+import { classifyError, stepStatusOf, type Classified } from './outcome.js';
 
-/** A step with its params already parsed by the playbook loader. */
-export interface PlannedStep {
-  step: Step<any>;
-  params: unknown;
-}
+export type { PlannedStep } from '../steps/types.js';
 
 export type GatherFacts = (transport: Transport, host: HostSpec, signal: AbortSignal) => Promise<HostFacts>;
+
+/** Named points where a caller takes part in each host's run. */
+export interface RunHooks {
+  /**
+   * After the host's first facts, before any step: throwing ends the host with the error's outcome. The saved-plan drift
+   * check is one (a host that changed since the plan was reviewed is refused); a plan records its fingerprints here.
+   */
+  firstFacts?(host: HostSpec, facts: HostFacts, signal: AbortSignal): Promise<void>;
+}
 
 export interface HostRunDeps {
   batch: number;
@@ -29,6 +35,7 @@ export interface HostRunDeps {
   runId: string;
   transportFactory: (host: HostSpec) => Transport;
   gatherFacts: GatherFacts;
+  hooks: RunHooks;
   nova: NovaApi | null;
   fleet: FleetCoordinator;
   store: StateStore | null;
@@ -72,9 +79,13 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
       }
       const t = transport;
       let factsP: Promise<HostFacts> | null = null;
-      const gather = (): Promise<HostFacts> => (factsP = d.gatherFacts(t, host, d.hard));
+      const gather = (): Promise<HostFacts> => (factsP = d.gatherFacts(t, host, d.hard).then((facts) => {
+        d.events.emit({ type: 'facts', host: host.name, facts });
+        return facts;
+      }));
       try {
-        await gather();
+        const first = await gather();
+        await d.hooks.firstFacts?.(host, first, d.hard);
       } catch (err) {
         factsP = null;
         return classify(err, d, 'gather-facts');
@@ -148,10 +159,12 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
           await endStep('changed', { diff });
         } catch (err) {
           const c = classify(err, d, step.id);
-          const status: StepStatus = c.result === 'cancelled' ? (d.hard.aborted ? 'aborted' : 'skipped') : c.result === 'deferred' ? 'deferred' : c.result === 'unreachable' ? 'unreachable' : 'failed';
-          (c.result === 'deferred' || c.result === 'cancelled' ? stepLog.warn : stepLog.error).call(stepLog, { err }, `step ${status}`);
-          await endStep(status, { error: c.error });
-          if (c.result === 'failed' || c.result === 'unreachable') await skipRest(i + 1, 'a previous step failed');
+          const status = stepStatusOf(c.result, d.hard.aborted);
+          (c.result === 'deferred' || c.result === 'cancelled' || c.result === 'refused' ? stepLog.warn : stepLog.error).call(stepLog, { err }, `step ${status}`);
+          // An unknown verdict keeps what the check did find, so reports list every finding beside the unknown ones.
+          const found = err instanceof UnknownEvidenceError ? err.diff : undefined;
+          await endStep(status, { error: c.error, ...(found ? { diff: found } : {}) });
+          if (c.result !== 'deferred' && c.result !== 'cancelled') await skipRest(i + 1, `a previous step ended ${c.result}`);
           return c;
         }
       }
@@ -182,24 +195,35 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
  * expected, so the rerun waits for it (up to the reboot step's own timeout) instead of calling it unreachable.
  */
 async function connectResuming(t: Transport, prior: HostRecord | null, d: HostRunDeps, log: Logger): Promise<void> {
-  if (prior?.steps['reboot']?.status !== 'running' || d.mode !== 'apply') return t.connect(d.hard);
-  const params = d.steps.find((s) => s.step.id === 'reboot')?.params as { timeout?: number } | undefined;
-  const deadline = Date.now() + (params?.timeout ?? 1_200_000);
+  const waitMs = d.mode === 'apply' ? resumeWaitMs(prior, d.steps) : 0;
+  if (waitMs <= 0) return t.connect(d.hard);
+  const deadline = Date.now() + waitMs;
   for (let announced = false; ; announced = true) {
     try {
       return await t.connect(d.hard);
     } catch (err) {
       if (!(err instanceof UnreachableError) || err instanceof AuthError || err instanceof HostKeyError || Date.now() >= deadline) throw err;
-      if (!announced) log.info('the host was rebooting when the last run stopped; waiting for it to come back');
+      if (!announced) log.info('a step that takes the host down was under way when the last run stopped; waiting for the host to come back');
       await sleep(1000, d.hard);
     }
   }
 }
 
-function classify(err: unknown, d: HostRunDeps, where: string): Ending {
-  const error = scrubSecrets(errorMessage(err));
-  if (err instanceof UnreachableError) return { result: 'unreachable', step: where, error };
-  if (err instanceof DeferredError) return { result: 'deferred', step: where, error };
-  if (d.hard.aborted || (d.graceful.aborted && (err as { code?: string })?.code === 'E_ABORTED')) return { result: 'cancelled', step: where, error };
-  return { result: 'failed', step: where, error };
+/** How long to keep connecting: the longest wait declared by a step the last run left running on this host. */
+function resumeWaitMs(prior: HostRecord | null, steps: readonly PlannedStep[]): number {
+  let wait = 0;
+  for (const { step, params } of steps) {
+    if (step.resumeConnectWaitMs && prior?.steps[step.id]?.status === 'running') wait = Math.max(wait, step.resumeConnectWaitMs(params));
+  }
+  return wait;
+}
+
+function classify(err: unknown, d: HostRunDeps, where: string): Classified {
+  return classifyError(err, where, d);
+}
+
+/** Several callers' hooks as one: each named hook runs every caller's in order. */
+export function chainHooks(...all: RunHooks[]): RunHooks {
+  const first = all.flatMap((h) => (h.firstFacts ? [h.firstFacts] : []));
+  return first.length ? { firstFacts: async (host, facts, signal) => { for (const f of first) await f(host, facts, signal); } } : {};
 }

@@ -1,6 +1,5 @@
 // runFleet: rolling batches over the fleet with a concurrency limit, failure limits, cancellation and a summary.
 import { setMaxListeners } from 'node:events';
-import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
@@ -12,9 +11,12 @@ import { errorMessage } from '../util/errors.js';
 import { scrubSecrets, silentLogger } from '../util/logger.js';
 import { batchSizes, failureStopReason, splitBatches, type SerialSpec } from './batches.js';
 import type { CancelController } from './cancel.js';
-import { EngineEvents, type HostOutcome, type NotStartedReason, type RunMode, type RunSummary } from './events.js';
+import { countOutcomes, EngineEvents, type HostOutcome, type NotStartedReason, type RunMode, type RunSummary } from './events.js';
+import { checkForks, forEachHost } from './fan-out.js';
 import { Fleet } from './fleet.js';
-import { runHost, type GatherFacts, type HostRunDeps, type PlannedStep } from './host-runner.js';
+import { runHost, type GatherFacts, type HostRunDeps, type RunHooks } from './host-runner.js';
+import { isFailure } from './outcome.js';
+import type { PlannedStep } from '../steps/types.js';
 
 export const DEFAULT_FORKS = 50;
 
@@ -31,6 +33,8 @@ export interface RunFleetOptions {
   failureBudget?: number | string | null;
   transportFactory: (host: HostSpec) => Transport;
   gatherFacts: GatherFacts;
+  /** Named points where the caller takes part in a host's run (e.g. the saved-plan drift check). */
+  hooks?: RunHooks;
   nova?: NovaApi | null;
   fleet?: FleetCoordinator;
   /** Apply mode writes every transition here; plan mode only reads (checkpoints) and writes the run record. */
@@ -50,8 +54,7 @@ function anySignal(signals: (AbortSignal | undefined)[]): AbortSignal {
 }
 
 export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
-  const forks = opts.forks ?? DEFAULT_FORKS;
-  if (!Number.isInteger(forks) || forks < 1) throw new RangeError(`forks must be a whole number >= 1, got ${forks}`);
+  const forks = checkForks(opts.forks ?? DEFAULT_FORKS);
   const total = opts.hosts.length;
   const sizes = batchSizes(total, opts.serial);
   const batches = splitBatches(opts.hosts, opts.serial);
@@ -87,6 +90,7 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
     runId: opts.runId,
     transportFactory: opts.transportFactory,
     gatherFacts: opts.gatherFacts,
+    hooks: opts.hooks ?? {},
     nova: opts.nova ?? null,
     fleet: opts.fleet ?? new Fleet(),
     store,
@@ -96,7 +100,6 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
     hard,
   };
   const outcomes = new Map<string, HostOutcome>();
-  const queue = new PQueue({ concurrency: forks });
   let stopReason: string | null = null;
   let runFailed = 0;
 
@@ -113,31 +116,28 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
     logger.info({ batch: b + 1, of: batches.length, size: batch.length }, 'batch started');
     let batchFailed = 0;
     let batchUnreachable = 0;
-    for (const host of batch) {
-      void queue.add(async () => {
-        const why = blocked();
-        if (why) return notStarted(host.name, why);
-        let outcome: HostOutcome;
-        try {
-          outcome = await runHost(host, { ...deps, batch: b });
-        } catch (err) {
-          // Only the engine's own machinery (the state store) lands here: without a record of progress, stop.
-          const error = scrubSecrets(errorMessage(err));
-          logger.error({ host: host.name, err }, 'engine error');
-          stopReason ??= `engine error on ${host.name}: ${error}`;
-          outcome = { host: host.name, result: 'failed', error, changedSteps: [] };
-          events.emit({ type: 'host-end', host: host.name, result: 'failed', error, durationMs: 0 });
-        }
-        outcomes.set(host.name, outcome);
-        if (outcome.result === 'failed' || outcome.result === 'unreachable') {
-          batchFailed++;
-          runFailed++;
-          if (outcome.result === 'unreachable') batchUnreachable++;
-        }
-        stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: false, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
-      });
-    }
-    await queue.onIdle();
+    await forEachHost(batch, forks, async (host) => {
+      const why = blocked();
+      if (why) return notStarted(host.name, why);
+      let outcome: HostOutcome;
+      try {
+        outcome = await runHost(host, { ...deps, batch: b });
+      } catch (err) {
+        // Only the engine's own machinery (the state store) lands here: without a record of progress, stop.
+        const error = scrubSecrets(errorMessage(err));
+        logger.error({ host: host.name, err }, 'engine error');
+        stopReason ??= `engine error on ${host.name}: ${error}`;
+        outcome = { host: host.name, result: 'failed', error, changedSteps: [] };
+        events.emit({ type: 'host-end', host: host.name, result: 'failed', error, durationMs: 0 });
+      }
+      outcomes.set(host.name, outcome);
+      if (isFailure(outcome.result)) {
+        batchFailed++;
+        runFailed++;
+        if (outcome.result === 'unreachable') batchUnreachable++;
+      }
+      stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: false, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
+    });
     stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: true, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
     if (stopReason) logger.warn({ batch: b + 1, stopReason }, 'failure limit reached: no further host starts');
     events.emit({ type: 'batch-end', index: b, failed: batchFailed - batchUnreachable, unreachable: batchUnreachable, size: batch.length, stopReason });
@@ -149,8 +149,9 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
   const summary = summarize(opts, [...opts.hosts.map((h) => outcomes.get(h.name)!)], stopReason, cancel, startedAt);
   run.finishedAt = summary.endedAt;
   run.stopReason = stopReason;
-  run.result = cancel ? 'cancelled' : stopReason ? 'stopped' : summary.failed + summary.unreachable > 0 ? 'failed' : 'completed';
-  run.counts = { done: summary.done, changed: summary.changed, wouldChange: summary.wouldChange, failed: summary.failed, unreachable: summary.unreachable, deferred: summary.deferred, cancelled: summary.cancelled, notStarted: summary.notStarted };
+  run.result = cancel ? 'cancelled' : stopReason ? 'stopped' : summary.hosts.some((h) => isFailure(h.result)) ? 'failed' : 'completed';
+  const { total: _total, ...counts } = countOutcomes(summary.hosts.map((h) => h.result));
+  run.counts = counts;
   await store?.saveRun(run);
   await store?.flush();
   logger.info({ result: run.result, counts: run.counts, stopReason }, 'run finished');
@@ -159,20 +160,10 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
 }
 
 function summarize(opts: RunFleetOptions, hosts: HostOutcome[], stopReason: string | null, cancel: RunSummary['cancel'], startedAt: string): RunSummary {
-  const count = (r: HostOutcome['result']): number => hosts.filter((h) => h.result === r).length;
-  const wouldChange = count('would-change');
   return {
     runId: opts.runId,
     mode: opts.mode,
-    total: hosts.length,
-    done: count('ok') + count('changed') + wouldChange,
-    changed: count('changed'),
-    wouldChange,
-    failed: count('failed'),
-    unreachable: count('unreachable'),
-    deferred: count('deferred'),
-    cancelled: count('cancelled'),
-    notStarted: hosts.filter((h) => h.result === null).length,
+    ...countOutcomes(hosts.map((h) => h.result)),
     stopReason,
     cancel,
     startedAt,

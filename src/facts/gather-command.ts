@@ -2,7 +2,10 @@
 import { randomBytes } from 'node:crypto';
 import { shq } from '../transport/shell-quote.js';
 import { RPM_QUERY_FORMAT } from './rpm-query.js';
+import { ABSENT_RC, DENIED_RC, NOT_A_FILE_RC } from './evidence.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from './sections.js';
+
+export { ABSENT_RC } from './evidence.js';
 
 export interface GatherOptions {
   /** Package names to query with rpm (every installed version of each is reported). */
@@ -14,8 +17,14 @@ export interface GatherOptions {
   virshTimeoutSec?: number;
 }
 
-/** Exit status of a file section whose file does not exist (`cat` itself fails with 1). */
-export const ABSENT_RC = 3;
+/**
+ * libvirt's system instance, named: an unprivileged virsh without -c talks to qemu:///session, which lists no guest
+ * of the host's and would make "no guests" look like an answer.
+ */
+export const VIRSH = 'virsh -c qemu:///system';
+
+// Bug lines of the kernel log: MDS, TAA and MMIO Stale Data (pr_fmt prefixes and the SMT warnings).
+const KERNEL_BUG_GREP = `grep -e 'MDS: ' -e 'MDS CPU bug present' -e 'TAA: ' -e 'TAA CPU bug present' -e 'MMIO Stale Data: ' -e 'MMIO Stale Data CPU bug present'`;
 
 export const SYSFS_DIR = '/sys/devices/system/cpu/vulnerabilities';
 
@@ -33,7 +42,8 @@ inb { if ($0 ~ /<cpu[ >\/]/) print "cpu\t" $0; else if ($0 ~ /md-clear/) print "
  * Builds the script. Each section runs in a subshell, so a missing tool or file only fails that section; the end
  * marker records its exit status. Output: `@@mds-orchestrate:<nonce>:begin:<name>@@`, the command's stdout, a
  * newline, `@@mds-orchestrate:<nonce>:end:<name>:<rc>@@`; finally `@@mds-orchestrate:<nonce>:done@@`.
- * Only stdout is framed: stderr is left to the transport (diagnostics). Must run as root (sysfs, dmesg, virsh).
+ * Only stdout is framed: stderr is left to the transport (diagnostics). Meant to run as root; the whoami section says
+ * whether it did, and each section's status says what could not be read.
  */
 export function buildGatherCommand(opts: GatherOptions): string {
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
@@ -44,6 +54,8 @@ export function buildGatherCommand(opts: GatherOptions): string {
   const file = (path: string) => `_mo_f ${shq(path)}`;
 
   add('meta', [`printf 'nova-conf-path\\t%s\\n' ${shq(opts.novaConfPath)}`, ...opts.packages.map((p) => `printf 'package\\t%s\\n' ${shq(p)}`)].join('; '));
+  // Who the gather runs as: a login user without privilege escalation reads less than root and must be told so.
+  add('whoami', `printf 'uid\\t%s\\nuser\\t%s\\n' "$(id -u)" "$(id -un 2>/dev/null)"`);
   add('hostname', 'uname -n');
   add('os-release', file('/etc/os-release'));
   add('redhat-release', file('/etc/redhat-release'));
@@ -57,22 +69,34 @@ export function buildGatherCommand(opts: GatherOptions): string {
   );
   for (const f of ['mds', 'tsx_async_abort', 'mmio_stale_data']) add(`sysfs-${f}`, file(`${SYSFS_DIR}/${f}`));
   add('cpuinfo', `[ -e /proc/cpuinfo ] || exit ${ABSENT_RC}; awk -F': *' ${shq(CPUINFO_AWK)} /proc/cpuinfo`);
-  // The ring buffer is read whole (dmesg's status kept), then filtered; journalctl covers a restricted dmesg.
+  // The MDS: line is printed once at boot: looked for in the ring buffer, then this boot's journal, then the copy
+  // some distributions write at boot; each source tried is recorded with its status, and the first line of the ring
+  // tells whether it still reaches back to the boot.
   add(
-    'dmesg-mds',
-    `_mo_k=$(dmesg 2>/dev/null) || _mo_k=$(journalctl -k -b 0 -o cat --no-pager 2>/dev/null) || exit $?; ` +
-      `printf '%s\\n' "$_mo_k" | grep -e 'MDS: ' -e 'MDS CPU bug present'; exit 0`,
+    'kernel-log',
+    [
+      `_mo_k=$(dmesg 2>/dev/null); _mo_r=$?; printf 'source\\tdmesg\\t%s\\n' "$_mo_r"`,
+      `if [ "$_mo_r" = 0 ]; then printf '%s\\n' "$_mo_k" | sed -n '1p' | awk '{ print "start\\t" $0 }'; printf '%s\\n' "$_mo_k" | ${KERNEL_BUG_GREP} | awk '{ print "line\\t" $0 }'; fi`,
+      `[ "$_mo_r" = 0 ] && printf '%s\\n' "$_mo_k" | grep -q 'MDS: ' && exit 0`,
+      `if command -v journalctl >/dev/null 2>&1; then _mo_k=$($_mo_t journalctl -k -b 0 -o cat --no-pager 2>/dev/null); _mo_r=$?; else _mo_k=; _mo_r=127; fi`,
+      `printf 'source\\tjournal\\t%s\\n' "$_mo_r"`,
+      `if [ "$_mo_r" = 0 ]; then printf '%s\\n' "$_mo_k" | ${KERNEL_BUG_GREP} | awk '{ print "line\\t" $0 }'; printf '%s\\n' "$_mo_k" | grep -q 'MDS: ' && exit 0; fi`,
+      `if [ ! -e /var/log/dmesg ]; then _mo_r=${ABSENT_RC}; elif [ ! -r /var/log/dmesg ]; then _mo_r=${DENIED_RC}; else _mo_r=0; fi`,
+      `printf 'source\\tvar-log-dmesg\\t%s\\n' "$_mo_r"`,
+      `[ "$_mo_r" = 0 ] && ${KERNEL_BUG_GREP} /var/log/dmesg | awk '{ print "line\\t" $0 }'`,
+      'exit 0',
+    ].join('\n'),
   );
   add('nova-conf', file(opts.novaConfPath));
-  add('domcaps', 'command -v virsh >/dev/null 2>&1 || exit 127; $_mo_t virsh domcapabilities');
+  add('domcaps', `command -v virsh >/dev/null 2>&1 || exit 127; $_mo_t ${VIRSH} domcapabilities`);
   add(
     'guests',
     [
       'command -v virsh >/dev/null 2>&1 || exit 127',
-      '_mo_u=$($_mo_t virsh list --all --uuid) || exit $?',
+      `_mo_u=$($_mo_t ${VIRSH} list --all --uuid) || exit $?`,
       'for _mo_i in $_mo_u; do',
-      `  _mo_s=$($_mo_t virsh domstate "$_mo_i" 2>/dev/null | sed -n '1p')`,
-      `  _mo_x=$($_mo_t virsh dumpxml "$_mo_i" 2>/dev/null); _mo_r=$?`,
+      `  _mo_s=$($_mo_t ${VIRSH} domstate "$_mo_i" 2>/dev/null | sed -n '1p')`,
+      `  _mo_x=$($_mo_t ${VIRSH} dumpxml "$_mo_i" 2>/dev/null); _mo_r=$?`,
       `  printf 'guest\\t%s\\t%s\\ndumpxml\\t%s\\n' "$_mo_i" "$_mo_s" "$_mo_r"`,
       `  printf '%s\\n' "$_mo_x" | awk ${shq(DOMAIN_AWK)}`,
       'done',
@@ -85,7 +109,8 @@ export function buildGatherCommand(opts: GatherOptions): string {
     // Appended, not replaced: the login's own PATH keeps precedence, the sbin dirs a non-login root shell may lack are added.
     'PATH=${PATH:-/usr/bin:/bin}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin; export PATH',
     // `exit` in _mo_f only ends the subshell the section runs in.
-    `_mo_f() { [ -e "$1" ] || exit ${ABSENT_RC}; cat -- "$1"; }`,
+    // Absent, unreadable by this user, and not a file each get their own status, so "missing" never hides "denied".
+    `_mo_f() { [ -e "$1" ] || exit ${ABSENT_RC}; [ -r "$1" ] || exit ${DENIED_RC}; [ -d "$1" ] && exit ${NOT_A_FILE_RC}; cat -- "$1"; }`,
     timeout > 0 ? `if command -v timeout >/dev/null 2>&1; then _mo_t='timeout ${timeout}'; else _mo_t=; fi` : '_mo_t=',
   ];
   for (const [name, body] of sections) {

@@ -1,7 +1,11 @@
 // Public face of the facts module: the gather command, its parser, the per-section parsers and md-clear helpers.
-export { ABSENT_RC, SYSFS_DIR, buildGatherCommand } from './gather-command.js';
+export { ABSENT_RC, SYSFS_DIR, VIRSH, buildGatherCommand } from './gather-command.js';
 export type { GatherOptions } from './gather-command.js';
-export { parseGather, parseGatherReport } from './parse-gather.js';
+export { parseGather, parseGatherReport, parsePrivilege } from './parse-gather.js';
+export { allRead, isRead, provenanceOf, unreadableReason, DENIED_RC, NOT_A_FILE_RC } from './evidence.js';
+export type { EvidenceKey, EvidenceMap, Privilege, Provenance } from './evidence.js';
+export { kernelLogLines, kernelLogProvenance, parseKernelLog, SOURCE_LABEL } from './kernel-log.js';
+export type { KernelLogFacts, KernelLogSource, KernelLogTried } from './kernel-log.js';
 export type { GatherReport } from './parse-gather.js';
 export { GatherError } from './errors.js';
 export { splitSections } from './sections.js';

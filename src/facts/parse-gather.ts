@@ -1,9 +1,9 @@
 // Gather output to HostFacts: splits the sections and hands each to its pure parser.
 import { GatherError } from './errors.js';
 import { parseCpuinfo } from './cpuinfo.js';
-import { parseDmesgLines } from './dmesg.js';
 import { parseDomCapabilities } from './domcaps.js';
-import { ABSENT_RC } from './gather-command.js';
+import { ABSENT_RC, provenanceOf, type EvidenceMap, type Privilege, type Provenance } from './evidence.js';
+import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-log.js';
 import { parseGuests } from './guests.js';
 import { parseNovaLibvirt } from './nova-conf.js';
 import { parseOsRelease } from './os-release.js';
@@ -67,6 +67,25 @@ export function parseGatherReport(output: string): GatherReport {
     }
   }
 
+  const kernelLog = parseKernelLog(get('kernel-log')?.body ?? '');
+  const prov = (name: string, what: string): Provenance => provenanceOf(get(name)?.rc, what);
+  const rpmProv: Provenance = !rpm ? provenanceOf(undefined, 'rpm') : rpm.rc === 0 || (rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127) ? { state: 'read' } : provenanceOf(rpm.rc, 'rpm -q');
+  const evidence: EvidenceMap = {
+    'os-release': prov('os-release', '/etc/os-release'),
+    rpm: rpmProv,
+    'sysfs-mds': prov('sysfs-mds', '/sys/devices/system/cpu/vulnerabilities/mds'),
+    'sysfs-tsx_async_abort': prov('sysfs-tsx_async_abort', '/sys/devices/system/cpu/vulnerabilities/tsx_async_abort'),
+    'sysfs-mmio_stale_data': prov('sysfs-mmio_stale_data', '/sys/devices/system/cpu/vulnerabilities/mmio_stale_data'),
+    cpuinfo: prov('cpuinfo', '/proc/cpuinfo'),
+    'kernel-log': get('kernel-log') ? kernelLogProvenance(kernelLog) : provenanceOf(undefined, 'kernel log'),
+    'nova-conf': prov('nova-conf', novaConfPath || 'nova.conf'),
+    domcaps: prov('domcaps', 'virsh domcapabilities'),
+    guests: prov('guests', 'virsh list'),
+  };
+  // A document virsh printed but that is not domcapabilities XML is no answer either.
+  if (evidence.domcaps.state === 'read' && domcaps === null) evidence.domcaps = { state: 'unreadable', reason: 'virsh domcapabilities: not domainCapabilities XML' };
+  const privilege = parsePrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
+
   const facts: HostFacts = {
     hostname: ok('hostname')?.trim() ?? '',
     os: parseOsRelease(ok('os-release'), ok('redhat-release')),
@@ -76,16 +95,31 @@ export function parseGatherReport(output: string): GatherReport {
     sysfs,
     mds: parseMdsState(sysfs.mds),
     cpu: parseCpuinfo(ok('cpuinfo') ?? ''),
-    dmesgMds: parseDmesgLines(ok('dmesg-mds', false) ?? ''),
+    dmesgMds: kernelLogLines(kernelLog, 'mds'),
+    kernelLog,
     novaConfPath,
     novaConf,
     novaLibvirt: parseNovaLibvirt(novaConf),
     domcaps,
     guests: parseGuests(ok('guests', false) ?? ''),
+    privilege,
+    evidence,
   };
   const sections: Record<string, number | null> = {};
   for (const [name, s] of split.sections) sections[name] = s.rc;
   return { facts, sections, problems };
+}
+
+/** The whoami section: `uid\t<n>` and `user\t<name>`. */
+export function parsePrivilege(text: string): Privilege {
+  let uid: number | null = null;
+  let user: string | null = null;
+  for (const line of text.split('\n')) {
+    const [k, v = ''] = line.split('\t');
+    if (k === 'uid' && /^\d+$/.test(v.trim())) uid = Number(v.trim());
+    else if (k === 'user' && v.trim() !== '') user = v.trim();
+  }
+  return { uid, user };
 }
 
 /** HostFacts from the output of buildGatherCommand(); throws GatherError when uname -r or boot_id is missing. */

@@ -1,4 +1,6 @@
 // The facts one host yields from a single gather exec; every field is produced by a pure parser in this folder.
+import type { EvidenceMap, Privilege } from './evidence.js';
+import type { KernelLogFacts } from './kernel-log.js';
 
 export interface Evr {
   /** null when the package carries no epoch (compares as 0). */
@@ -77,12 +79,18 @@ export interface HostFacts {
   sysfs: SysfsVulnerabilities;
   mds: MdsState;
   cpu: { vendor: 'intel' | 'amd' | 'unknown'; mdClearFlag: boolean };
-  /** The 'MDS:' lines of the kernel log. */
+  /** The 'MDS:' lines of the kernel log (from the first source that had one: dmesg, journal, /var/log/dmesg). */
   dmesgMds: string[];
+  /** Each kernel log source tried, what it said, and whether the ring buffer wrapped. */
+  kernelLog: KernelLogFacts;
   novaConfPath: string;
-  /** Full text of nova.conf, null when missing. */
+  /** Full text of nova.conf, null when it could not be read: evidence['nova-conf'] says whether absent or unreadable. */
   novaConf: string | null;
   novaLibvirt: NovaLibvirtConfig;
   domcaps: DomCapabilities | null;
   guests: Guest[];
+  /** Who the gather ran as. */
+  privilege: Privilege;
+  /** How each fact was obtained: a null or empty value above means nothing unless its evidence was read. */
+  evidence: EvidenceMap;
 }

@@ -66,7 +66,8 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
     else bad(p[0], p[1], 'a port number (whole number 1..65535)');
   }
 
-  let user = 'root';
+  // Like ssh and Ansible: with no user anywhere, log in as the user running the tool (ssh_config may still set one).
+  let user = os.userInfo().username;
   const u = pick(vars, 'ansible_user', 'ansible_ssh_user');
   if (u) user = str(u[0], u[1], 'a user name (a string without spaces)') ?? user;
 
@@ -96,5 +97,7 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
   plain['inventory_hostname'] = name;
   const spec: HostSpec = { name, address, port, user, become, novaHost, groups, vars: plain };
   if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
+  const at = (tv: TaggedValue) => ({ file: tv.origin.file, ...(tv.origin.line === undefined ? {} : { line: tv.origin.line }), ...(tv.origin.column === undefined ? {} : { column: tv.origin.column }) });
+  if (u || b) spec.origins = { ...(u ? { user: at(u[1]) } : {}), ...(b ? { become: at(b[1]) } : {}) };
   return spec;
 }

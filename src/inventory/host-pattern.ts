@@ -103,11 +103,16 @@ export function selectHostNames(u: PatternUniverse, pattern: string | readonly s
   const text = typeof pattern === 'string' ? pattern : pattern.join(',');
   const terms = orderPatterns(expandFileTerms(splitHostPattern(pattern), opts));
   let result: string[] = [];
+  let hosts: Set<string> | undefined;
   for (const raw of terms) {
     const op = raw[0] === '&' || raw[0] === '!' ? raw[0] : '';
     const term = op === '' ? raw : raw.slice(1);
     if (term === '') fail(opts, `empty term after "${op}" in host pattern "${text}"`);
-    const matched = term === 'all' || term === '*' ? [...u.hostNames()] : matchTerm(u, term, opts);
+    hosts ??= new Set(u.hostNames());
+    // Ansible's _evaluate_patterns: a term that is exactly a host's name is that host, before any group of the same
+    // name is looked at (only for plain terms: "&x" and "!x" are never host names, so they go through the groups).
+    const matched = op === '' && hosts.has(raw) ? [raw]
+      : term === 'all' || term === '*' ? [...u.hostNames()] : matchTerm(u, term, opts);
     if (op === '!') {
       const drop = new Set(matched);
       result = result.filter((h) => !drop.has(h));

@@ -1,4 +1,5 @@
 // INI inventory lexing as Ansible does it: POSIX shlex words (quotes, backslashes, # comments) and Python-literal values.
+import { NotALiteral, pythonLiteral } from './python-literal.js';
 
 export interface Token {
   text: string;
@@ -69,29 +70,13 @@ export function shlexSplit(line: string): Token[] {
   return tokens;
 }
 
-const INT = /^[-+]?(0|[1-9](_?\d)*)$/;
-const HEX = /^[-+]?0[xX][0-9a-fA-F](_?[0-9a-fA-F])*$/;
-const FLOAT = /^[-+]?((\d+\.\d*|\.\d+)([eE][-+]?\d+)?|\d+[eE][-+]?\d+)$/;
-
 function literal(text: string): { ok: true; value: unknown } | { ok: false } {
-  const t = text.trim();
-  if (t === 'True') return { ok: true, value: true };
-  if (t === 'False') return { ok: true, value: false };
-  if (t === 'None') return { ok: true, value: null };
-  if (INT.test(t)) return { ok: true, value: Number(t.replace(/_/g, '')) };
-  if (HEX.test(t)) return { ok: true, value: (t.startsWith('-') ? -1 : 1) * Number.parseInt(t.replace(/^[-+]/, '').replace(/_/g, ''), 16) };
-  if (FLOAT.test(t)) return { ok: true, value: Number(t) };
-  const q = /^(['"])(.*)\1$/s.exec(t);
-  if (q && !q[2]!.includes(q[1]!)) return { ok: true, value: q[2] };
-  if (/^[[{]/.test(t)) {
-    // Python lists/dicts: accept the JSON-compatible subset (double quotes; True/False/None spelled the Python way).
-    try {
-      return { ok: true, value: JSON.parse(t.replace(/\bTrue\b/g, 'true').replace(/\bFalse\b/g, 'false').replace(/\bNone\b/g, 'null')) as unknown };
-    } catch {
-      return { ok: false };
-    }
+  try {
+    return { ok: true, value: pythonLiteral(text) };
+  } catch (err) {
+    if (err instanceof NotALiteral) return { ok: false };
+    throw err;
   }
-  return { ok: false };
 }
 
 /**
@@ -100,12 +85,6 @@ function literal(text: string): { ok: true; value: unknown } | { ok: false } {
  * because that is what literal_eval does.
  */
 export function parseIniValue(raw: string): unknown {
-  const direct = literal(raw);
-  if (direct.ok) return direct.value;
-  const hash = raw.indexOf('#');
-  if (hash > 0) {
-    const stripped = literal(raw.slice(0, hash));
-    if (stripped.ok) return stripped.value;
-  }
-  return raw;
+  const v = literal(raw);
+  return v.ok ? v.value : raw;
 }

@@ -21,6 +21,8 @@ export interface InventoryGroup {
   name: string;
   /** Every host of the group and of its descendants. */
   hosts: string[];
+  /** Hosts written in the group itself, in order (what ansible-inventory --list shows as the group's hosts). */
+  directHosts: string[];
   children: string[];
   parents: string[];
   depth: number;
@@ -93,7 +95,7 @@ export class Inventory implements PatternUniverse {
   }
 }
 
-async function loadSource(source: string, index: number, model: InventoryModel): Promise<void> {
+async function loadSource(source: string, model: InventoryModel): Promise<void> {
   const st = await stat(source).catch(() => undefined);
   if (!st) {
     // Like `ansible -i web1,web2,`: a comma-separated host list instead of a file.
@@ -105,12 +107,10 @@ async function loadSource(source: string, index: number, model: InventoryModel):
     const entries = (await readdir(source, { withFileTypes: true })).filter((e) => e.isFile() && !e.name.startsWith('.') && !IGNORED_IN_DIR.test(e.name));
     for (const e of entries.map((x) => x.name).sort()) await loadFile(path.join(source, e), source, model);
     model.sources.push({ file: source, baseDir: path.resolve(source) });
-    await loadVarsDirs(path.resolve(source), index, model);
     return;
   }
   await loadFile(source, path.dirname(source), model);
   model.sources.push({ file: source, baseDir: path.resolve(path.dirname(source)) });
-  await loadVarsDirs(path.resolve(path.dirname(source)), index, model);
 }
 
 async function loadFile(file: string, dir: string, model: InventoryModel): Promise<void> {
@@ -136,18 +136,19 @@ function loadHostList(list: string, model: InventoryModel): void {
   }
 }
 
-function unusedDirVarsWarnings(model: InventoryModel): string[] {
-  const out: string[] = [];
-  for (const d of model.groupDirVars) if (!model.groups.has(d.name)) out.push(`group_vars/${d.name} matches no group in the inventory`);
-  for (const d of model.hostDirVars) if (!model.hosts.has(d.name)) out.push(`host_vars/${d.name} matches no host in the inventory`);
-  return out;
-}
 
 /** Reads and merges inventory sources (later sources override earlier ones); every problem is reported at once. */
 export async function loadInventory(paths: readonly string[]): Promise<Inventory> {
   if (paths.length === 0) throw new ConfigError({ file: '(command line)' }, 'inventory', 'no inventory given (expected -i FILE)');
   const model = new InventoryModel();
-  for (const [i, p] of paths.entries()) await loadSource(p, i, model);
+  for (const p of paths) await loadSource(p, model);
+  throwCollected(model.errors);
+  // group_vars/host_vars are read after every source, for every group and host of the whole inventory (Ansible's
+  // vars plugins run then), so a later source's groups get an earlier source's group_vars too.
+  const unread: string[] = [];
+  for (const [i, src] of model.sources.entries()) {
+    for (const e of await loadVarsDirs(src.baseDir, i, model)) unread.push(`${path.join(src.baseDir, e)} matches no ${e.startsWith('group_vars') ? 'group' : 'host'} in the inventory`);
+  }
   throwCollected(model.errors);
   if (model.hosts.size === 0) {
     const where: SourceLocation = { file: paths.join(', '), line: 1, column: 1 };
@@ -169,7 +170,7 @@ export async function loadInventory(paths: readonly string[]): Promise<Inventory
     const vars: Record<string, unknown> = {};
     for (const [k, v] of g.vars) vars[k] = v.value;
     for (const dv of model.groupDirVars) if (dv.name === g.name) for (const [k, v] of dv.vars) vars[k] = v.value;
-    groups.set(g.name, { name: g.name, hosts: groupHosts(model, g.name), children: [...g.children], parents: graph.parents.get(g.name) ?? [], depth: graph.depth.get(g.name) ?? 0, vars });
+    groups.set(g.name, { name: g.name, hosts: groupHosts(model, g.name), directHosts: g.name === 'all' ? [] : [...g.hosts], children: [...g.children], parents: graph.parents.get(g.name) ?? [], depth: graph.depth.get(g.name) ?? 0, vars });
   }
-  return new Inventory([...paths], specs, groups, unusedDirVarsWarnings(model), origins);
+  return new Inventory([...paths], specs, groups, unread, origins);
 }

@@ -2,6 +2,7 @@
 import { expandHostPattern, HostRangeError } from './host-range.js';
 import { LexError, parseIniValue, shlexSplit } from './ini-values.js';
 import { setVar } from './model.js';
+import { UnusableLiteral } from './python-literal.js';
 import type { InventoryModel, Origin } from './model.js';
 
 const SECTION = /^\[([^:\]\s]+)(?::(\w+))?\]\s*(?:[#;].*)?$/;
@@ -21,7 +22,9 @@ export function parseIniInventory(text: string, file: string, baseDir: string, m
   let state: 'hosts' | 'vars' | 'children' = 'hosts';
   let section = '(before any section)';
   // Like Ansible: [g:vars] and [p:children] may name a group declared further down, but it must be declared somewhere.
-  const declared = new Set<string>(['all', 'ungrouped']);
+  // Groups an earlier -i source declared count as declared (Ansible checks the whole inventory so far): kayobe
+  // declares groups in one source and fills or extends them in the next.
+  const declared = new Set<string>(['all', 'ungrouped', ...model.groups.keys()]);
   const pending: Pending[] = [];
 
   lines.forEach((rawLine, idx) => {
@@ -63,7 +66,8 @@ export function parseIniInventory(text: string, file: string, baseDir: string, m
         return;
       }
       const key = line.slice(0, eq).trim();
-      setVar(model.group(group, origin()).vars, key, parseIniValue(line.slice(eq + 1).trim()), origin());
+      const value = typedValue(model, line.slice(eq + 1).trim(), origin(), `${section} ${key}`);
+      if (value.ok) setVar(model.group(group, origin()).vars, key, value.value, origin());
       return;
     }
     if (state === 'children') {
@@ -84,6 +88,17 @@ export function parseIniInventory(text: string, file: string, baseDir: string, m
     if (declared.has(p.group)) continue;
     if (p.kind === 'vars') model.error(p.at, `[${p.group}:vars]`, `section for undefined group "${p.group}": declare it with [${p.group}] or [${p.group}:children]`);
     else model.error(p.at, `[${p.parent}:children]`, `includes undefined group "${p.group}": declare it with [${p.group}] or [${p.group}:children]`);
+  }
+}
+
+/** The value as Ansible types it; a literal Ansible cannot use (a set, bytes, complex) is an error at its place. */
+function typedValue(model: InventoryModel, raw: string, at: Origin, field: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: parseIniValue(raw) };
+  } catch (err) {
+    if (!(err instanceof UnusableLiteral)) throw err;
+    model.error(at, field, err.message);
+    return { ok: false };
   }
 }
 
@@ -114,7 +129,9 @@ function parseHostLine(model: InventoryModel, line: string, group: string, secti
       model.error(origin(t.start), `${section} ${first.text}`, `expected key=value host variable, got ${JSON.stringify(t.text)}`);
       return;
     }
-    vars.push([t.text.slice(0, eq), parseIniValue(t.text.slice(eq + 1)), origin(t.start)]);
+    const value = typedValue(model, t.text.slice(eq + 1), origin(t.start), `${section} ${first.text} ${t.text.slice(0, eq)}`);
+    if (!value.ok) return;
+    vars.push([t.text.slice(0, eq), value.value, origin(t.start)]);
   }
   for (const name of names) {
     const h = model.addHostToGroup(group, name, origin(first.start));

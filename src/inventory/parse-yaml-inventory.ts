@@ -1,6 +1,7 @@
 // Ansible's YAML inventory (all/children/hosts/vars) and the JSON shapes: same tree, or a dynamic script's _meta.hostvars.
 import { formatPath, isEmptyNode, mapEntries, nodeLocation, parseYaml, seqItems, toPlain, describeNode } from '../util/yaml-positions.js';
 import type { ParsedYaml, PathSegment } from '../util/yaml-positions.js';
+import { isMap, isScalar, isSeq } from 'yaml';
 import { expandHostPattern, HostRangeError } from './host-range.js';
 import { setVar } from './model.js';
 import type { InventoryModel, Origin, TaggedVars } from './model.js';
@@ -21,6 +22,28 @@ function at(ctx: Ctx, node: unknown): Origin {
   return { ...nodeLocation(ctx.parsed, node), baseDir: ctx.baseDir };
 }
 
+/**
+ * A variable's value as Ansible holds it: a `!vault` scalar stays encrypted, shown by ansible-inventory as
+ * {"__ansible_vault": ciphertext}; this tool has no vault password, so it keeps the same opaque shape (never the
+ * ciphertext as if it were a string: a vaulted ansible_user or ansible_host is then refused as "not a string").
+ */
+function plainValue(parsed: ParsedYaml, node: unknown): unknown {
+  if (isScalar(node) && node.tag === '!vault') return { __ansible_vault: String(node.value) };
+  if (!hasVaultTag(node)) return toPlain(parsed, node);
+  const entries = mapEntries(parsed, node);
+  if (entries) return Object.fromEntries(entries.map((e) => [e.key, plainValue(parsed, e.value)]));
+  const items = seqItems(parsed, node);
+  if (items) return items.map((i) => plainValue(parsed, i));
+  return toPlain(parsed, node);
+}
+
+function hasVaultTag(node: unknown): boolean {
+  if (isScalar(node)) return node.tag === '!vault';
+  if (isMap(node)) return node.items.some((p) => hasVaultTag(p.value));
+  if (isSeq(node)) return node.items.some((i) => hasVaultTag(i));
+  return false;
+}
+
 /** Copies a mapping node's entries into `vars`; reports a non-mapping. Returns false if the node was not usable. */
 export function readVarsNode(ctx: Pick<Ctx, 'parsed' | 'model' | 'baseDir'>, node: unknown, keyNode: unknown, path: PathSegment[], vars: TaggedVars): boolean {
   if (isEmptyNode(ctx.parsed, node)) return true;
@@ -32,7 +55,7 @@ export function readVarsNode(ctx: Pick<Ctx, 'parsed' | 'model' | 'baseDir'>, nod
   for (const e of entries) {
     const origin: Origin = { ...nodeLocation(ctx.parsed, e.value ?? e.keyNode), baseDir: ctx.baseDir };
     if (isEmptyNode(ctx.parsed, e.value)) Object.assign(origin, nodeLocation(ctx.parsed, e.keyNode));
-    setVar(vars, e.key, toPlain(ctx.parsed, e.value), origin);
+    setVar(vars, e.key, plainValue(ctx.parsed, e.value), origin);
   }
   return true;
 }
@@ -63,6 +86,12 @@ function parseHosts(ctx: Ctx, group: string, node: unknown, keyNode: unknown, pa
     });
     return;
   }
+  // Ansible turns a plain string into a one-entry mapping: `hosts: db-1` is `hosts: {db-1: }`.
+  const single = plainString(ctx, node);
+  if (single !== undefined) {
+    addHosts(ctx, group, single, node, [...path, single]);
+    return;
+  }
   const entries = mapEntries(ctx.parsed, node);
   if (!entries) {
     ctx.model.error(nodeLocation(ctx.parsed, node ?? keyNode), formatPath(path), `expected a mapping of host names (host: {vars} or host:), got ${describeNode(ctx.parsed, node)}`);
@@ -70,6 +99,11 @@ function parseHosts(ctx: Ctx, group: string, node: unknown, keyNode: unknown, pa
   }
   for (const e of entries) {
     const hostPath = [...path, e.key];
+    if (isScalar(e.keyNode) && typeof e.keyNode.value === 'number') {
+      // Ansible: "Host pattern 1234 must be a string. Enclose integers/floats in quotation marks."
+      ctx.model.error(nodeLocation(ctx.parsed, e.keyNode), formatPath(hostPath), `host name ${e.key} must be a string: enclose integers and floats in quotation marks ("${e.key}")`);
+      continue;
+    }
     const names = addHosts(ctx, group, e.key, e.keyNode, hostPath);
     if (names.length === 0 || isEmptyNode(ctx.parsed, e.value)) continue;
     for (const name of names) {
@@ -77,6 +111,13 @@ function parseHosts(ctx: Ctx, group: string, node: unknown, keyNode: unknown, pa
       if (h && !readVarsNode(ctx, e.value, e.keyNode, hostPath, h.vars)) break;
     }
   }
+}
+
+/** A scalar string node's text (Ansible converts a string under hosts/children/vars to {string: None}). */
+function plainString(ctx: Ctx, node: unknown): string | undefined {
+  if (isEmptyNode(ctx.parsed, node) || mapEntries(ctx.parsed, node) || seqItems(ctx.parsed, node)) return undefined;
+  const v = toPlain(ctx.parsed, node);
+  return typeof v === 'string' ? v : undefined;
 }
 
 function checkGroupName(ctx: Ctx, name: string, keyNode: unknown, path: PathSegment[]): boolean {
@@ -108,7 +149,10 @@ function parseGroup(ctx: Ctx, name: string, node: unknown, keyNode: unknown, pat
     } else if (e.key === 'hosts') {
       parseHosts(ctx, name, e.value, e.keyNode, p);
     } else if (e.key === 'vars') {
-      readVarsNode(ctx, e.value, e.keyNode, p, group.vars);
+      const single = plainString(ctx, e.value);
+      // `vars: name` is `vars: {name: }` to Ansible: one variable, null.
+      if (single !== undefined) setVar(group.vars, single, null, at(ctx, e.value));
+      else readVarsNode(ctx, e.value, e.keyNode, p, group.vars);
     } else {
       parseChildren(ctx, name, e.value, e.keyNode, p);
     }
@@ -124,6 +168,14 @@ function parseChildren(ctx: Ctx, parent: string, node: unknown, keyNode: unknown
       if (typeof child !== 'string') ctx.model.error(nodeLocation(ctx.parsed, item), formatPath([...path, i]), `expected a group name, got ${describeNode(ctx.parsed, item)}`);
       else if (checkGroupName(ctx, child, item, [...path, i])) ctx.model.addChild(parent, child, at(ctx, item));
     });
+    return;
+  }
+  const single = plainString(ctx, node);
+  if (single !== undefined) {
+    if (checkGroupName(ctx, single, node, [...path, single])) {
+      ctx.model.addChild(parent, single, at(ctx, node));
+      ctx.model.group(single, at(ctx, node));
+    }
     return;
   }
   const entries = mapEntries(ctx.parsed, node);

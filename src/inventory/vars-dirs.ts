@@ -1,34 +1,59 @@
-// group_vars/ and host_vars/ beside an inventory source: NAME, NAME.yml|yaml|json, or a directory NAME/ of such files.
-import { readdir, readFile } from 'node:fs/promises';
+// group_vars/ and host_vars/ beside an inventory source, found the way Ansible's host_group_vars plugin finds them.
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isEmptyNode, parseYaml } from '../util/yaml-positions.js';
 import { readVarsNode } from './parse-yaml-inventory.js';
 import type { DirVars, InventoryModel, TaggedVars } from './model.js';
 
+/** Ansible's YAML_FILENAME_EXTENSIONS, tried after the bare name. */
 const VAR_EXTENSIONS = ['.yml', '.yaml', '.json'];
 
-/** Hidden files and editor backups are skipped, as Ansible's host_group_vars plugin does. */
-function ignored(name: string): boolean {
-  return name.startsWith('.') || name.endsWith('~');
+async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
+  const st = await stat(p).catch(() => undefined);
+  return st?.isDirectory() ? 'dir' : st?.isFile() ? 'file' : undefined;
 }
 
-function varName(file: string): string | undefined {
-  const ext = path.extname(file);
-  if (ext === '') return file;
-  return VAR_EXTENSIONS.includes(ext) ? file.slice(0, -ext.length) : undefined;
-}
-
-async function listSorted(dir: string): Promise<Array<{ name: string; isDir: boolean }>> {
+async function listSorted(dir: string): Promise<string[]> {
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    return entries
-      .filter((e) => !ignored(e.name))
-      .map((e) => ({ name: e.name, isDir: e.isDirectory() }))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return (await readdir(dir)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
     throw err;
   }
+}
+
+/**
+ * DataLoader._get_dir_vars_files: every file under a NAME/ directory, sorted, recursing into sub-directories that have
+ * no extension; hidden files, `~` backups and files whose extension is not a YAML one are skipped.
+ */
+async function filesUnder(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await listSorted(dir)) {
+    if (name.startsWith('.') || name.endsWith('~')) continue;
+    const ext = path.extname(name);
+    const full = path.join(dir, name);
+    const kind = await kindOf(full);
+    if (kind === 'dir' && ext === '') out.push(...(await filesUnder(full)));
+    else if (kind === 'file' && (ext === '' || VAR_EXTENSIONS.includes(ext))) out.push(full);
+  }
+  return out;
+}
+
+/**
+ * DataLoader.find_vars_files: the first of NAME, NAME.yml, NAME.yaml, NAME.json that exists, and only that one (a
+ * directory brings every file under it). The entity's name is taken whole, so `db-1.example.com` is a host's file,
+ * not `db-1.example` with a `.com` extension.
+ */
+async function filesFor(dir: string, present: ReadonlySet<string>, name: string): Promise<string[]> {
+  for (const candidate of ['', ...VAR_EXTENSIONS].map((e) => name + e)) {
+    if (!present.has(candidate)) continue;
+    const full = path.join(dir, candidate);
+    const kind = await kindOf(full);
+    if (kind === 'dir') return filesUnder(full);
+    if (kind === 'file') return [full];
+  }
+  return [];
 }
 
 async function loadVarsFile(file: string, baseDir: string, model: InventoryModel, into: TaggedVars): Promise<void> {
@@ -43,35 +68,38 @@ async function loadVarsFile(file: string, baseDir: string, model: InventoryModel
   readVarsNode({ parsed, model, baseDir }, root, root, [], into);
 }
 
-/** Every file under dir (recursively, sorted), the order Ansible merges a NAME/ directory in. */
-async function filesUnder(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await listSorted(dir)) {
-    const full = path.join(dir, e.name);
-    if (e.isDir) out.push(...(await filesUnder(full)));
-    else if (varName(e.name) !== undefined) out.push(full);
-  }
-  return out;
+/** Entries of dir that no entity read: a warning, since a typo there silently drops variables. */
+function unread(dir: string, present: ReadonlySet<string>, used: ReadonlySet<string>): string[] {
+  return [...present].filter((n) => !used.has(n) && !n.startsWith('.') && !n.endsWith('~')).map((n) => path.join(path.basename(dir), n));
 }
 
-async function loadKind(dir: string, sourceIndex: number, baseDir: string, model: InventoryModel, sink: DirVars[]): Promise<void> {
-  const byName = new Map<string, DirVars>();
-  for (const e of await listSorted(dir)) {
-    const name = e.isDir ? e.name : varName(e.name);
-    if (name === undefined) continue;
-    let entry = byName.get(name);
-    if (!entry) {
-      entry = { sourceIndex, name, vars: new Map() };
-      byName.set(name, entry);
-      sink.push(entry);
+async function loadKind(dir: string, names: readonly string[], sourceIndex: number, baseDir: string, model: InventoryModel, sink: DirVars[]): Promise<string[]> {
+  const present = new Set(await listSorted(dir));
+  if (present.size === 0) return [];
+  const used = new Set<string>();
+  for (const name of names) {
+    const files = await filesFor(dir, present, name);
+    if (files.length === 0) continue;
+    for (const candidate of ['', ...VAR_EXTENSIONS].map((e) => name + e)) {
+      if (present.has(candidate)) {
+        used.add(candidate);
+        break;
+      }
     }
-    const files = e.isDir ? await filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)];
+    const entry: DirVars = { sourceIndex, name, vars: new Map() };
+    sink.push(entry);
     for (const f of files) await loadVarsFile(f, baseDir, model, entry.vars);
   }
+  return unread(dir, present, used);
 }
 
-/** Loads group_vars/ and host_vars/ found in baseDir (the inventory file's directory, or the inventory directory). */
-export async function loadVarsDirs(baseDir: string, sourceIndex: number, model: InventoryModel): Promise<void> {
-  await loadKind(path.join(baseDir, 'group_vars'), sourceIndex, baseDir, model, model.groupDirVars);
-  await loadKind(path.join(baseDir, 'host_vars'), sourceIndex, baseDir, model, model.hostDirVars);
+/**
+ * Loads group_vars/ and host_vars/ found in baseDir (the inventory file's directory, or the inventory directory) for
+ * every group and host of the whole inventory: called once all sources are read, as Ansible's vars plugins run then.
+ * Returns the entries no group or host read.
+ */
+export async function loadVarsDirs(baseDir: string, sourceIndex: number, model: InventoryModel): Promise<string[]> {
+  const g = await loadKind(path.join(baseDir, 'group_vars'), [...model.groups.keys()], sourceIndex, baseDir, model, model.groupDirVars);
+  const h = await loadKind(path.join(baseDir, 'host_vars'), [...model.hosts.keys()], sourceIndex, baseDir, model, model.hostDirVars);
+  return [...g, ...h];
 }

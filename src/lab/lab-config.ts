@@ -1,6 +1,7 @@
 // The lab description (YAML): which fake compute hosts to start, how Nova behaves, and the default mixed fleet.
 import { z } from 'zod';
-import { duration } from '../steps/params.js';
+import { duration } from '../util/duration.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './host/deployment-layouts.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -16,11 +17,24 @@ export const labFaults = z.strictObject({
   partial_update: z.boolean().default(false),
   /** sshd comes back after a reboot but refuses the lab key. */
   auth_refused_after_reboot: z.boolean().default(false),
+  /** The login user (stack) has no sudo rule on this host: with or without ansible_become it cannot become root. */
+  no_sudo: z.boolean().default(false),
+  /** No virsh on the host's PATH, as on a containerized deployment (libvirt runs in a container). */
+  no_virsh: z.boolean().default(false),
+  /** nova.conf at /etc/nova: present; missing; or unreadable even by root (a directory, as a container bind mount of a missing file leaves). */
+  nova_conf: z.enum(['present', 'missing', 'unreadable']).default('present'),
+  /** The kernel ring buffer has wrapped and the journal rotated: no log keeps this boot's MDS: line. */
+  dmesg_wrapped: z.boolean().default(false),
 });
 
 export const labHost = z.strictObject({
   name: z.string().regex(NAME, 'expected a lower-case host name (letters, digits, -)'),
-  dist: z.enum(['el7', 'el8']).default('el7'),
+  /** Default: the layout's release (el7 for baremetal). */
+  dist: z.enum(['el7', 'el8']).optional(),
+  /** How the deployment lays out the node: where nova.conf, virsh and qemu/libvirt are (src/lab/host/deployment-layouts.ts). */
+  layout: z.enum(LAB_LAYOUTS).default('baremetal'),
+  /** Container layouts: the image already carries the fixed qemu/libvirt (default: same as fixed). */
+  image_fixed: z.boolean().optional(),
   cpu: z.enum(['intel', 'amd']).default('intel'),
   cpu_mode: z.enum(['host-model', 'host-passthrough', 'unset', 'custom']).default('host-model'),
   /** cpu_mode=custom: the old single-model key... */
@@ -36,7 +50,10 @@ export const labHost = z.strictObject({
   /** Already remediated at start: fixed packages installed and booted. */
   fixed: z.boolean().default(false),
   boot_delay: duration.default(1000),
-  faults: labFaults.default({ never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false }),
+  faults: labFaults.default({
+    never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false,
+    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false,
+  }),
   /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
   operator_disabled: z.string().optional(),
 });
@@ -65,12 +82,22 @@ export type LabConfig = z.infer<typeof labConfig>;
 
 export type LabConfigInput = z.input<typeof labConfig>;
 
+/** `lab up --layouts`: every host bare metal (what the tool understands today), or every deployment layout in turn. */
+export type LabFleetLayouts = 'baremetal' | 'mixed';
+
+/** The i-th host of a mixed fleet: layouts in turn, each on a release it exists on (its variant's when it can). */
+function mixedLayout(i: number, dist: 'el7' | 'el8'): { layout: LabLayoutName; dist: 'el7' | 'el8' } {
+  const layout = LAB_LAYOUTS[i % LAB_LAYOUTS.length]!;
+  const dists = LAB_LAYOUT_PROFILES[layout].dists;
+  return { layout, dist: dists.includes(dist) ? dist : dists[0]! };
+}
+
 /**
  * The default fleet for `lab up --hosts N`: every cpu_mode variant, el7 and el8, one AMD host and one already-fixed host,
  * so one `run` exercises every path of the workflow. Returned as input (durations unparsed): parse it exactly once,
  * because a parsed duration is milliseconds while a bare number in the input means seconds.
  */
-export function defaultLabConfig(hosts: number, instances: number): LabConfigInput {
+export function defaultLabConfig(hosts: number, instances: number, layouts: LabFleetLayouts = 'baremetal'): LabConfigInput {
   const variants: Partial<z.input<typeof labHost>>[] = [
     { dist: 'el7', cpu_mode: 'host-model' },
     { dist: 'el8', cpu_mode: 'custom', cpu_model: 'IvyBridge', extra_flags: 'spec-ctrl,ssbd' },
@@ -88,6 +115,7 @@ export function defaultLabConfig(hosts: number, instances: number): LabConfigInp
       ...variants[i % variants.length],
       ...(hosts >= 4 && i === 3 ? { cpu: 'amd' as const } : {}),
       ...(hosts >= 3 && i === 2 ? { fixed: true } : {}),
+      ...(layouts === 'mixed' ? mixedLayout(i, variants[i % variants.length]!.dist!) : {}),
     });
   }
   return { hosts: list, instances };

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { writeFileAtomic } from '../state/atomic-write.js';
+import { writeLabFileSync } from './host/materialise.js';
 import type { LabConfig } from './lab-config.js';
 
 export const LAB_USER = 'mds-orchestrate';
@@ -67,7 +67,7 @@ export async function writeInventory(dir: string, lab: LabConfig, hosts: LabRunt
     },
   };
   const header = '# Written by `mds-orchestrate lab up`: the rehearsal lab\'s compute hosts and everything needed to reach them.\n';
-  await writeFileAtomic(p.inventory, header + stringify(doc));
+  writeLabFileSync(p.inventory, header + stringify(doc), 0o600);
 }
 
 export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
@@ -88,5 +88,5 @@ export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
       },
     },
   };
-  await writeFileAtomic(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`);
+  writeLabFileSync(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`, 0o600);
 }

@@ -1,6 +1,12 @@
 // Turns the lab description into the fake cloud's config (the hosts' side: host/from-lab-config.ts).
 import type { FakeCloudConfig } from './cloud/index.js';
+import { labNovaHostName } from './host/deployment-layouts.js';
 import type { LabConfig, LabHost } from './lab-config.js';
+
+/** Nova's name for a lab host: its own name, or its FQDN where the layout's deployment registers that (TripleO). */
+export function novaHostName(h: LabHost): string {
+  return labNovaHostName(h.name, h.layout);
+}
 
 
 /** Whether guests booted on this host at the start already carry md-clear: only on a host fixed before the lab began. */
@@ -13,7 +19,7 @@ export function startsWithMdClear(h: LabHost): boolean {
 export function cloudConfig(lab: LabConfig): FakeCloudConfig {
   return {
     hosts: lab.hosts.map((h) => ({
-      name: h.name,
+      name: novaHostName(h),
       vcpus: h.vcpus,
       ramMb: h.ram_mb,
       az: h.availability_zone,

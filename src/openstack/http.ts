@@ -2,7 +2,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { AbortedError } from '../transport/types.js';
-import { backoffDelay, retryAfterMs, sleep } from './backoff.js';
+import { backoffDelay, retryAfterMs } from '../util/backoff.js';
+import { sleep } from '../util/sleep.js';
 import {
   ConflictError, NotFoundError, OpenStackConnectionError, OpenStackHttpError, OpenStackTimeoutError, OpenStackTlsError,
   type RequestInfo,

@@ -2,7 +2,7 @@
 export { OS_RELEASE, type LabDist } from '../lab/catalog.js';
 export { initialPackages, repoOffers, type InstalledRow, type RepoRow } from '../lab/host/packages.js';
 export { computeBootState, type BootState } from '../lab/host/boot-state.js';
-export { compareEvr as labCompareEvr } from '../lab/host/evr.js';
+export { compareLabEvr } from '../lab/host/evr.js';
 export { renderDomcaps } from '../lab/host/domcaps.js';
 export { renderNovaConf, readLibvirtCpu, configPassesMdClear } from '../lab/host/nova-conf.js';
 export { renderDmesg } from '../lab/host/kernel-log.js';

@@ -4,7 +4,7 @@ import type { ExecOptions, ExecResult } from '../transport/types.js';
 import type { Durations } from './durations.js';
 import { gatherOutput, type GatherRequest } from './gather-output.js';
 import {
-  computeBootState, configPassesMdClear, initialPackages, labCompareEvr, readLibvirtCpu, renderNovaConf, repoOffers,
+  computeBootState, configPassesMdClear, initialPackages, compareLabEvr, readLibvirtCpu, renderNovaConf, repoOffers,
   type BootState, type FakeHostSpec, type InstalledRow, type RepoRow,
 } from './lab-model.js';
 import { shellWords } from './shell-words.js';
@@ -128,14 +128,14 @@ export class SimHost {
 
   private newestInstalled(name: string): InstalledRow | undefined {
     let best: InstalledRow | undefined;
-    for (const r of this.installed) if (r.name === name && (!best || labCompareEvr(r, best) > 0)) best = r;
+    for (const r of this.installed) if (r.name === name && (!best || compareLabEvr(r, best) > 0)) best = r;
     return best;
   }
 
   private newerOffer(name: string): RepoRow | undefined {
     const offer = this.offers.find((o) => o.name === name);
     const inst = this.newestInstalled(name);
-    return offer && (!inst || labCompareEvr(offer, inst) > 0) ? offer : undefined;
+    return offer && (!inst || compareLabEvr(offer, inst) > 0) ? offer : undefined;
   }
 
   private checkUpdate(names: string[]): Answer {

@@ -1,5 +1,5 @@
 // The console reporter: a throttled live view on a TTY, plain transition lines on a pipe, and a final summary table.
-import type { EngineEvent, EngineEvents, EventOf, HostOutcome, RunSummary, StepStatus } from '../engine/events.js';
+import { countOutcomes, type EngineEvent, type EngineEvents, type EventOf, type HostOutcome, type HostResult, type RunSummary, type StepStatus } from '../engine/events.js';
 import { scrubSecrets } from '../util/logger.js';
 import { COLOURS, CURSOR, PLAIN, fit, formatDuration, table, useColour, type Palette } from './console-format.js';
 
@@ -22,6 +22,8 @@ export interface ConsoleReporterOptions {
   maxActiveLines?: number;
   /** Rows of the final problem table; the rest are counted. */
   maxSummaryRows?: number;
+  /** Print the final summary table (a plan prints its own report instead, so the run ends with one summary). */
+  summary?: boolean;
   now?: () => number;
 }
 
@@ -39,13 +41,15 @@ export class ConsoleReporter {
   private readonly throttleMs: number;
   private readonly maxActive: number;
   private readonly maxRows: number;
+  private readonly summary: boolean;
   private readonly now: () => number;
   private readonly detach: () => void;
 
   private mode: 'apply' | 'plan' = 'apply';
   private total = 0;
   private batch = { index: 0, of: 0 };
-  private readonly counts = { done: 0, changed: 0, failed: 0, unreachable: 0, deferred: 0, cancelled: 0, notStarted: 0 };
+  /** Finished hosts' results (null: not started), tallied by the engine's one counter. */
+  private readonly results = new Map<string, HostResult | null>();
   private readonly active = new Map<string, Active>();
   private liveLines = 0;
   private lastDraw = -Infinity;
@@ -60,6 +64,7 @@ export class ConsoleReporter {
     this.throttleMs = opts.throttleMs ?? 100;
     this.maxActive = opts.maxActiveLines ?? 10;
     this.maxRows = opts.maxSummaryRows ?? 50;
+    this.summary = opts.summary ?? true;
     this.now = opts.now ?? Date.now;
     this.detach = events.onAny((e) => this.onEvent(e));
   }
@@ -100,7 +105,7 @@ export class ConsoleReporter {
         this.hostEnd(e);
         break;
       case 'host-not-started':
-        this.counts.notStarted++;
+        this.results.set(e.host, null);
         break;
       case 'warning':
         this.print(this.c.yellow(`${e.host ?? '-'}${e.step ? ` ${e.step}` : ''}: warning: ${e.message}`));
@@ -125,12 +130,7 @@ export class ConsoleReporter {
   private hostEnd(e: EventOf<'host-end'>): void {
     this.active.delete(e.host);
     const r = e.result;
-    if (r === 'ok' || r === 'changed' || r === 'would-change') this.counts.done++;
-    if (r === 'changed') this.counts.changed++;
-    else if (r === 'failed') this.counts.failed++;
-    else if (r === 'unreachable') this.counts.unreachable++;
-    else if (r === 'deferred') this.counts.deferred++;
-    else if (r === 'cancelled') this.counts.cancelled++;
+    this.results.set(e.host, r);
     // On a TTY only what needs attention scrolls by; the live view shows the rest.
     if (this.live && (r === 'ok' || r === 'changed' || r === 'would-change')) return;
     const why = e.error ? ` (${e.step ? `${e.step}: ` : ''}${e.error})` : '';
@@ -140,6 +140,8 @@ export class ConsoleReporter {
   private statusTag(s: StepStatus | HostOutcome['result']): string {
     switch (s) {
       case 'failed':
+      case 'refused':
+      case 'unknown':
       case 'unreachable':
       case 'aborted':
         return this.c.red(s.toUpperCase());
@@ -156,8 +158,8 @@ export class ConsoleReporter {
   }
 
   private countsLine(): string {
-    const k = this.counts;
-    const finished = k.done + k.failed + k.unreachable + k.deferred + k.cancelled;
+    const k = countOutcomes(this.results.values());
+    const finished = k.total - k.notStarted;
     const parts = [
       `done ${this.c.green(String(k.done))}`,
       `changed ${this.c.yellow(String(k.changed))}`,
@@ -165,6 +167,8 @@ export class ConsoleReporter {
       `unreachable ${k.unreachable ? this.c.red(String(k.unreachable)) : '0'}`,
       `deferred ${k.deferred}`,
     ];
+    if (k.refused) parts.push(`refused ${this.c.red(String(k.refused))}`);
+    if (k.unknown) parts.push(`unknown ${this.c.red(String(k.unknown))}`);
     if (k.cancelled) parts.push(`cancelled ${k.cancelled}`);
     if (k.notStarted) parts.push(`not started ${k.notStarted}`);
     return `${finished}/${this.total} hosts · ${parts.join(' · ')}`;
@@ -220,6 +224,7 @@ export class ConsoleReporter {
       this.out.write(CURSOR.eraseUp(this.liveLines));
       this.liveLines = 0;
     }
+    if (!this.summary) return;
     const lines = summaryLines(s, this.c, this.maxRows);
     this.out.write(`${lines.map(scrubSecrets).join('\n')}\n`);
   }
@@ -231,6 +236,8 @@ export function summaryLines(s: RunSummary, c: Palette = PLAIN, maxRows = 50): s
     ['done', s.done],
     [s.mode === 'plan' ? 'would change' : 'changed', s.mode === 'plan' ? s.wouldChange : s.changed],
     ['failed', s.failed],
+    ['refused', s.refused],
+    ['unknown', s.unknown],
     ['unreachable', s.unreachable],
     ['deferred', s.deferred],
     ['cancelled', s.cancelled],

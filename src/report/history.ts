@@ -17,7 +17,7 @@ export { describeTrend } from './trend.js';
  */
 
 const FORMAT = 'mds-orchestrate-sweep-point';
-const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'unreachable', 'deferred', 'skipped'] as const satisfies readonly HostStatus[];
+const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'refused', 'unknown', 'unreachable', 'deferred', 'skipped'] as const satisfies readonly HostStatus[];
 const NAME = /^sweep-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:\.\d+)?Z)--(.+)\.json$/;
 
 const pointFile = z.object({

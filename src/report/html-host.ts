@@ -1,4 +1,5 @@
 // The HTML report's per-host <details>: facts, steps with changes, nova.conf diffs, notes, checks, guests, warnings.
+import { changesOf } from '../steps/changes.js';
 import { escapeHtml as e } from './escape.js';
 import type { HostReport, Report, StepReport } from './model.js';
 import { statusLabel } from './status.js';
@@ -34,10 +35,7 @@ function seconds(ms: number | undefined): string {
 
 function renderStep(s: StepReport): string {
   const changes = s.changes.map((c) => `<code class="kind">${e(c.kind)}</code> ${e(c.summary)}`);
-  const diffs = s.changes
-    .map((c) => (c.data as { diff?: unknown } | undefined)?.diff)
-    .filter((d): d is string => typeof d === 'string')
-    .map(renderDiff);
+  const diffs = changesOf(s.changes, 'nova-conf-edit').map((c) => renderDiff(c.data.diff));
   return [
     `<div class="step" data-step="${e(s.id)}"><h5>${e(s.id)} ${badge(s.status, s.status)}${seconds(s.durationMs)}</h5>`,
     s.error ? `<div class="error">${e(s.error)}</div>` : '',
@@ -82,7 +80,7 @@ export function renderHostDetails(h: HostReport, index: number, kind: Report['ki
     h.error ? `<div class="error host-error">${e(h.error)}</div>` : '',
     section('Facts', factsTable(h)),
     section('Steps', h.steps.map(renderStep).join('')),
-    section('Checks', table(['Check', 'Result', 'Detail'], h.checks.map((c) => [e(c.name), c.ok ? '<span class="ok-yes">pass</span>' : '<span class="ok-no">fail</span>', e(c.detail)]))),
+    section('Checks', table(['Check', 'Result', 'Detail'], h.checks.map((c) => [e(c.name), c.ok ? '<span class="ok-yes">pass</span>' : c.unknown ? '<span class="ok-unknown">unknown</span>' : '<span class="ok-no">fail</span>', e(c.detail)]))),
     section('Reboot required because', list('notes', h.rebootReasons.map(e))),
     section('Packages below minimum', table(['Package', 'Installed', 'Minimum'], h.packagesBelowMinimum.map((p) => [e(p.name), e(p.installed ?? 'not installed'), e(p.minimum)]))),
     section('Guests needing a cold boot', table(['Instance', 'UUID', 'Project'], h.guestsNeedingColdBoot.map((g) => [e(g.name), `<code>${e(g.uuid)}</code>`, e(g.projectId ?? '-')]))),

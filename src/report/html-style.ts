@@ -8,6 +8,8 @@ export const STATUS_COLOURS: Record<HostStatus, string> = {
   'would-change': '#f9a825',
   drift: '#ef6c00',
   failed: '#c62828',
+  refused: '#ad1457',
+  unknown: '#5d4037',
   unreachable: '#6a1b9a',
   deferred: '#546e7a',
   skipped: '#9e9e9e',
@@ -48,7 +50,7 @@ details.host .body{padding:0 16px 12px}
 table{border-collapse:collapse;margin:4px 0;background:#fff}
 th,td{border:1px solid #dde3e8;padding:4px 8px;text-align:left;vertical-align:top;font-size:13px}
 th{background:#eef2f5}
-.ok-yes{color:#2e7d32;font-weight:600}.ok-no{color:#c62828;font-weight:600}
+.ok-yes{color:#2e7d32;font-weight:600}.ok-no{color:#c62828;font-weight:600}.ok-unknown{color:#5d4037;font-weight:600}
 .error{color:#7f1d1d;background:#fdecea;border-radius:4px;padding:6px 10px;white-space:pre-wrap}
 pre.diff{background:#1e2329;color:#d7dde3;padding:8px 10px;border-radius:5px;overflow-x:auto;font:12px/1.4 ui-monospace,"DejaVu Sans Mono",monospace}
 pre.diff .add{color:#7ee787;background:rgba(46,160,67,.18);display:block}

@@ -73,6 +73,8 @@ function counts(r: Report): string {
     ['would change', s.wouldChange, 'would-change'],
     ['not compliant', s.drift, 'drift'],
     ['failed', s.failed, 'failed'],
+    ['refused', s.refused, 'refused'],
+    ['unknown', s.unknown, 'unknown'],
     ['unreachable', s.unreachable, 'unreachable'],
     ['deferred', s.deferred, 'deferred'],
     ['skipped', s.skipped, 'skipped'],
@@ -85,7 +87,7 @@ function counts(r: Report): string {
 function attention(r: Report): string {
   const items = r.hosts
     .map((h, i) => ({ h, i }))
-    .filter(({ h }) => h.status === 'failed' || h.status === 'unreachable' || h.status === 'drift' || h.status === 'deferred')
+    .filter(({ h }) => ['failed', 'refused', 'unknown', 'unreachable', 'drift', 'deferred'].includes(h.status))
     .sort((a, b) => HOST_STATUS_ORDER.indexOf(a.h.status) - HOST_STATUS_ORDER.indexOf(b.h.status))
     .map(({ h, i }) => {
       const failedChecks = h.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);

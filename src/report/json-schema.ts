@@ -1,8 +1,8 @@
 // JSON Schema (draft 2020-12) of the JSON report, for consumers (CI, dashboards) and for the tests that validate real output.
 import { REPORT_SCHEMA_VERSION } from './model.js';
 
-const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'unreachable', 'deferred', 'skipped'];
-const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'skipped', 'deferred', 'unreachable'];
+const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'refused', 'unknown', 'unreachable', 'deferred', 'skipped'];
+const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'refused', 'unknown', 'skipped', 'deferred', 'unreachable'];
 const str = { type: 'string' };
 const strOrNull = { type: ['string', 'null'] };
 const count = { type: 'integer' };
@@ -39,8 +39,14 @@ export const REPORT_JSON_SCHEMA = {
       type: 'object',
       required: ['kind', 'summary'],
       additionalProperties: false,
-      // data is step-specific (see src/steps): any JSON value.
+      // data's shape follows the kind (src/steps/changes.ts).
       properties: { kind: str, summary: str, data: {} },
+    },
+    finding: {
+      type: 'object',
+      required: ['kind'],
+      // The rest follows the kind (src/steps/changes.ts): checks, guests-needing-cold-boot, packages-not-offered.
+      properties: { kind: str },
     },
     step: {
       type: 'object',
@@ -51,7 +57,7 @@ export const REPORT_JSON_SCHEMA = {
         status: { $ref: '#/$defs/stepStatus' },
         changes: { type: 'array', items: { $ref: '#/$defs/change' } },
         notes: { type: 'array', items: str },
-        data: {},
+        findings: { type: 'array', items: { $ref: '#/$defs/finding' } },
         error: str,
         durationMs: { type: 'number' },
       },
@@ -60,7 +66,7 @@ export const REPORT_JSON_SCHEMA = {
       type: 'object',
       required: ['name', 'ok', 'detail'],
       additionalProperties: false,
-      properties: { name: str, ok: { type: 'boolean' }, detail: str },
+      properties: { name: str, ok: { type: 'boolean' }, detail: str, unknown: { const: true } },
     },
     guest: {
       type: 'object',
@@ -105,7 +111,7 @@ export const REPORT_JSON_SCHEMA = {
     },
     summary: {
       type: 'object',
-      required: ['hosts', 'ok', 'changed', 'wouldChange', 'drift', 'failed', 'unreachable', 'deferred', 'skipped', 'guestsNeedingColdBoot'],
+      required: ['hosts', 'ok', 'changed', 'wouldChange', 'drift', 'failed', 'refused', 'unknown', 'unreachable', 'deferred', 'skipped', 'guestsNeedingColdBoot'],
       additionalProperties: false,
       properties: {
         hosts: count,
@@ -114,6 +120,8 @@ export const REPORT_JSON_SCHEMA = {
         wouldChange: count,
         drift: count,
         failed: count,
+        refused: count,
+        unknown: count,
         unreachable: count,
         deferred: count,
         skipped: count,

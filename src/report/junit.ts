@@ -3,7 +3,8 @@ import { escapeXml, escapeXmlAttr } from './escape.js';
 import type { HostReport, Report, StepReport } from './model.js';
 import { isNotAttempted } from './status.js';
 
-type Outcome = { kind: 'pass' } | { kind: 'failure' | 'error' | 'skipped'; message: string; body?: string };
+/** `type` names the outcome for dashboards: a refusal and an unreadable verdict are not the same as a failed check. */
+type Outcome = { kind: 'pass' } | { kind: 'failure' | 'error' | 'skipped'; message: string; body?: string; type?: string };
 
 interface TestCase {
   classname: string;
@@ -24,6 +25,10 @@ function stepOutput(s: StepReport): string | undefined {
 
 function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Outcome {
   if (s.status === 'failed') return { kind: 'failure', message: s.error ?? `step ${s.id} failed`, body: stepOutput(s) };
+  // Refused: left untouched on purpose, and not remediated: a failure, typed so it reads apart from a broken check.
+  if (s.status === 'refused') return { kind: 'failure', type: 'Refused', message: `refused: ${s.error ?? `step ${s.id} refused`}`, body: stepOutput(s) };
+  // Unknown: the check could not be judged at all, which JUnit calls an error (not a failure of the thing tested).
+  if (s.status === 'unknown') return { kind: 'error', type: 'UnknownEvidence', message: `unknown: ${s.error ?? `step ${s.id} could not read its evidence`}`, body: stepOutput(s) };
   if (isNotAttempted(s.status)) return { kind: 'skipped', message: `${s.status}${host.error && s.status !== 'skipped' ? `: ${host.error}` : ''}` };
   // In a sweep a pending change is drift: the host is not compliant. In a plan it is the expected output.
   if (s.status === 'would-change' && kind === 'sweep') {
@@ -35,7 +40,9 @@ function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Out
 function hostCases(h: HostReport, kind: Report['kind']): TestCase[] {
   const cases: TestCase[] = [];
   for (const c of h.checks) {
-    cases.push({ classname: h.name, name: c.name, seconds: 0, outcome: c.ok ? { kind: 'pass' } : { kind: 'failure', message: c.detail }, out: c.detail });
+    // An unknown check could not be made at all: JUnit's error, as for an unknown step.
+    const outcome: Outcome = c.ok ? { kind: 'pass' } : c.unknown ? { kind: 'error', type: 'UnknownEvidence', message: c.detail } : { kind: 'failure', message: c.detail };
+    cases.push({ classname: h.name, name: c.name, seconds: 0, outcome, out: c.detail });
   }
   for (const s of h.steps) {
     cases.push({ classname: h.name, name: `step ${s.id}`, seconds: seconds(s.durationMs), outcome: stepOutcome(s, kind, h), out: stepOutput(s) });
@@ -46,6 +53,10 @@ function hostCases(h: HostReport, kind: Report['kind']): TestCase[] {
   if (isNotAttempted(h.status) && !shown) cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'skipped', message: `${h.status}: ${reason}` } });
   else if (h.status === 'failed' && !cases.some((c) => c.outcome.kind === 'failure')) {
     cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'error', message: reason } });
+  } else if (h.status === 'refused' && !shown) {
+    cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'failure', type: 'Refused', message: `refused: ${reason}` } });
+  } else if (h.status === 'unknown' && !cases.some((c) => c.outcome.kind === 'error')) {
+    cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'error', type: 'UnknownEvidence', message: `unknown: ${reason}` } });
   } else if (cases.length === 0) cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'pass' }, out: h.status });
   return cases;
 }
@@ -56,7 +67,7 @@ function renderCase(c: TestCase): string {
   const o = c.outcome;
   if (o.kind === 'skipped') inner.push(`      <skipped message="${escapeXmlAttr(o.message)}"/>`);
   else if (o.kind !== 'pass') {
-    const type = o.kind === 'failure' ? 'NotMitigated' : 'HostError';
+    const type = o.type ?? (o.kind === 'failure' ? 'NotMitigated' : 'HostError');
     inner.push(`      <${o.kind} message="${escapeXmlAttr(o.message)}" type="${type}">${escapeXml(o.body ?? o.message)}</${o.kind}>`);
   }
   if (c.out !== undefined) inner.push(`      <system-out>${escapeXml(c.out)}</system-out>`);

@@ -1,4 +1,5 @@
 // Markdown summary for a change ticket: fleet counts, host table, what changed, failures with reasons, cold boots.
+import { changesOf } from '../steps/changes.js';
 import { escapeMarkdown as md } from './escape.js';
 import type { HostReport, Report } from './model.js';
 import { HOST_STATUS_ORDER, statusLabel } from './status.js';
@@ -32,6 +33,8 @@ function counts(r: Report): string[] {
     ['Would change', s.wouldChange],
     ['Not compliant', s.drift],
     ['Failed', s.failed],
+    ['Refused', s.refused],
+    ['Unknown', s.unknown],
     ['Unreachable', s.unreachable],
     ['Deferred', s.deferred],
     ['Skipped', s.skipped],
@@ -62,10 +65,7 @@ function changesSection(r: Report): string[] {
     out.push(`- **${md(h.name)}** (${md(statusLabel(h.status, r.kind))})`);
     for (const s of steps) {
       for (const c of s.changes) out.push(`  - ${md(s.id)}: ${md(c.summary)}`);
-      for (const c of s.changes) {
-        const diff = (c.data as { diff?: unknown } | undefined)?.diff;
-        if (c.kind === 'nova-conf-edit' && typeof diff === 'string') out.push('', ...fenced('diff', diff).map((l) => `    ${l}`), '');
-      }
+      for (const c of changesOf(s.changes, 'nova-conf-edit')) out.push('', ...fenced('diff', c.data.diff).map((l) => `    ${l}`), '');
     }
   }
   return out;
@@ -74,10 +74,10 @@ function changesSection(r: Report): string[] {
 function problems(r: Report): string[] {
   const out: string[] = [];
   for (const h of r.hosts) {
-    if (h.status !== 'failed' && h.status !== 'unreachable' && h.status !== 'drift' && h.status !== 'deferred') continue;
+    if (!['failed', 'refused', 'unknown', 'unreachable', 'drift', 'deferred'].includes(h.status)) continue;
     const reasons = [
       ...(h.error ? [h.error] : []),
-      ...h.steps.filter((s) => s.status === 'failed' && s.error && s.error !== h.error).map((s) => `${s.id}: ${s.error}`),
+      ...h.steps.filter((s) => (s.status === 'failed' || s.status === 'refused' || s.status === 'unknown') && s.error).map((s) => `${s.id}: ${s.error}`).filter((r) => r !== h.error),
       ...h.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
     ];
     out.push(`- **${md(h.name)}** (${md(statusLabel(h.status, r.kind))}): ${reasons.length ? md(reasons[0]!) : 'no reason recorded'}`);

@@ -1,5 +1,5 @@
 // The report data model shared by plan, run and sweep; every output format (console, JSON, JUnit, HTML, ...) renders this.
-import type { Change } from '../steps/types.js';
+import type { Change, Finding } from '../steps/changes.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -9,27 +9,33 @@ export type HostStatus =
   | 'would-change'  // plan: changes pending
   | 'drift'         // sweep: not compliant
   | 'failed'
+  | 'refused'       // left untouched on purpose: a safety check said no (the error says why)
+  | 'unknown'       // evidence a check needs could not be read: neither ok nor failed
   | 'unreachable'
   | 'deferred'      // outside the maintenance window / failure domain busy
-  | 'skipped';      // not started (budget tripped, cancelled, drifted plan)
+  | 'skipped';      // not started (budget tripped, cancelled)
 
-export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'skipped' | 'deferred' | 'unreachable';
+export type StepStatus = 'ok' | 'changed' | 'would-change' | 'failed' | 'refused' | 'unknown' | 'skipped' | 'deferred' | 'unreachable';
+
+export type ReportKind = 'plan' | 'run' | 'sweep';
 
 export interface StepReport {
   id: string;
   status: StepStatus;
   changes: Change[];
   notes: string[];
-  data?: unknown;
+  findings?: Finding[];
   error?: string;
   durationMs?: number;
 }
 
 export interface CheckReport {
-  /** e.g. 'sysfs', 'dmesg', 'domcaps', 'kernel', 'packages', 'nova-conf', 'reboot-pending', 'guests' */
+  /** e.g. sysfs, dmesg, domcaps, kernel, packages, nova-conf (verify's), reboot-pending, and the guests count */
   name: string;
   ok: boolean;
   detail: string;
+  /** Set when the check's evidence could not be read: not ok, and not a finding of drift either. */
+  unknown?: true;
 }
 
 export interface GuestReport {
@@ -72,6 +78,8 @@ export interface ReportSummary {
   wouldChange: number;
   drift: number;
   failed: number;
+  refused: number;
+  unknown: number;
   unreachable: number;
   deferred: number;
   skipped: number;
@@ -89,7 +97,7 @@ export interface TrendPoint {
 
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  kind: 'plan' | 'run' | 'sweep';
+  kind: ReportKind;
   tool: { name: 'mds-orchestrate'; version: string };
   runId: string;
   playbook: string | null;

@@ -41,10 +41,12 @@ export function renderPrometheus(report: Report): string {
   const hosts = report.hosts.filter((h) => (seen.has(h.name) ? false : (seen.add(h.name), true)));
   const p = 'mds_orchestrate';
   const families: Family[] = [
-    perHost(`${p}_host_compliant`, 'Whether the host is known to be mitigated against MDS (1) or not, or unknown because unreachable (0).', hosts, (h) => (isCompliant(h.status) ? 1 : 0)),
+    perHost(`${p}_host_compliant`, 'Whether the host is known to be mitigated against MDS (1) or not, or not known to be (unreachable, unknown, refused: 0).', hosts, (h) => (isCompliant(h.status) ? 1 : 0)),
     perHost(`${p}_host_reboot_required`, 'Whether the host needs a reboot to finish the MDS mitigation (new kernel, microcode, config).', hosts, (h) => (h.rebootReasons.length ? 1 : 0)),
     perHost(`${p}_host_guests_needing_cold_boot`, 'Running guests on the host whose CPU lacks md-clear until they are stopped and started.', hosts, (h) => h.guestsNeedingColdBoot.length),
     perHost(`${p}_host_unreachable`, 'Whether the host could not be reached over SSH (1).', hosts, (h) => (h.status === 'unreachable' ? 1 : 0)),
+    perHost(`${p}_host_unknown`, 'Whether evidence a check needs could not be read on the host (1): its compliance is unknown, not ok.', hosts, (h) => (h.status === 'unknown' ? 1 : 0)),
+    perHost(`${p}_host_refused`, 'Whether a safety check left the host untouched on purpose (1): it is not remediated.', hosts, (h) => (h.status === 'refused' ? 1 : 0)),
     {
       name: `${p}_hosts`,
       help: 'Hosts in the last report by status.',

@@ -2,7 +2,7 @@
 import type { HostStatus, Report } from './model.js';
 
 /** Worst first: the order tiles, tables and legends list statuses in, so problems are seen first. */
-export const HOST_STATUS_ORDER: readonly HostStatus[] = ['failed', 'unreachable', 'drift', 'would-change', 'deferred', 'skipped', 'changed', 'ok'];
+export const HOST_STATUS_ORDER: readonly HostStatus[] = ['failed', 'refused', 'unknown', 'unreachable', 'drift', 'would-change', 'deferred', 'skipped', 'changed', 'ok'];
 
 /** A sweep's 'ok' means compliant; a run's 'ok' means nothing needed doing, so the wording follows the kind. */
 export function statusLabel(status: HostStatus, kind: Report['kind']): string {

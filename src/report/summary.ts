@@ -9,6 +9,8 @@ export function summarizeHosts(hosts: readonly HostReport[], stoppedBecause?: st
     wouldChange: 0,
     drift: 0,
     failed: 0,
+    refused: 0,
+    unknown: 0,
     unreachable: 0,
     deferred: 0,
     skipped: 0,

@@ -5,6 +5,8 @@ export type StepRecordStatus =
   | 'done'          // compliant after check (ok) or after apply+verify (changed)
   | 'would-change'  // plan mode only
   | 'failed'
+  | 'refused'       // a safety check left the host untouched
+  | 'unknown'       // evidence could not be read
   | 'deferred'
   | 'skipped'
   | 'aborted';      // a hard cancel or crash stopped it mid-way: outcome unknown
@@ -15,6 +17,8 @@ export type HostRecordStatus =
   | 'changed'
   | 'would-change'
   | 'failed'
+  | 'refused'
+  | 'unknown'
   | 'unreachable'
   | 'deferred'
   | 'cancelled';

@@ -1,11 +1,12 @@
 // Step cpu-flags: make md-clear visible to guests; with cpu_mode=custom add it to cpu_model_extra_flags, keeping the rest.
 import { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
-import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear } from '../facts/index.js';
+import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear, parseNovaLibvirt } from '../facts/index.js';
 import { addListItem, unifiedDiff } from '../ini/index.js';
+import { requireEvidence } from './evidence-rules.js';
+import { CommandFailedError, PreconditionError, RefusedError } from './errors.js';
 import { clearRestartPending, markRestartPending, readRestartPending } from './host-markers.js';
 import { rebootReasons } from './reboot-reasons.js';
-import { replaceFileAtomically } from './remote-file.js';
 import type { Diff, Step, StepContext } from './types.js';
 
 export const cpuFlagsParams = z.strictObject({
@@ -13,6 +14,9 @@ export const cpuFlagsParams = z.strictObject({
   service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'expected a systemd unit name').default('openstack-nova-compute'),
 });
 export type CpuFlagsParams = z.infer<typeof cpuFlagsParams>;
+
+/** The one-time copy of nova.conf as it was before this tool first edited it. */
+export const NOVA_CONF_BACKUP_SUFFIX = '.mds-orchestrate.bak';
 
 /** libvirt CPU model names: letters, digits, '-', '_', '.' (e.g. Skylake-Client-IBRS, IvyBridge-v2). */
 const CPU_MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -30,29 +34,29 @@ export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit |
   if (facts.cpu.vendor === 'amd') return null;
   const mode = effectiveCpuMode(facts.novaLibvirt);
   if (mode !== 'custom') {
-    if (mode === 'none') throw new Error(`cpu_mode = none gives guests no CPU model, so ${flag} cannot reach them; choose host-model, host-passthrough or custom`);
+    if (mode === 'none') throw new PreconditionError(`cpu_mode = none gives guests no CPU model, so ${flag} cannot reach them; choose host-model, host-passthrough or custom`);
     return null;
   }
   const models = facts.novaLibvirt.cpuModels;
-  if (models.length === 0) throw new Error('cpu_mode = custom but neither cpu_models nor cpu_model is set in [libvirt]');
+  if (models.length === 0) throw new PreconditionError('cpu_mode = custom but neither cpu_models nor cpu_model is set in [libvirt]');
   const bad = models.find((m) => !CPU_MODEL.test(m));
-  if (bad !== undefined) throw new Error(`cpu model ${JSON.stringify(bad)} in nova.conf is not a libvirt CPU model name`);
+  if (bad !== undefined) throw new PreconditionError(`cpu model ${JSON.stringify(bad)} in nova.conf is not a libvirt CPU model name`);
   // As nova reads the list: '--flag' disables too, and a disable wins over an enable written beside it.
   const setting = extraFlagSetting(facts.novaLibvirt, flag);
   if (setting === 'disabled') {
-    throw new Error(`cpu_model_extra_flags disables ${flag} explicitly (-${flag}): an operator chose this, so it is not overridden`);
+    throw new RefusedError(`cpu_model_extra_flags disables ${flag} explicitly (-${flag}): an operator chose this, so it is not overridden`);
   }
   if (setting === 'enabled') return null;
   if (facts.domcaps) {
     for (const model of models) {
       const known = facts.domcaps.customModels.find((m) => m.name.toLowerCase() === model.toLowerCase());
-      if (!known) throw new Error(`cpu model ${model} is not among the custom models libvirt knows on this host`);
-      if (known.usable === 'no') throw new Error(`cpu model ${model} is not usable on this host (libvirt says usable='no'); nova-compute would refuse to start`);
+      if (!known) throw new PreconditionError(`cpu model ${model} is not among the custom models libvirt knows on this host`);
+      if (known.usable === 'no') throw new PreconditionError(`cpu model ${model} is not usable on this host (libvirt says usable='no'); nova-compute would refuse to start`);
     }
   }
-  if (facts.novaConf === null) throw new Error(`${facts.novaConfPath} does not exist`);
+  if (facts.novaConf === null) throw new PreconditionError(`${facts.novaConfPath} does not exist`);
   const edited = addListItem(facts.novaConf, 'libvirt', 'cpu_model_extra_flags', flag);
-  if (edited.disabled) throw new Error(`cpu_model_extra_flags disables ${flag} explicitly: not overridden`);
+  if (edited.disabled) throw new RefusedError(`cpu_model_extra_flags disables ${flag} explicitly: not overridden`);
   if (edited.text === facts.novaConf) return null;
   return { path: facts.novaConfPath, before: facts.novaConf, after: edited.text, diff: unifiedDiff(facts.novaConf, edited.text, facts.novaConfPath) };
 }
@@ -60,6 +64,9 @@ export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit |
 async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   const facts = await ctx.facts();
   const diff: Diff = { step: 'cpu-flags', changes: [], notes: [] };
+  // An unread nova.conf is not "cpu_mode unset" (the kvm default), and without domcapabilities a restart with the flag
+  // could leave nova-compute unable to start: both must be read before anything is decided.
+  if (facts.cpu.vendor !== 'amd') requireEvidence(facts, ['nova-conf', 'domcaps'], `whether ${ctx.params.flag} reaches guests`, ctx.host);
   const edit = planNovaConfEdit(facts, ctx.params.flag);
   const mode = effectiveCpuMode(facts.novaLibvirt);
   if (facts.cpu.vendor === 'amd') {
@@ -76,7 +83,7 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
     if (rebootReasons(facts, false).length) diff.notes.push('nova-compute picks up the change at the reboot that follows');
     else if (mode === 'custom' && facts.domcaps && !hostModelHasMdClear(facts.domcaps)) {
       // nova-compute refuses to start when a required extra flag is missing from the host CPU; no reboot is due to add it.
-      throw new Error(`this host does not offer ${ctx.params.flag} (libvirt's host-model lacks it) and no reboot is due: restarting ${ctx.params.service} with it in cpu_model_extra_flags would fail; update microcode_ctl, kernel, qemu and libvirt first`);
+      throw new PreconditionError(`this host does not offer ${ctx.params.flag} (libvirt's host-model lacks it) and no reboot is due: restarting ${ctx.params.service} with it in cpu_model_extra_flags would fail; update microcode_ctl, kernel, qemu and libvirt first`);
     } else diff.changes.push({ kind: 'restart-service', summary: `restart ${ctx.params.service} (no reboot is due)`, data: { service: ctx.params.service } });
   }
   return diff;
@@ -89,23 +96,33 @@ async function apply(ctx: StepContext<CpuFlagsParams>, diff: Diff): Promise<void
   const fresh = planNovaConfEdit({ ...facts, novaConf: current }, ctx.params.flag);
   if (fresh) {
     await markRestartPending(ctx.transport, facts.bootId, ctx.signal);
-    await replaceFileAtomically(ctx.transport, fresh.path, fresh.after, { backupSuffix: '.mds-orchestrate.bak', signal: ctx.signal });
+    await ctx.transport.writeFile(fresh.path, fresh.after, { become: true, backupSuffix: NOVA_CONF_BACKUP_SUFFIX, signal: ctx.signal });
     ctx.log.info({ path: fresh.path }, 'nova.conf updated');
   }
   const restart = diff.changes.find((c) => c.kind === 'restart-service');
   if (restart) {
     const res = await ctx.transport.exec(`systemctl restart ${ctx.params.service}`, { become: true, signal: ctx.signal, timeoutMs: 300_000 });
-    if (res.code !== 0) throw new Error(`systemctl restart ${ctx.params.service} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    if (res.code !== 0) throw new CommandFailedError(`systemctl restart ${ctx.params.service} failed (exit ${res.code}): ${res.stderr.trim()}`);
     await clearRestartPending(ctx.transport, ctx.signal);
   }
   await ctx.refreshFacts();
+}
+
+/** In a plan: nova.conf as the edit would leave it, so later checks (the reboot's) see it edited. */
+export function projectNovaConfEdit(facts: HostFacts, diff: Diff, params: CpuFlagsParams): HostFacts {
+  if (!diff.changes.some((c) => c.kind === 'nova-conf-edit')) return facts;
+  const text = planNovaConfEdit(facts, params.flag)?.after ?? null;
+  if (text === null) return facts;
+  return { ...facts, novaConf: text, novaLibvirt: parseNovaLibvirt(text) };
 }
 
 export const cpuFlags: Step<CpuFlagsParams> = {
   id: 'cpu-flags',
   title: 'Expose md-clear to guests in nova.conf',
   disruptive: false,
+  needsNova: false,
   params: cpuFlagsParams,
   check,
   apply,
+  project: projectNovaConfEdit,
 };

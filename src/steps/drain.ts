@@ -2,12 +2,16 @@
 import PQueue from 'p-queue';
 import { z } from 'zod';
 import type { Server } from '../openstack/types.js';
+import { sleep } from '../util/sleep.js';
 import { checkCapacity } from './capacity.js';
-import { migrateAway } from './live-migration.js';
+import { disruptiveEvidence, rebootEvidence, refuseWithoutEvidence, requireEvidence } from './evidence-rules.js';
+import { changesOf } from './changes.js';
+import { CommandFailedError, RefusedError } from './errors.js';
+import { isFinishedMigration, migrateAway } from './live-migration.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
-import type { Change, Diff, Step, StepContext } from './types.js';
+import type { Diff, Step, StepContext } from './types.js';
 
 export const drainParams = z.strictObject({
   migration_timeout: duration.default(900_000),
@@ -32,11 +36,14 @@ const MOVABLE = (s: Server) => s.status === 'ACTIVE' && !s.taskState;
 async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
   const diff: Diff = { step: 'drain', changes: [], notes: [] };
   const facts = await ctx.facts();
+  requireEvidence(facts, rebootEvidence(facts), 'whether a reboot is due', ctx.host);
   const reasons = rebootReasons(facts, false);
   if (reasons.length === 0) {
     diff.notes.push('no reboot is due, so the host stays in service');
     return diff;
   }
+  // Draining for a reboot that would then be refused (guest list or nova.conf unreadable) only disrupts: refuse now.
+  refuseWithoutEvidence(facts, disruptiveEvidence(facts), `drain ${ctx.host.name} for a reboot`, ctx.host);
   const nova = requireNova(ctx.nova, 'drain');
   const host = ctx.host.novaHost;
   const svc = await computeServiceOf(nova, host);
@@ -63,16 +70,16 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
     }
   }
   if (blockers.length) {
-    throw new Error(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
+    throw new RefusedError(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
   }
   if (toMove.length && ctx.params.capacity_check) {
     const verdict = checkCapacity(host, toMove, await nova.listHypervisors());
-    if (!verdict.ok) throw new Error(`not drained: ${verdict.reason}`);
+    if (!verdict.ok) throw new RefusedError(`not drained: ${verdict.reason}`);
     diff.notes.push(`capacity: ${verdict.needed.vcpus} vCPU / ${verdict.needed.ramMb} MB to move, ${verdict.free.vcpus} vCPU / ${verdict.free.ramMb} MB free on ${verdict.free.hosts} other hosts`);
   }
   for (const s of toMove) {
     const flavor = s.flavor ? ` (${s.flavor.vcpus} vCPU, ${s.flavor.ramMb} MB)` : '';
-    diff.changes.push({ kind: 'migrate-instance', summary: `live-migrate ${s.name} (${s.id})${flavor}`, data: { serverId: s.id, name: s.name, projectId: s.projectId, flavor: s.flavor } });
+    diff.changes.push({ kind: 'migrate-instance', summary: `live-migrate ${s.name} (${s.id})${flavor}`, data: { serverId: s.id, name: s.name, projectId: s.projectId, flavor: s.flavor ?? null } });
   }
   diff.notes.push(...reasons.map((r) => `reboot due: ${r.message}`));
   return diff;
@@ -80,14 +87,13 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
 
 /** Rounds of "move what is movable, wait for what is moving" before a drain gives up on a host that keeps filling. */
 const MAX_ROUNDS = 10;
-const FINISHED_MIGRATION = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
 
 async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
   const nova = requireNova(ctx.nova, 'drain');
   const host = ctx.host.novaHost;
-  const disable = diff.changes.find((c) => c.kind === 'disable-service');
+  const [disable] = changesOf(diff.changes, 'disable-service');
   if (disable) {
-    await nova.setServiceStatus((disable.data as { serviceId: string }).serviceId, 'disabled', disableReason(ctx.runId));
+    await nova.setServiceStatus(disable.data.serviceId, 'disabled', disableReason(ctx.runId));
     ctx.log.info({ host }, 'compute service disabled');
   }
   const cp: DrainCheckpoint = { started: [...(ctx.checkpoint.get<DrainCheckpoint>()?.started ?? [])] };
@@ -116,10 +122,11 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
     await queue.onIdle();
   };
 
-  await moveAll(diff.changes
-    .filter((c: Change) => c.kind === 'migrate-instance' || c.kind === 'await-migration')
-    .map((c) => ({ serverId: (c.data as { serverId: string }).serverId, resume: c.kind === 'await-migration' })));
-  if (failures.length) throw new Error(`drain of ${host} incomplete: ${failures.join('; ')}`);
+  await moveAll([
+    ...changesOf(diff.changes, 'migrate-instance').map((c) => ({ serverId: c.data.serverId, resume: false })),
+    ...changesOf(diff.changes, 'await-migration').map((c) => ({ serverId: c.data.serverId, resume: true })),
+  ]);
+  if (failures.length) throw new CommandFailedError(`drain of ${host} incomplete: ${failures.join('; ')}`);
 
   // Hosts of one batch drain side by side: a migration the scheduler aimed here before our disable lands after it.
   // Those instances are moved on too, so the host is empty when the reboot step looks.
@@ -128,24 +135,26 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
     const movable = servers.filter(MOVABLE);
     const moving = servers.filter((s) => s.taskState === 'migrating');
     const incoming = (await nova.listMigrations({ host, migrationType: 'live-migration' }))
-      .filter((m) => m.destCompute === host && !FINISHED_MIGRATION.has(m.status));
+      .filter((m) => m.destCompute === host && !isFinishedMigration(m.status));
     if (movable.length === 0 && moving.length === 0 && incoming.length === 0) return;
     if (movable.length) {
       ctx.log.info({ instances: movable.map((s) => s.id) }, 'instances arrived during the drain; moving them on');
       await moveAll(movable.map((s) => ({ serverId: s.id, resume: false })));
-      if (failures.length) throw new Error(`drain of ${host} incomplete: ${failures.join('; ')}`);
+      if (failures.length) throw new CommandFailedError(`drain of ${host} incomplete: ${failures.join('; ')}`);
     } else {
-      await new Promise((r) => setTimeout(r, ctx.params.poll_interval));
+      await sleep(ctx.params.poll_interval, ctx.signal);
     }
   }
-  throw new Error(`drain of ${host} incomplete: instances kept arriving for ${MAX_ROUNDS} rounds`);
+  throw new CommandFailedError(`drain of ${host} incomplete: instances kept arriving for ${MAX_ROUNDS} rounds`);
 }
 
 export const drain: Step<DrainParams> = {
   id: 'drain',
   title: 'Disable the compute service and live-migrate running instances away',
   disruptive: true,
+  needsNova: true,
   params: drainParams,
+  migrationSlots: (params) => params.parallel_fleet,
   check,
   apply,
 };

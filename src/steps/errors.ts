@@ -1,5 +1,6 @@
 // How a step ends a host other than by succeeding: one class per outcome, on the project's one error base.
 import { OrchestratorError, type ErrorContext } from '../util/errors.js';
+import type { Diff } from './types.js';
 
 /**
  * Left untouched on purpose: a safety check said no (instances still on board, a service an operator disabled, a host
@@ -34,15 +35,18 @@ export class DeferredError extends OrchestratorError {
 
 /**
  * Evidence a check needs could not be read (permission denied, tool missing, timeout): the verdict is unknown, never ok.
- * `fix` tells the operator how to make it readable (for example: set ansible_become).
+ * `fix` tells the operator how to make it readable (for example: set ansible_become). `diff`: what the check did find
+ * beside the unknown (verify's other findings), so the report still lists every finding.
  */
 export class UnknownEvidenceError extends OrchestratorError {
   readonly evidence: string[];
   readonly fix: string | undefined;
+  readonly diff: Diff | undefined;
 
-  constructor(evidence: string[], message: string, fix?: string, ctx: ErrorContext = {}) {
+  constructor(evidence: string[], message: string, fix?: string, ctx: ErrorContext = {}, diff?: Diff) {
     super('E_UNKNOWN', fix ? `${message}; ${fix}` : message, ctx);
     this.evidence = evidence;
     this.fix = fix;
+    this.diff = diff;
   }
 }

@@ -4,6 +4,10 @@ import type { HostFacts } from '../facts/types.js';
 import { mdClearExposed } from '../facts/index.js';
 import type { NovaApi, Server } from '../openstack/types.js';
 import { AbortedError } from '../transport/types.js';
+import { missingEvidence, requireEvidence } from './evidence-rules.js';
+import { sleep } from '../util/sleep.js';
+import { changesOf, findingOf, type GuestNeedingColdBoot } from './changes.js';
+import { CommandFailedError, PreconditionError } from './errors.js';
 import { duration } from './params.js';
 import type { Diff, Step, StepContext } from './types.js';
 
@@ -17,12 +21,7 @@ export const guestsParams = z.strictObject({
 });
 export type GuestsParams = z.infer<typeof guestsParams>;
 
-export interface GuestNeedingColdBoot {
-  uuid: string;
-  name: string;
-  host: string;
-  projectId: string | null;
-}
+export type { GuestNeedingColdBoot } from './changes.js';
 
 export function hostGivesMdClear(facts: HostFacts): boolean {
   return facts.cpu.vendor !== 'amd' && facts.domcaps !== null && mdClearExposed(facts.novaLibvirt, facts.domcaps);
@@ -43,9 +42,11 @@ function allowed(g: GuestNeedingColdBoot, allow: string[]): boolean {
 
 async function check(ctx: StepContext<GuestsParams>): Promise<Diff> {
   const facts = await ctx.facts();
+  // An empty guest list from a virsh that did not answer is not "no guest needs a cold boot".
+  if (facts.cpu.vendor !== 'amd' && facts.mds.kind !== 'not-affected') requireEvidence(facts, ['guests'], 'which guests need a cold boot', ctx.host);
   const servers = ctx.nova ? await ctx.nova.listServers({ host: ctx.host.novaHost }) : [];
   const needing = guestsNeedingColdBoot(facts, ctx.host.novaHost, servers);
-  const diff: Diff = { step: 'guests', changes: [], notes: [], data: { needingColdBoot: needing } };
+  const diff: Diff = { step: 'guests', changes: [], notes: [], findings: [{ kind: 'guests-needing-cold-boot', guests: needing }] };
   const fixed = hostGivesMdClear(facts);
   for (const g of needing) {
     if (ctx.params.cold_boot && allowed(g, ctx.params.allow) && fixed) {
@@ -63,16 +64,15 @@ async function waitForStatus(nova: NovaApi, id: string, status: string, timeoutM
     if (signal.aborted) throw new AbortedError();
     const s = await nova.getServer(id);
     if (s.status === status && !s.taskState) return;
-    if (s.status === 'ERROR') throw new Error(`instance ${s.name} (${id}) went to ERROR`);
-    await new Promise((r) => setTimeout(r, pollMs));
+    if (s.status === 'ERROR') throw new CommandFailedError(`instance ${s.name} (${id}) went to ERROR`);
+    await sleep(pollMs, signal);
   }
-  throw new Error(`instance ${id} did not reach ${status} within ${Math.round(timeoutMs / 1000)}s`);
+  throw new CommandFailedError(`instance ${id} did not reach ${status} within ${Math.round(timeoutMs / 1000)}s`);
 }
 
 async function apply(ctx: StepContext<GuestsParams>, diff: Diff): Promise<void> {
-  if (!ctx.nova) throw new Error('the guests cold boot needs the Nova API');
-  for (const change of diff.changes) {
-    const g = change.data as GuestNeedingColdBoot;
+  if (!ctx.nova) throw new PreconditionError('the guests cold boot needs the Nova API');
+  for (const { data: g } of changesOf(diff.changes, 'cold-boot')) {
     const current = await ctx.nova.getServer(g.uuid);
     if (current.status === 'ACTIVE') {
       await ctx.nova.stopServer(g.uuid);
@@ -89,7 +89,29 @@ export const guests: Step<GuestsParams> = {
   id: 'guests',
   title: 'Guests that need a cold boot (optional stop/start through Nova)',
   disruptive: false,
+  needsNova: true,
   params: guestsParams,
+  sweep: () => guestsParams.parse({}),
+  // A live migration keeps a guest's CPU: guests drained later from unfixed hosts land on hosts already done.
+  recheckAfterRun: true,
+  report(diff, host, kind) {
+    const found = findingOf(diff.findings, 'guests-needing-cold-boot');
+    if (!found) return;
+    host.guestsNeedingColdBoot = found.guests.map((g) => ({ uuid: g.uuid, name: g.name, host: g.host, projectId: g.projectId }));
+    if (kind === 'sweep') {
+      const n = host.guestsNeedingColdBoot.length;
+      host.checks = host.checks.filter((c) => c.name !== 'guests')
+        .concat({ name: 'guests', ok: n === 0, detail: n ? `${n} guest(s) need a cold boot` : 'no guest needs a cold boot' });
+    }
+  },
+  reportFacts(host, facts, kind) {
+    if (kind !== 'sweep') return;
+    // A guest list virsh did not give is not "no guest needs a cold boot"; nor is a guests check that never ran.
+    const unread = missingEvidence(facts, ['guests']);
+    if (unread.length === 0 && host.checks.some((c) => c.name === 'guests')) return;
+    const detail = unread.length ? `unknown: could not read ${unread.map((m) => m.text).join(', ')}` : 'unknown: the guests check did not run';
+    host.checks = host.checks.filter((c) => c.name !== 'guests').concat({ name: 'guests', ok: false, detail, unknown: true });
+  },
   check,
   apply,
 };

@@ -1,5 +1,6 @@
 // Markers this tool keeps on the host itself, so a second controller or a rerun after a crash sees the same truth.
 import type { Transport } from '../transport/types.js';
+import { CommandFailedError } from './errors.js';
 
 export const MARKER_DIR = '/var/lib/mds-orchestrate';
 /** Holds the boot_id at the time nova.conf was edited: a restart (or reboot) is pending while it matches the current boot. */
@@ -14,11 +15,9 @@ export async function readRestartPending(transport: Transport, bootId: string, s
 /** Written BEFORE nova.conf changes: a crash between the two costs at worst one needless restart, never a missed one. */
 export async function markRestartPending(transport: Transport, bootId: string, signal?: AbortSignal): Promise<void> {
   const id = bootId.trim().replace(/[^0-9a-f-]/gi, '');
-  const res = await transport.exec(
-    `umask 077 && mkdir -p ${MARKER_DIR} && printf '%s\\n' '${id}' > ${RESTART_PENDING_MARKER}.tmp && mv -f ${RESTART_PENDING_MARKER}.tmp ${RESTART_PENDING_MARKER}`,
-    { become: true, signal, timeoutMs: 30_000 },
-  );
-  if (res.code !== 0) throw new Error(`cannot write ${RESTART_PENDING_MARKER}: ${res.stderr.trim()}`);
+  const dir = await transport.exec(`umask 077 && mkdir -p ${MARKER_DIR}`, { become: true, signal, timeoutMs: 30_000 });
+  if (dir.code !== 0) throw new CommandFailedError(`cannot create ${MARKER_DIR}: ${dir.stderr.trim()}`);
+  await transport.writeFile(RESTART_PENDING_MARKER, `${id}\n`, { become: true, mode: 0o600, signal });
 }
 
 export async function clearRestartPending(transport: Transport, signal?: AbortSignal): Promise<void> {

@@ -1,6 +1,7 @@
 // Live-migrates one instance off a host and waits for the outcome: bounded retries, a deadline that really fires.
 import type { NovaApi, Server } from '../openstack/types.js';
 import { sleep } from '../util/sleep.js';
+import { CommandFailedError } from './errors.js';
 
 export interface MigrationPolicy {
   timeoutMs: number;
@@ -8,10 +9,10 @@ export interface MigrationPolicy {
   pollMs: number;
 }
 
-export class MigrationError extends Error {
+/** An instance that could not be moved: the drain fails (a command on the cloud failed), naming it. */
+export class MigrationError extends CommandFailedError {
   constructor(message: string, readonly serverId: string) {
     super(message);
-    this.name = 'MigrationError';
   }
 }
 
@@ -32,7 +33,12 @@ async function waitForOutcome(nova: NovaApi, server: Server, source: string, dea
   return 'timeout';
 }
 
+/** Nova migration states after which nothing more happens (the one list, shared by the drain's incoming check). */
 const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
+
+export function isFinishedMigration(status: string): boolean {
+  return FINISHED.has(status);
+}
 
 /**
  * A migration past its deadline is aborted, not left running: a MIGRATING instance would block every later drain and
@@ -40,7 +46,7 @@ const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', '
  */
 async function abortRunning(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal): Promise<string> {
   try {
-    const running = (await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' })).filter((m) => !FINISHED.has(m.status));
+    const running = (await nova.listMigrations({ instanceUuid: server.id, migrationType: 'live-migration' })).filter((m) => !isFinishedMigration(m.status));
     if (running.length === 0) return 'no migration was running any more';
     for (const m of running) await nova.abortLiveMigration(server.id, m.id);
     // As long again as the migration had, within reason: an abort that does not take is reported, not waited on forever.

@@ -1,6 +1,8 @@
 // Step reboot: only when needed, never with instances on board; waits for a new boot_id and checks the host stays up.
 import { z } from 'zod';
 import { AbortedError, AuthError, HostKeyError } from '../transport/types.js';
+import { refuseWithoutEvidence, rebootEvidence, requireEvidence } from './evidence-rules.js';
+import { CommandFailedError, RefusedError } from './errors.js';
 import { requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
@@ -27,6 +29,8 @@ interface RebootCheckpoint {
 
 async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
   const facts = await ctx.facts();
+  // An unread rpm database or libvirt would hide a reason: "no reboot needed" must be known, not assumed.
+  requireEvidence(facts, rebootEvidence(facts), 'whether a reboot is due', ctx.host);
   const reasons = rebootReasons(facts, false);
   const diff: Diff = { step: 'reboot', changes: [], notes: [] };
   if (reasons.length === 0) {
@@ -42,18 +46,20 @@ async function assertNoInstances(ctx: StepContext<RebootParams>): Promise<void> 
   const nova = requireNova(ctx.nova, 'reboot');
   const onHost = (await nova.listServers({ host: ctx.host.novaHost })).filter((s) => s.status !== 'SHUTOFF');
   if (onHost.length) {
-    throw new Error(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
+    throw new RefusedError(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
   }
   const facts = await ctx.refreshFacts();
+  // An empty list proves nothing unless virsh answered for qemu:///system: both Nova and the hypervisor must be read.
+  refuseWithoutEvidence(facts, ['guests'], `reboot ${ctx.host.name}`, ctx.host);
   const running = facts.guests.filter((g) => g.state !== 'shut off');
   if (running.length) {
-    throw new Error(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
+    throw new RefusedError(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
   }
 }
 
 async function readBootId(ctx: StepContext<RebootParams>, signal: AbortSignal = ctx.signal): Promise<string> {
   const res = await ctx.transport.exec('cat /proc/sys/kernel/random/boot_id', { signal, timeoutMs: 15_000 });
-  if (res.code !== 0) throw new Error(`cannot read boot_id (exit ${res.code})`);
+  if (res.code !== 0) throw new CommandFailedError(`cannot read boot_id (exit ${res.code})`);
   return res.stdout.trim();
 }
 
@@ -73,12 +79,12 @@ async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): P
       lastError = 'still the old boot';
     } catch (err) {
       if (ctx.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
-      if (err instanceof AuthError || err instanceof HostKeyError) throw new Error(`the host came back but refuses us: ${err.message}`);
+      if (err instanceof AuthError || err instanceof HostKeyError) throw new CommandFailedError(`the host came back but refuses us: ${err.message}`);
       if (deadline.aborted) break;
       lastError = err instanceof Error ? err.message : String(err);
     }
   }
-  throw new Error(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError}); its compute service stays disabled`);
+  throw new CommandFailedError(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError}); its compute service stays disabled`);
 }
 
 async function apply(ctx: StepContext<RebootParams>): Promise<void> {
@@ -96,7 +102,7 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
       ctx.log.warn({ err: String(err) }, 'session dropped while requesting the reboot (expected)');
       return null;
     });
-    if (res && res.code !== 0) throw new Error(`could not request the reboot (exit ${res.code}): ${res.stderr.trim()}`);
+    if (res && res.code !== 0) throw new CommandFailedError(`could not request the reboot (exit ${res.code}): ${res.stderr.trim()}`);
     ctx.log.info('reboot requested');
     await waitForNewBoot(ctx, before);
   }
@@ -104,7 +110,7 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
   const booted = await readBootIdAfterReconnect(ctx);
   await sleep(ctx.params.stable_for, ctx.signal);
   const later = await readBootIdAfterReconnect(ctx);
-  if (later !== booted) throw new Error('the host rebooted again while we waited for it to stay up');
+  if (later !== booted) throw new CommandFailedError('the host rebooted again while we waited for it to stay up');
   const cp = ctx.checkpoint.get<RebootCheckpoint>();
   if (cp) await ctx.checkpoint.set({ ...cp, done: true } satisfies RebootCheckpoint);
   await ctx.refreshFacts();
@@ -123,7 +129,10 @@ export const reboot: Step<RebootParams> = {
   id: 'reboot',
   title: 'Reboot into the fixed kernel and microcode (only when needed)',
   disruptive: true,
+  needsNova: true,
   params: rebootParams,
+  // A run that stopped mid-reboot finds the host booting: the resumed run waits for it as long as the reboot itself would.
+  resumeConnectWaitMs: (params) => params.timeout,
   check,
   apply,
 };

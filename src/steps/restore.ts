@@ -1,5 +1,6 @@
 // Step restore: re-enable the compute service, but only when this tool disabled it (an operator's own disable stays).
 import { z } from 'zod';
+import { changesOf } from './changes.js';
 import { computeServiceOf, disabledByUs, requireNova } from './nova-service.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
@@ -27,8 +28,8 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
 
 async function apply(ctx: StepContext<RestoreParams>, diff: Diff): Promise<void> {
   const nova = requireNova(ctx.nova, 'restore');
-  for (const change of diff.changes) {
-    await nova.setServiceStatus((change.data as { serviceId: string }).serviceId, 'enabled');
+  for (const change of changesOf(diff.changes, 'enable-service')) {
+    await nova.setServiceStatus(change.data.serviceId, 'enabled');
   }
 }
 
@@ -36,6 +37,7 @@ export const restore: Step<RestoreParams> = {
   id: 'restore',
   title: 'Re-enable the compute service this tool disabled',
   disruptive: false,
+  needsNova: true,
   params: restoreParams,
   check,
   apply,

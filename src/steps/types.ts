@@ -4,22 +4,20 @@ import type { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { NovaApi } from '../openstack/types.js';
+import type { HostReport, ReportKind } from '../report/model.js';
 import type { Transport } from '../transport/types.js';
+import type { Change, Finding } from './changes.js';
+import type { Minimums } from './params.js';
 
-/** One typed change a step would make (or found still missing). */
-export interface Change {
-  kind: string;          // e.g. 'package-update', 'migrate-instance', 'nova-conf-edit', 'reboot'
-  summary: string;       // one human line, no secrets
-  data?: unknown;        // step-specific detail for reports and plans (JSON-serialisable)
-}
+export type { Change, Finding } from './changes.js';
 
 export interface Diff {
   step: string;
   changes: Change[];
-  /** Observations that are not changes (warnings, reasons a change is not needed). */
+  /** Observations for people (warnings, reasons a change is not needed); no code reads them. */
   notes: string[];
-  /** Step-specific findings for reports (e.g. the guests that need a cold boot); JSON-serialisable. */
-  data?: unknown;
+  /** Typed observations the rest of the tool acts on (the verify checks, the guests needing a cold boot, ...). */
+  findings?: Finding[];
 }
 
 /** Per host+step checkpoint data survives a crash; steps use it to resume (e.g. migrations already started). */
@@ -55,13 +53,47 @@ export interface FleetCoordinator {
   inWindow(now?: Date): boolean;
 }
 
+/** What a sweep knows of the playbook when it picks the params of its read-only steps. */
+export interface SweepContext<P = unknown> {
+  /** The minimum package versions the playbook names, if any. */
+  minimums: Minimums | undefined;
+  /** The params the playbook itself gives this step, if it has the step. */
+  own?: P | undefined;
+}
+
+/**
+ * A step declares everything the engine, the CLI and the reports need to know about it, so none of them names a step:
+ * adding a step touches src/steps and the playbook only.
+ */
 export interface Step<P = unknown> {
   /** Step id = file name = playbook key. */
   id: string;
   title: string;
   /** Disruptive steps (drain, reboot) are gated by the maintenance window and failure domains. */
   disruptive: boolean;
+  /** A plan or run of a playbook with this step needs the Nova API (a cloud must be configured). */
+  needsNova: boolean;
   params: z.ZodType<P>;
+  /** Read-only steps make up a sweep; this gives their params there (a sweep has no playbook steps of its own). */
+  sweep?(ctx: SweepContext<P>): P;
+  /** The minimum package versions these params name: the facts gather asks rpm about them, a sweep checks them. */
+  minimums?(params: P): Minimums | undefined;
+  /** Fills this step's share of the host report from its typed diff (checks, packages, guests, ...). */
+  report?(diff: Diff, host: HostReport, kind: ReportKind): void;
+  /**
+   * After report(): this step's share that rests on the gathered facts, for every host whose facts were read, whether or
+   * not the step left a diff (it did not run, or could not read its evidence): a check never made says unknown.
+   */
+  reportFacts?(host: HostReport, facts: HostFacts, kind: ReportKind): void;
+  /** Fleet-wide live migrations these params allow at once (the run's coordinator takes the first step that says). */
+  migrationSlots?(params: P): number;
+  /** Checked again on the hosts that finished once the whole run is over: later hosts' work changes what it found. */
+  recheckAfterRun?: boolean;
+  /**
+   * A run that stopped while this step was running may find the host down (rebooting): a resumed run keeps trying to
+   * connect for this long before calling the host unreachable.
+   */
+  resumeConnectWaitMs?(params: P): number;
   check(ctx: StepContext<P>): Promise<Diff>;
   apply(ctx: StepContext<P>, diff: Diff): Promise<void>;
   /** Defaults to check(): must return no changes after apply. */
@@ -75,3 +107,9 @@ export interface Step<P = unknown> {
 
 /** Moved to ./errors.ts with the other outcomes; re-exported for the callers that still import it from here. */
 export { DeferredError } from './errors.js';
+
+/** A step with its params already parsed by the playbook loader. */
+export interface PlannedStep {
+  step: Step<any>;
+  params: unknown;
+}

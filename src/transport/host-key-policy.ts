@@ -12,9 +12,13 @@ export interface HostKeyCheck {
   store: KnownHosts;
 }
 
-/** Resolves when the key is acceptable (recording it under accept-new); rejects with HostKeyError otherwise. */
+/**
+ * Resolves when the key is acceptable (recording it under accept-new); rejects with HostKeyError otherwise.
+ * A revoked or changed key (another key of the same type, or only keys of other types on record) is refused under
+ * every policy, `off` included: `off` only stops unknown hosts from being refused. ssh's StrictHostKeyChecking=no
+ * would go on with a changed key (public-key auth only); this tool, which reboots what it logs in to, does not.
+ */
 export async function verifyHostKey(check: HostKeyCheck, keyBlob: Buffer): Promise<void> {
-  if (check.policy === 'off') return;
   const verdict = check.store.check(check.names, keyBlob);
   const shown = check.names[0] ?? check.host;
   const ctx = { host: check.host };
@@ -29,10 +33,13 @@ export async function verifyHostKey(check: HostKeyCheck, keyBlob: Buffer): Promi
     case 'mismatch':
       throw new HostKeyError(
         `HOST KEY CHANGED for ${shown}: it offered ${keyTypeOfBlob(keyBlob)} ${verdict.fingerprint}, but known_hosts has ` +
-          `${verdict.knownFingerprints.join(', ')} (${verdict.lines.map((l) => `${l.file}:${l.line}`).join(', ')}); refusing to connect`,
+          `${verdict.knownFingerprints.join(', ')} (${verdict.lines.map((l) => `${l.file}:${l.line}`).join(', ')})` +
+          (verdict.reason === 'type' ? ' and no key of the offered type: a host does not switch key types on its own' : '') +
+          `; refusing to connect under every host key policy (remove the old line with ssh-keygen -R if the change is known)`,
         ctx,
       );
     case 'unknown':
+      if (check.policy === 'off') return;
       if (check.policy === 'accept-new') {
         await check.store.add(shown, keyBlob);
         return;
@@ -40,11 +47,18 @@ export async function verifyHostKey(check: HostKeyCheck, keyBlob: Buffer): Promi
       throw new HostKeyError(
         `host key for ${shown} is not in known_hosts (${check.store.paths.join(', ') || 'none configured'}): ` +
           `${keyTypeOfBlob(keyBlob)} ${fingerprintSha256(keyBlob)}` +
-          (verdict.otherTypes.length > 0 ? ` (known key types for it: ${verdict.otherTypes.join(', ')})` : '') +
+          certNote(check) +
           `; policy is strict (use accept-new to record unknown hosts)`,
         ctx,
       );
   }
+}
+
+/** Says so when only a @cert-authority line covers the host: ssh would accept a certificate, this tool does not. */
+function certNote(check: HostKeyCheck): string {
+  const ca = check.store.certAuthoritiesFor(check.names);
+  if (ca.length === 0) return '';
+  return ` (${ca.map((l) => `${l.file}:${l.line}`).join(', ')} vouch for it as @cert-authority, but host certificates are not accepted by this tool: record the host's own key)`;
 }
 
 const HOST_KEY_ALGOS_BY_TYPE: Record<string, string[]> = {

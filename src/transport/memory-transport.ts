@@ -76,7 +76,11 @@ export class MemoryTransport implements Transport {
     return data;
   }
 
-  async writeFile(path: string, data: string | Buffer, _opts?: WriteFileOptions): Promise<void> {
+  async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
+    if (opts.signal?.aborted) throw new AbortedError();
+    const before = this.files.get(path);
+    // As the SSH transport's script: the file as it was before the first write is kept once beside it.
+    if (opts.backupSuffix !== undefined && before && !this.files.has(path + opts.backupSuffix)) this.files.set(path + opts.backupSuffix, before);
     this.files.set(path, Buffer.from(data));
   }
 

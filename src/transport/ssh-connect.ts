@@ -5,6 +5,7 @@ import type { AnyAuthMethod, AuthenticationType, Client as ClientType, NextAuthH
 import type { HostKeyPolicy } from '../inventory/types.js';
 import { preferredHostKeyAlgorithms, verifyHostKey } from './host-key-policy.js';
 import type { KnownHosts } from './known-hosts.js';
+import { spawnProxyCommand } from './proxy-command.js';
 import type { SecretSource } from './secrets.js';
 import type { KeyStore } from './ssh-keys.js';
 import type { SshEndpoint, SshTarget } from './ssh-target.js';
@@ -87,7 +88,12 @@ function makeAuthHandler(ep: SshEndpoint, s: ConnectSettings, host: string, keyE
 }
 
 /** Connects and authenticates one endpoint; `sock` carries it through a bastion. Rejects with a classified error. */
-export function connectEndpoint(ep: SshEndpoint, s: ConnectSettings, host: string, sock?: Duplex, signal?: AbortSignal): Promise<ClientType> {
+export async function connectEndpoint(ep: SshEndpoint, s: ConnectSettings, host: string, sock?: Duplex, signal?: AbortSignal): Promise<ClientType> {
+  await s.knownHosts.ready(); // a store read lazily (per-host UserKnownHostsFile) is complete before any key is judged
+  return connectReady(ep, s, host, sock, signal);
+}
+
+function connectReady(ep: SshEndpoint, s: ConnectSettings, host: string, sock?: Duplex, signal?: AbortSignal): Promise<ClientType> {
   const ctx = { host };
   const where = ep.label === host ? `${ep.user}@${ep.address}:${ep.port}` : `${ep.label} (${ep.user}@${ep.address}:${ep.port})`;
   return new Promise((resolve, reject) => {
@@ -182,7 +188,9 @@ export async function openChain(target: SshTarget, s: ConnectSettings, host: str
       const ep = chain[i] as SshEndpoint;
       const prev = clients[i - 1];
       const prevEp = chain[i - 1];
-      const sock = prev === undefined || prevEp === undefined ? undefined : await forwardTo(prev, prevEp.label, ep, host);
+      let sock: Duplex | undefined;
+      if (prev !== undefined && prevEp !== undefined) sock = await forwardTo(prev, prevEp.label, ep, host);
+      else if (target.proxyCommand !== undefined) sock = spawnProxyCommand(target.proxyCommand).sock;
       const last = i === chain.length - 1;
       const settings = last ? { ...s, identitiesOnly: s.identitiesOnly || target.config.identitiesOnly === true } : s;
       clients.push(await connectEndpoint(ep, settings, host, sock, signal));

@@ -1,7 +1,8 @@
 // The ssh2 Transport: one reused connection per host, reconnect with backoff, exec/readFile/writeFile, sudo escalation.
 import type { Client } from 'ssh2';
 import type { HostSpec } from '../inventory/types.js';
-import { retryWithBackoff, sleep, type BackoffOptions } from './backoff.js';
+import { retryWithBackoff, type BackoffOptions } from '../util/backoff.js';
+import { sleep } from '../util/sleep.js';
 import { SUDO_PROBE, wrapBecome, type BecomeMode } from './become.js';
 import { READ_NOT_FOUND_EXIT, RemoteFileError, readFileScript, writeFileScript } from './remote-files.js';
 import { ChannelSlots, raceAbort } from './channel-slots.js';
@@ -88,7 +89,7 @@ export class SshTransport implements Transport {
   }
 
   async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
-    const res = await this.execRaw(writeFileScript(path, opts.mode), { become: opts.become ?? false, stdin: Buffer.from(data) });
+    const res = await this.execRaw(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), signal: opts.signal, timeoutMs: 60_000 });
     if (res.code !== 0) {
       throw new RemoteFileError(
         `${this.host}: cannot write ${path} (exit ${res.code ?? res.signal}): ${res.stderr.toString('utf8').trim()}; the original is unchanged`,

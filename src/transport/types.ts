@@ -24,8 +24,12 @@ export interface ExecResult {
 }
 
 export interface WriteFileOptions {
+  /** The file's mode; absent keeps an existing file's mode and owner. */
   mode?: number;
   become?: boolean;
+  /** Before the first write, the file as it was is copied (mode and owner kept) to path + this suffix; later writes keep that copy. */
+  backupSuffix?: string;
+  signal?: AbortSignal;
 }
 
 export interface Transport {

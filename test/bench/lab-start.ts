@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Fleet } from '../../src/lab/host/fleet.js';
+import { LabFleet } from '../../src/lab/host/fleet.js';
 import { resolveHostSpec } from '../../src/lab/host/spec.js';
 
 const count = Number(process.argv[2] ?? 200);
@@ -27,7 +27,7 @@ function pssKb(pid: number): number {
   }
 }
 
-const fleet = new Fleet({ labDir, hosts, ...(concurrency ? { concurrency } : {}) });
+const fleet = new LabFleet({ labDir, hosts, ...(concurrency ? { concurrency } : {}) });
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 try {

@@ -7,6 +7,11 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures');
 export const haveFixtures = existsSync(FIXTURES);
 
+// Under CI a missing fixtures folder is a broken checkout, not a reason to skip: fail every suite that imports this file.
+if (!haveFixtures && process.env['CI'] === 'true') {
+  throw new Error(`CI=true but the shared fixtures are missing at ${FIXTURES}: the conformance suites cannot run (check out ../shared next to the repository)`);
+}
+
 export function fixture(rel: string): string {
   return readFileSync(path.join(FIXTURES, rel), 'utf8');
 }

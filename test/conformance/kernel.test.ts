@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { classifyDmesgLine, parseDmesgLines, type KernelBug } from '../../src/facts/dmesg.js';
 import { parseMdsState, parseVulnerability } from '../../src/facts/vulnerabilities.js';
+import { verifyFindings } from '../../src/steps/verify.js';
+import { hostFacts } from '../helpers/host-facts.js';
 import { haveFixtures, lines } from './fixtures-dir.js';
 
 describe.runIf(haveFixtures)('kernel fixtures', () => {
@@ -53,6 +55,29 @@ describe.runIf(haveFixtures)('kernel fixtures', () => {
       expect(all.filter((l) => classifyDmesgLine(l, bug).kind === 'smt-warning')).toHaveLength(1);
     });
   }
+
+  // verify judges the sibling flaws by the kernel's own strings: only a mitigation or "Not affected" passes.
+  for (const [file, field] of [['tsx_async_abort', 'tsxAsyncAbort'], ['mmio_stale_data', 'mmioStaleData']] as const) {
+    it(`verify judges every ${file} sysfs value the kernel prints`, () => {
+      for (const v of lines(`kernel/${file}-sysfs-values.txt`)) {
+        const f = hostFacts();
+        f.sysfs = { ...f.sysfs, [field]: `${v}\n` };
+        f.evidence = { ...f.evidence, [`sysfs-${file}`]: { state: 'read' } };
+        const finding = verifyFindings(f, undefined, { judge: ['mds', file], report: [] }).find((x) => x.check === file);
+        expect(finding?.status, v).toBe(/^(Mitigation: |Not affected)/.test(v) ? 'ok' : 'drift');
+      }
+    });
+  }
+
+  it('verify reads every MDS dmesg line as corroboration only: sysfs decides', () => {
+    for (const l of lines('kernel/mds-dmesg-lines.txt').filter((x) => x.startsWith('MDS: '))) {
+      const f = hostFacts();
+      f.dmesgMds = [l];
+      const dmesg = verifyFindings(f, undefined).find((x) => x.check === 'dmesg');
+      expect(dmesg?.status, l).toBe('ok');
+      if (l !== 'MDS: Mitigation: Clear CPU buffers') expect(dmesg?.note, l).toMatch(/sysfs is authoritative/);
+    }
+  });
 
   it('keeps MDS lines apart from TAA and MMIO lines', () => {
     const log = [...lines('kernel/tsx_async_abort-dmesg-lines.txt'), ...lines('kernel/mmio_stale_data-dmesg-lines.txt')].join('\n');

@@ -1,5 +1,5 @@
 // End to end: bad inventories, playbooks and options through the real CLI exit 4, name file:line and field, and contact no host.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -227,5 +227,19 @@ describe.concurrent('bad command lines: exit 4, no host contacted', () => {
     await expectRejected(trap, ['plan', goodPlaybook, '-i', inv, '--forks', '0'], { file: '--forks', field: 'expected 1 to 5000' });
     await expectRejected(trap, ['run', goodPlaybook, '-i', inv, '--serial', '0', '-y'], { file: '--serial', field: 'got "0"' });
     await expectRejected(trap, ['exec', 'true', '-i', inv, '--host-key-checking', 'sometimes'], { file: '--host-key-checking', field: '"sometimes"' });
+  });
+});
+
+describe('a playbook that talks to Nova with no cloud configured', () => {
+  it('plan playbooks/remediate.yaml exits 4 naming the steps, before any lock, log, state file or connection', async () => {
+    const trap = await openTrap();
+    const fresh = join(dir, 'no-cloud-state');
+    const home = mkdtempSync(join(dir, 'home-'));
+    const env = { HOME: home, OS_CLOUD: '', OS_CLIENT_CONFIG_FILE: join(home, 'none.yaml'), XDG_CONFIG_HOME: join(home, '.config') };
+    const r = await cli(['plan', 'playbooks/remediate.yaml', '-i', goodInventory(trap.addr), '--state-dir', fresh, '--known-hosts', emptyKnownHosts], { env, timeoutMs: 120_000 });
+    expect(r.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(4);
+    expect(r.stderr).toMatch(/playbooks\/remediate\.yaml:\d+(:\d+)?: cloud: steps drain, reboot, restore, guests talk to Nova but no cloud is configured/);
+    expect(existsSync(fresh), 'the state directory (lock, logs, run records) was created').toBe(false);
+    expect(trap.connections, 'a host was contacted').toBe(0);
   });
 });

@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../helpers/fault-tools.js';
 import { baseline, checkInvariants, rerunToEnd, type Baseline } from '../helpers/invariants.js';
 import { cli, CLI, FAST_PLAYBOOK, REPO, startLab, type LabHandle } from '../helpers/lab.js';
+import type { LabStateSnapshot as State } from '../../src/lab/cloud/index.js';
 
-interface State { services: { host: string; binary: string; status: string }[]; migrations: unknown[]; instances: { status: string }[] }
 
 let lab: LabHandle;
 let base: Baseline;

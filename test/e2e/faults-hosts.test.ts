@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseline, checkInvariants, novaConfPath, rerunToEnd, type Baseline } from '../helpers/invariants.js';
 import { dropSshSessions, hostAddress, inventoryWith, playbookWith, setHostEnv, waitFor } from '../helpers/fault-tools.js';
 import { cli, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
+import type { LabStateSnapshot as State } from '../../src/lab/cloud/index.js';
 
 interface JsonReport { hosts: { name: string; status: string; error?: string; steps: { id: string; status: string; error?: string }[] }[] }
-interface State { services: { host: string; binary: string; status: string; disabledBy: string | null }[]; instances: { name: string; host: string; status: string }[] }
 
 let lab: LabHandle;
 let base: Baseline;

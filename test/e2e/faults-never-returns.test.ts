@@ -6,14 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playbookWith } from '../helpers/fault-tools.js';
 import { baseline, checkInvariants, type Baseline } from '../helpers/invariants.js';
 import { cli, startLab, type LabHandle } from '../helpers/lab.js';
+import type { LabStateSnapshot as State } from '../../src/lab/cloud/index.js';
 
 let lab: LabHandle;
 let base: Baseline;
 
-interface State {
-  services: { host: string; binary: string; status: string; state: string; disabledReason: string | null }[];
-  instances: { uuid: string; name: string; host: string; status: string }[];
-}
 
 beforeAll(async () => {
   lab = await startLab({

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fleet, type DownReason } from '../../src/lab/host/fleet.js';
+import { LabFleet, type DownReason } from '../../src/lab/host/fleet.js';
 import { resolveHostSpec } from '../../src/lab/host/spec.js';
 
 const run = promisify(execFile);
@@ -21,7 +21,7 @@ const hosts = [
 ];
 const addr = (name: string) => hosts.find((h) => h.name === name)!.address;
 
-const fleet = new Fleet({ labDir, hosts });
+const fleet = new LabFleet({ labDir, hosts });
 const events: string[] = [];
 for (const ev of ['rebooting', 'down', 'booted'] as const) {
   fleet.on(ev, (name: string, extra?: DownReason | string) => events.push(ev === 'down' ? `down ${name} ${extra}` : `${ev} ${name}`));

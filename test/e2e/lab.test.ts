@@ -5,17 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCloudConfig } from '../../src/openstack/clouds.js';
 import { connectNova, type NovaConnection } from '../../src/openstack/connect.js';
 import { cli, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
+import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 
 const BASE = '127.31.0';
 const PORT = 2231;
 const HOSTS = ['lab1', 'lab2', 'lab3'];
 const addr = (name: string) => `${BASE}.${HOSTS.indexOf(name) + 1}`;
 
-interface LabState {
-  services: { host: string; status: string; state: string }[];
-  instances: { uuid: string; name: string; host: string; status: string; taskState: string | null }[];
-  migrations: { instanceUuid: string; source: string; dest: string | null; status: string }[];
-}
 interface AuditRecord { kind: string; host: string; instances: string[]; detail: string }
 interface Runtime { pid: number; hostPids: number[] }
 
@@ -129,6 +125,7 @@ describe('rehearsal lab', () => {
       const line = r.stdout.split('\n').find((l) => l.trim().startsWith(`${h} `));
       expect(line).toContain(addr(h));
       expect(line).toContain('nova-compute enabled/up');
+      expect(line).toMatch(/ baremetal /);
       expect(line).toContain(n ? `${n} ACTIVE` : 'none');
     }
     expect(r.stdout).toContain('6 instances; 0 safety violation(s)');

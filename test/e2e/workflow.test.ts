@@ -7,12 +7,8 @@ import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cli, FAST_PLAYBOOK, REPO, sshHost, startLab, type CliResult, type LabHandle } from '../helpers/lab.js';
 import { defaultLabConfig } from '../../src/lab/lab-config.js';
+import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 
-interface LabState {
-  services: { host: string; status: string; state: string }[];
-  instances: { uuid: string; name: string; host: string; status: string; taskState: string | null; mdClear: boolean }[];
-  migrations: { instanceUuid: string; source: string; dest: string | null; status: string }[];
-}
 interface ReportJson {
   summary: { hosts: number; ok: number; changed: number; failed: number; unreachable: number; drift: number; guestsNeedingColdBoot: number };
   hosts: { name: string; status: string; steps: { id: string; status: string }[]; guestsNeedingColdBoot: { uuid: string; name: string }[] }[];

@@ -1,6 +1,6 @@
 // Builds realistic HostFacts (el7/el8, Intel/AMD, every cpu_mode, each remediation stage) the way the gather would report them.
 import type { DomCapabilities, Guest, HostFacts, InstalledPackage } from '../../src/facts/types.js';
-import { parseMdsState, parseNovaLibvirt } from '../../src/facts/index.js';
+import { allRead, parseMdsState, parseNovaLibvirt } from '../../src/facts/index.js';
 import { newestOf, parseEvr, satisfiesMinimum } from '../../src/rpm/index.js';
 
 export type Release = 'el7' | 'el8';
@@ -184,11 +184,20 @@ export function factsFromState(s: HostState): HostFacts {
     mds: parseMdsState(sysfs),
     cpu: { vendor: s.vendor, mdClearFlag: s.vendor === 'intel' && s.microcodeLoaded },
     dmesgMds: dmesg,
+    kernelLog: { tried: [{ source: 'dmesg', provenance: { state: 'read' }, lines: [...dmesg] }], mdsSource: dmesg.length ? 'dmesg' : null, ringWrapped: false },
     novaConfPath: '/etc/nova/nova.conf',
     novaConf: s.novaConf,
     novaLibvirt: parseNovaLibvirt(s.novaConf),
     domcaps: domCapabilities(s.vendor, s.vendor === 'intel' && s.virtOffersMdClear),
     guests: s.guests.map((g) => ({ ...g })),
+    privilege: { uid: 0, user: 'root' },
+    evidence: {
+      ...allRead(),
+      ...(sysfs === null ? { 'sysfs-mds': { state: 'absent', reason: '/sys/devices/system/cpu/vulnerabilities/mds: not found' } } : {}),
+      'sysfs-tsx_async_abort': { state: 'absent', reason: 'tsx_async_abort: not found' },
+      'sysfs-mmio_stale_data': { state: 'absent', reason: 'mmio_stale_data: not found' },
+      ...(s.novaConf === null ? { 'nova-conf': { state: 'absent', reason: '/etc/nova/nova.conf: not found' } } : {}),
+    },
   };
 }
 

@@ -1,20 +1,17 @@
 // The safety invariants every fault scenario must keep, checked against the lab's Nova state, audit and hosts' nova.conf.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { addListItem, readIni } from '../../src/ini/index.js';
 import { cli, FAST_PLAYBOOK, type LabHandle } from './lab.js';
+import type { LabStateSnapshot as Snapshot } from '../../src/lab/cloud/index.js';
 
-interface Snapshot {
-  services: { host: string; binary: string; status: string; disabledReason: string | null; disabledBy: string | null }[];
-  instances: { uuid: string; name: string; host: string; status: string }[];
-}
 
 interface AuditEntry { kind: string; host: string; instances: string[]; detail: string }
 
 export interface Baseline {
   active: Set<string>;
-  novaConf: Map<string, string>;
+  novaConf: Map<string, string | null>;
   operatorDisabled: Map<string, string>;
 }
 
@@ -23,13 +20,20 @@ export function novaConfPath(lab: LabHandle, host: string): string {
   return join(lab.dir, 'hosts', host, 'etc-upper', 'nova', 'nova.conf');
 }
 
+/** The host's nova.conf as the overlay holds it; null when it is missing or not a regular file. */
+export function readNovaConf(lab: LabHandle, host: string): string | null {
+  const file = novaConfPath(lab, host);
+  return existsSync(file) && statSync(file).isFile() ? readFileSync(file, 'utf8') : null;
+}
+
 /** Taken right after the lab starts, before any run: what "original" means for the invariants. */
 export async function baseline(lab: LabHandle): Promise<Baseline> {
   const s = await lab.labGet<Snapshot>('state');
   const computes = s.services.filter((v) => v.binary === 'nova-compute');
   return {
     active: new Set(s.instances.filter((i) => i.status === 'ACTIVE').map((i) => i.uuid)),
-    novaConf: new Map(computes.map((v) => [v.host, readFileSync(novaConfPath(lab, v.host), 'utf8')])),
+    // A host whose nova.conf is missing or not a file (the nova_conf fault) has no original: the check below is that it stays so.
+    novaConf: new Map(computes.map((v) => [v.host, readNovaConf(lab, v.host)])),
     operatorDisabled: new Map(computes.filter((v) => v.status === 'disabled' && v.disabledReason).map((v) => [v.host, v.disabledReason!])),
   };
 }
@@ -60,7 +64,11 @@ export async function checkInvariants(lab: LabHandle, base: Baseline, opts: Inva
   }
 
   for (const [host, original] of base.novaConf) {
-    const now = readFileSync(novaConfPath(lab, host), 'utf8');
+    const now = readNovaConf(lab, host);
+    if (original === null || now === null) {
+      expect(now, `nova.conf of ${host} was missing or not a file and must stay so`).toBe(original);
+      continue;
+    }
     expect(() => readIni(now)).not.toThrow();
     const withFlag = addListItem(original, 'libvirt', 'cpu_model_extra_flags', 'md-clear').text;
     expect([original, withFlag], `nova.conf of ${host} is neither the original nor the original plus md-clear`).toContain(now);

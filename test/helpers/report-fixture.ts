@@ -72,8 +72,8 @@ function remediated(applied: boolean): HostReport {
       step('drain', st, {
         changes: [
           { kind: 'disable-service', summary: 'disable nova-compute on compute01.cloud.example (reason: "mds-orchestrate run r-1")', data: { serviceId: 'svc-1' } },
-          { kind: 'migrate-instance', summary: 'live-migrate web-1 (6f1e0c52-8c3a-4d1b-9b1e-000000000001)', data: { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000001', name: 'web-1', projectId: 'p-42', flavor: 'm1.small' } },
-          { kind: 'migrate-instance', summary: 'live-migrate db-1 (6f1e0c52-8c3a-4d1b-9b1e-000000000002)', data: { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000002', name: 'db-1', projectId: 'p-42', flavor: 'm1.large' } },
+          { kind: 'migrate-instance', summary: 'live-migrate web-1 (6f1e0c52-8c3a-4d1b-9b1e-000000000001)', data: { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000001', name: 'web-1', projectId: 'p-42', flavor: { vcpus: 1, ramMb: 2048 } } },
+          { kind: 'migrate-instance', summary: 'live-migrate db-1 (6f1e0c52-8c3a-4d1b-9b1e-000000000002)', data: { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000002', name: 'db-1', projectId: 'p-42', flavor: { vcpus: 4, ramMb: 8192 } } },
         ],
       }),
       step('cpu-flags', st, {
@@ -81,7 +81,7 @@ function remediated(applied: boolean): HostReport {
         notes: ['nova-compute picks up the change at the reboot that follows'],
       }),
       step('reboot', st, { changes: [{ kind: 'reboot', summary: 'reboot: running kernel 4.18.0-32.el8.x86_64 is older than the newest installed kernel 4.18.0-80.el8', data: { reasons: [{ code: 'kernel', message: 'running kernel is older' }] } }], durationMs: 95_000 }),
-      step('verify', applied ? 'ok' : 'skipped', { notes: applied ? checks(true).map((c) => `${c.name}: ${c.detail}`) : [], data: applied ? { findings: checks(true) } : undefined }),
+      step('verify', applied ? 'ok' : 'skipped', { notes: applied ? checks(true).map((c) => `${c.name}: ${c.detail}`) : [], findings: applied ? [{ kind: 'checks', checks: checks(true).map((c) => ({ check: c.name as 'sysfs', ok: c.ok, detail: c.detail })) }] : undefined }),
       step('restore', st, { changes: [{ kind: 'enable-service', summary: 'enable nova-compute on compute01.cloud.example (disabled by this tool: "mds-orchestrate run r-1")', data: { serviceId: 'svc-1' } }] }),
     ],
     checks: applied ? checks(true) : checks(false),

@@ -4,8 +4,13 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
+import type { LabStateSnapshot } from '../../lab/cloud/index.js';
 import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../../lab/lab-config.js';
 import { labPaths, readRuntime } from '../../lab/lab-files.js';
+import { hostSpecsFromLabConfig } from '../../lab/host/from-lab-config.js';
+import { novaHostName } from '../../lab/lab-mapping.js';
+import { updateHostImage } from '../../lab/host/image-update.js';
+import { hostLayout } from '../../lab/host/layout.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
 import { validateYamlFile } from '../../util/yaml-validate.js';
@@ -33,7 +38,9 @@ async function loadLab(opts: Record<string, unknown>): Promise<{ input: LabConfi
     input = parseYaml(readFileSync(opts['config'], 'utf8')) as LabConfigInput;
     if (typeof opts['instances'] === 'number') input = { ...input, instances: opts['instances'] };
   } else {
-    input = defaultLabConfig((opts['hosts'] as number | undefined) ?? 12, (opts['instances'] as number | undefined) ?? 40);
+    const layouts = opts['layouts'] ?? 'baremetal';
+    if (layouts !== 'baremetal' && layouts !== 'mixed') throw new UsageError(`--layouts: expected baremetal or mixed, got ${JSON.stringify(layouts)}`);
+    input = defaultLabConfig((opts['hosts'] as number | undefined) ?? 12, (opts['instances'] as number | undefined) ?? 40, layouts);
   }
   return { input, lab: labConfig.parse(input) };
 }
@@ -115,28 +122,47 @@ export async function labAuditCommand(opts: Record<string, unknown>): Promise<nu
   return audit.length === 0 ? EXIT.OK : EXIT.FAILED;
 }
 
-interface LabState {
-  services: { host: string; status: string; state: string; disabledReason: string | null }[];
-  instances: { id: string; name: string; host: string | null; status: string }[];
-}
-
 export async function labStatusCommand(opts: Record<string, unknown>): Promise<number> {
   const dir = resolve(String(opts['dir']));
   const rt = runtimeOrFail(dir);
-  const state = (await getJson(`${rt.novaUrl}/_lab/state`)) as LabState;
+  const state = (await getJson(`${rt.novaUrl}/_lab/state`)) as LabStateSnapshot;
   const audit = (await getJson(`${rt.novaUrl}/_lab/audit`)) as unknown[];
   const hosts = JSON.parse(readFileSync(labPaths(dir).hostStatus, 'utf8')) as Record<string, { status: string; bootId: string | null }>;
   if (opts['json']) {
     process.stdout.write(`${JSON.stringify({ runtime: rt, hosts, nova: state, audit }, null, 2)}\n`);
     return EXIT.OK;
   }
+  const labHosts = new Map(labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8'))).hosts.map((h) => [h.name, h]));
   process.stdout.write(`lab in ${dir}: daemon pid ${rt.pid}, Nova ${rt.novaUrl}\n`);
   for (const h of rt.hosts) {
-    const svc = state.services.find((s) => s.host === h.name);
-    const inst = state.instances.filter((i) => i.host === h.name);
+    const cfg = labHosts.get(h.name);
+    const novaHost = cfg ? novaHostName(cfg) : h.name;
+    const svc = state.services.find((s) => s.host === novaHost);
+    const inst = state.instances.filter((i) => i.host === novaHost);
     const byStatus = [...new Set(inst.map((i) => i.status))].map((s) => `${inst.filter((i) => i.status === s).length} ${s}`).join(', ');
-    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
+    process.stdout.write(`  ${h.name.padEnd(12)} ${h.address.padEnd(14)} ${(cfg?.layout ?? '?').padEnd(15)} ${(hosts[h.name]?.status ?? '?').padEnd(8)} nova-compute ${svc?.status ?? '?'}/${svc?.state ?? '?'}${svc?.disabledReason ? ` ("${svc.disabledReason}")` : ''}  instances: ${byStatus || 'none'}\n`);
   }
   process.stdout.write(`${state.instances.length} instances; ${audit.length} safety violation(s)${audit.length ? ' — see lab audit' : ''}\n`);
+  return EXIT.OK;
+}
+
+/** The hidden `lab daemon` that `lab up` starts: the only way into src/lab/daemon.ts, so the CLI reaches the lab through this file. */
+export async function labDaemonCommand(opts: Record<string, unknown>): Promise<void> {
+  const { runLabDaemon } = await import('../../lab/daemon.js');
+  await runLabDaemon(String(opts['dir']));
+}
+
+/** `lab update-image HOST...`: what `openstack overcloud update run --limit` or `kolla-ansible pull` + `deploy-containers` do to a host. */
+export async function labUpdateImageCommand(hosts: string[], opts: Record<string, unknown>): Promise<number> {
+  const dir = resolve(String(opts['dir']));
+  runtimeOrFail(dir);
+  const lab = labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8')));
+  const specs = new Map(hostSpecsFromLabConfig(lab).map((s) => [s.name, s]));
+  const unknown = hosts.filter((h) => !specs.has(h));
+  if (unknown.length) throw new UsageError(`lab update-image: no host named ${unknown.join(', ')} in ${dir}`);
+  for (const h of hosts) {
+    const done = updateHostImage(hostLayout(dir, h), specs.get(h)!);
+    process.stdout.write(`${h}: ${done.before.join(' ')} -> ${done.after.join(' ')}; restarted ${done.restarted.join(', ')}\n`);
+  }
   return EXIT.OK;
 }

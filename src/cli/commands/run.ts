@@ -1,7 +1,12 @@
 // `run PLAYBOOK`: apply in rolling batches (or `--check`, the dry run); asks before touching hosts unless -y.
 import { createInterface } from 'node:readline/promises';
+import { planDriftCheck } from '../../plan/plan-hooks.js';
 import { EXIT } from '../exit-codes.js';
-import { executePlaybook, type WorkflowOptions } from '../workflow.js';
+import { executePlaybook } from '../execute.js';
+import { printWritten, reportExitCode, writeReportFiles } from '../finish.js';
+import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
+import { openSession } from '../session.js';
+import { planCommand, warnOnStderr } from './plan.js';
 
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;
@@ -13,15 +18,29 @@ async function confirm(question: string): Promise<boolean> {
   }
 }
 
-export async function runCommand(playbook: string, opts: Record<string, unknown>): Promise<number> {
-  const o = opts as unknown as WorkflowOptions & { check?: boolean };
-  if (o.check) return executePlaybook('plan', playbook, o);
-  if (!o.yes) {
-    if (!process.stdin.isTTY) {
-      process.stderr.write('mds-orchestrate: run changes hosts; pass -y/--yes when there is no terminal to confirm on (review it first with plan)\n');
-      return EXIT.USAGE;
-    }
-    if (!(await confirm(`Apply ${playbook} to the selected hosts? Review it first with 'plan'. [y/N] `))) return EXIT.USAGE;
+/** Changing hosts needs a yes: -y, or an answer on a terminal. */
+async function confirmed(playbook: string, o: WorkflowOptions): Promise<boolean> {
+  if (o.yes) return true;
+  if (!process.stdin.isTTY) {
+    process.stderr.write('mds-orchestrate: run changes hosts; pass -y/--yes when there is no terminal to confirm on (review it first with plan)\n');
+    return false;
   }
-  return executePlaybook('apply', playbook, o);
+  return confirm(`Apply ${playbook} to the selected hosts? Review it first with 'plan'. [y/N] `);
+}
+
+export async function runCommand(playbookPath: string, opts: Record<string, unknown>): Promise<number> {
+  const o = opts as unknown as WorkflowOptions & { check?: boolean };
+  if (o.check) return planCommand(playbookPath, opts);
+  const prepared = await preparePlaybook(playbookPath, o, 'run');
+  if (!(await confirmed(playbookPath, o))) return EXIT.USAGE;
+  const session = await openSession(o, { connections: prepared.connections, lock: true, onWarning: warnOnStderr });
+  try {
+    const hooks = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};
+    const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'run', mode: 'apply', hooks });
+    const report = builder.finish();
+    printWritten(await writeReportFiles(report, o), session.logPath);
+    return reportExitCode(report, interrupted);
+  } finally {
+    await session.close();
+  }
 }

@@ -3,10 +3,16 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
+import { withServerSnapshot } from '../../openstack/server-snapshot.js';
 import { appendSweep, describeTrend, loadTrend } from '../../report/index.js';
+import type { Report } from '../../report/model.js';
 import { EXIT } from '../exit-codes.js';
+import { executePlaybook } from '../execute.js';
+import { printReport, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
 import { UsageError } from '../options.js';
-import { executePlaybook, type WorkflowOptions } from '../workflow.js';
+import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
+import { openSession } from '../session.js';
+import { warnOnStderr } from './plan.js';
 
 interface SweepOptions extends WorkflowOptions {
   playbook: string;
@@ -21,22 +27,40 @@ function resolvePlaybook(path: string): string {
   return existsSync(bundled) ? bundled : path;
 }
 
-async function sweepOnce(o: SweepOptions): Promise<number> {
+/** Adds the trend and records the sweep in the history; an interrupted sweep is not recorded. */
+async function recordInHistory(report: Report, o: SweepOptions, interrupted: boolean): Promise<void> {
   const historyDir = join(o.stateDir, 'sweeps');
-  return executePlaybook('plan', resolvePlaybook(o.playbook), o, {
-    async beforeWrite(report, interrupted) {
-      const trend = await loadTrend(historyDir, o.history);
-      report.trend = trend;
-      // Hosts an interrupted sweep never reached read as 'skipped': recorded, they would break every host's trend.
-      if (interrupted) {
-        process.stdout.write('sweep interrupted: not recorded in the history, report files left as they were\n');
-        return;
-      }
-      await appendSweep(historyDir, report, o.history);
-      const lines = report.hosts.map((h) => describeTrend([...trend, { runId: report.runId, at: report.finishedAt, hosts: Object.fromEntries(report.hosts.map((x) => [x.name, x.status])) }], h.name)).filter((l): l is string => Boolean(l));
-      for (const l of lines) process.stdout.write(`trend: ${l}\n`);
-    },
-  });
+  const trend = await loadTrend(historyDir, o.history);
+  report.trend = trend;
+  // Hosts an interrupted sweep never reached read as 'skipped': recorded, they would break every host's trend.
+  if (interrupted) {
+    process.stdout.write('sweep interrupted: not recorded in the history, report files left as they were\n');
+    return;
+  }
+  await appendSweep(historyDir, report, o.history);
+  const now = { runId: report.runId, at: report.finishedAt, hosts: Object.fromEntries(report.hosts.map((x) => [x.name, x.status])) };
+  for (const h of report.hosts) {
+    const line = describeTrend([...trend, now], h.name);
+    if (line) process.stdout.write(`trend: ${line}\n`);
+  }
+}
+
+async function sweepOnce(o: SweepOptions): Promise<number> {
+  const prepared = await preparePlaybook(resolvePlaybook(o.playbook), o, 'sweep');
+  const session = await openSession(o, { connections: prepared.connections, lock: false, onWarning: warnOnStderr });
+  try {
+    const nova = session.nova ? withServerSnapshot(session.nova) : null;
+    const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'sweep', mode: 'plan', nova });
+    const report = builder.finish();
+    await recordInHistory(report, o, interrupted);
+    printReport(report, o);
+    // An interrupted sweep shows the hosts it never reached as not compliant: keep the last complete sweep's files
+    // (a textfile of zeros on every `systemctl stop` would page someone).
+    printWritten(interrupted ? [] : await writeReportFiles(report, o), session.logPath);
+    return reportExitCode(report, interrupted);
+  } finally {
+    await session.close();
+  }
 }
 
 export async function sweepCommand(opts: Record<string, unknown>): Promise<number> {

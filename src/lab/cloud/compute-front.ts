@@ -1,7 +1,7 @@
 // The /compute front door: version documents, token check (401), microversion negotiation (406) and Nova routing.
 import { ApiError } from './api-error.js';
 import type { Reply, RequestContext } from './http-io.js';
-import { mvHeaders, negotiate } from './microversion.js';
+import { mvHeaders, negotiateLabMicroversion } from './microversion.js';
 import type { MvRange } from './microversion.js';
 import type { NovaContext } from './nova-context.js';
 import { matchRoute } from './router.js';
@@ -45,7 +45,7 @@ export class ComputeFront {
       }, 'keystone');
     }
     ctx.user = lookup.info.userName;
-    const mv = negotiate(ctx, this.range);
+    const mv = negotiateLabMicroversion(ctx, this.range);
     const echo = mvHeaders(mv);
     const sub = ctx.path.slice(COMPUTE_ROOT.length);
     const match = matchRoute(this.routes, ctx.method, sub);

@@ -26,7 +26,7 @@ import type { RequestLogEntry } from './request-log.js';
 import { seedWorld } from './seed-world.js';
 import { setServiceStatus } from './service-ops.js';
 import { snapshotState } from './state-snapshot.js';
-import type { StateSnapshot } from './state-snapshot.js';
+import type { LabStateSnapshot } from './state-snapshot.js';
 import { TokenStore } from './tokens.js';
 import type { CloudWorld, WorldEvents } from './world.js';
 
@@ -113,7 +113,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
       world.events.on(event, listener as never);
       return () => { world.events.off(event, listener as never); };
     },
-    state: (): StateSnapshot => snapshotState(world),
+    state: (): LabStateSnapshot => snapshotState(world),
     audit: (): AuditRecord[] => world.auditRecords(),
     faults: (): FaultSnapshot => faults.snapshot(),
     setFaults(update: FaultUpdate): void {

@@ -6,4 +6,4 @@ export type { FakeCloudConfig, FakeCloudHooks, ResolvedCloudConfig } from './con
 export type { FaultUpdate, FaultSnapshot, EndpointFault } from './faults.js';
 export type { AuditRecord, AuditKind, GuestInfo, GuestState } from './model.js';
 export type { RequestLogEntry } from './request-log.js';
-export type { StateSnapshot } from './state-snapshot.js';
+export type { LabStateSnapshot } from './state-snapshot.js';

@@ -7,11 +7,11 @@ import type { AuditRecord } from './model.js';
 import type { RequestLogEntry } from './request-log.js';
 import { route } from './router.js';
 import type { Route } from './router.js';
-import type { StateSnapshot } from './state-snapshot.js';
+import type { LabStateSnapshot } from './state-snapshot.js';
 
 /** What the control API needs from the fake cloud. */
 export interface LabOps {
-  state(): StateSnapshot;
+  state(): LabStateSnapshot;
   audit(): AuditRecord[];
   faults(): FaultSnapshot;
   setFaults(update: FaultUpdate): void;

@@ -30,7 +30,7 @@ function requested(ctx: RequestContext): string | undefined {
 }
 
 /** The microversion a request asks for; none = the minimum, as Nova does. */
-export function negotiate(ctx: RequestContext, range: MvRange): Mv {
+export function negotiateLabMicroversion(ctx: RequestContext, range: MvRange): Mv {
   const raw = requested(ctx);
   if (raw === undefined) return range.min;
   if (raw.toLowerCase() === 'latest') return range.max;

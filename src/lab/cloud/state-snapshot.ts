@@ -2,7 +2,7 @@
 import { serverStatus } from './nova-views.js';
 import type { CloudWorld } from './world.js';
 
-export interface StateSnapshot {
+export interface LabStateSnapshot {
   services: { id: string; binary: string; host: string; status: string; state: 'up' | 'down'; disabledReason: string | null;
     disabledBy: string | null; forcedDown: boolean }[];
   hosts: { name: string; vcpus: number; ramMb: number; vcpusUsed: number; ramMbUsed: number; az: string; aggregate: string | null }[];
@@ -11,7 +11,7 @@ export interface StateSnapshot {
   migrations: { id: number; uuid: string; instanceUuid: string; source: string; dest: string | null; status: string; createdAt: string }[];
 }
 
-export function snapshotState(world: CloudWorld): StateSnapshot {
+export function snapshotState(world: CloudWorld): LabStateSnapshot {
   return {
     services: world.services.map((s) => ({ id: s.uuid, binary: s.binary, host: s.host, status: s.status, state: world.isUp(s) ? 'up' : 'down',
       disabledReason: s.disabledReason, disabledBy: s.disabledBy, forcedDown: s.forcedDown })),

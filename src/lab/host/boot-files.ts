@@ -3,26 +3,34 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeBootState, type BootState } from './boot-state.js';
+import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { renderCpuinfo } from './cpuinfo.js';
 import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
-import { otherVulnerabilities, renderDmesg } from './kernel-log.js';
+import { otherVulnerabilities, renderDmesg, renderJournalKernel } from './kernel-log.js';
 import { STATE_FILES, type HostLayout } from './layout.js';
-import { writeFileAtomic } from './materialise.js';
+import { writeLabFileSync } from './materialise.js';
 import { parseInstalled } from './packages.js';
 import { renderEnvFile } from './shell-env.js';
 import type { FakeHostSpec } from './spec.js';
 
 export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: string = randomUUID()): BootState {
   const rpmdb = path.join(layout.state, STATE_FILES.rpmdb);
-  const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId);
+  const profile = LAB_LAYOUT_PROFILES[spec.layout];
+  const imageDb = path.join(layout.state, STATE_FILES.imageRpmdb);
+  const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId, profile.qemuInImage
+    ? { image: parseInstalled(readFileSync(imageDb, 'utf8'), imageDb), libvirtPackage: profile.libvirtPackage }
+    : { libvirtPackage: profile.libvirtPackage });
   const b = (name: string, content: string) => writeFileSync(path.join(layout.boot, name), content);
   mkdirSync(layout.boot, { recursive: true });
   b('hostname', `${spec.name}\n`);
   b('boot_id', `${bootId}\n`);
   b('osrelease', `${boot.kernelRelease}\n`);
   b('cpuinfo', renderCpuinfo(boot));
-  b('dmesg', renderDmesg(boot, spec.name));
-  b('domcaps.xml', renderDomcaps(boot));
+  const wrapped = spec.faults.dmesgWrapped;
+  b('dmesg', renderDmesg(boot, spec.name, { wrapped }));
+  // journald keeps the whole boot's kernel messages (journalctl -k -b 0 -o cat prints them without timestamps),
+  // unless it rotated them away too, which is what the wrapped fault models.
+  b('journal-kernel', renderJournalKernel(boot, spec.name, { wrapped }));
 
   // A file the running kernel would not have must be absent, so the whole directory is rebuilt.
   const vuln = path.join(layout.boot, 'vulnerabilities');
@@ -31,9 +39,22 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   const files: Record<string, string | null> = { ...otherVulnerabilities(boot), ...boot.sysfs };
   for (const [name, value] of Object.entries(files)) if (value !== null) writeFileSync(path.join(vuln, name), `${value}\n`);
 
+  writeVirtFiles(layout, boot);
+  // Units and containers come up at boot (restart policies, systemd units); nova-compute's loaded config is copied by
+  // init.sh once /etc is mounted.
+  const now = Math.floor(Date.now() / 1000);
+  writeLabFileSync(path.join(layout.state, STATE_FILES.services), profile.units.map((u) => `${u.name}\tactive\t${now}\n`).join(''));
+  writeLabFileSync(path.join(layout.state, STATE_FILES.containers),
+    profile.containers.map((c) => `${c.name}\t${c.image}\t${c.role}\trunning\t${now}\n`).join(''));
+  return boot;
+}
+
+/** What libvirt and qemu answer with (domcapabilities, versions) and boot.json: at boot, and again when containers restart on a new image. */
+export function writeVirtFiles(layout: HostLayout, boot: BootState): void {
   const cpu = cpuProfile(boot);
   const q = qemuBinary(boot);
-  b('boot.env', renderEnvFile({
+  writeLabFileSync(path.join(layout.boot, 'domcaps.xml'), renderDomcaps(boot));
+  writeLabFileSync(path.join(layout.boot, 'boot.env'), renderEnvFile({
     KERNEL_RELEASE: boot.kernelRelease,
     KERNEL_VERSION: boot.kernelVersion,
     CPU_MODEL: cpu.model,
@@ -44,12 +65,7 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
     QEMU_VERSION: boot.qemuVersion,
     LIBVIRT_VERSION: boot.libvirtVersion,
   }));
-  writeFileAtomic(path.join(layout.state, STATE_FILES.bootJson), `${JSON.stringify(boot, null, 2)}\n`);
-  // Services come up enabled at boot; nova-compute's loaded config is copied by init.sh once /etc is mounted.
-  const now = Math.floor(Date.now() / 1000);
-  writeFileAtomic(path.join(layout.state, STATE_FILES.services),
-    ['openstack-nova-compute', 'libvirtd', 'sshd'].map((u) => `${u}\tactive\t${now}\n`).join(''));
-  return boot;
+  writeLabFileSync(path.join(layout.state, STATE_FILES.bootJson), `${JSON.stringify(boot, null, 2)}\n`);
 }
 
 export function readBootState(stateDir: string): BootState | null {

@@ -1,6 +1,6 @@
 // What a host runs after a boot, computed from what is installed when it boots: kernel, microcode, sysfs, md-clear.
 import { CATALOG, type LabDist } from '../catalog.js';
-import { compareEvr } from './evr.js';
+import { compareLabEvr } from './evr.js';
 import { kernelRelease, type InstalledRow, type PackageRow } from './packages.js';
 import type { FakeCpu } from './spec.js';
 
@@ -38,14 +38,14 @@ const NO_MICROCODE = 'Vulnerable: Clear CPU buffers attempted, no microcode; SMT
 
 function newest(rows: InstalledRow[], name: string): InstalledRow | undefined {
   let best: InstalledRow | undefined;
-  for (const r of rows) if (r.name === name && (!best || compareEvr(r, best) > 0)) best = r;
+  for (const r of rows) if (r.name === name && (!best || compareLabEvr(r, best) > 0)) best = r;
   return best;
 }
 
 function atLeastFixed(dist: LabDist, name: string, row: PackageRow | undefined): boolean {
   const cat = CATALOG[dist].find((p) => p.name === name);
   if (!cat || !row) return false;
-  return compareEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
+  return compareLabEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
 }
 
 function packageName(dist: LabDist, role: 'qemu' | 'libvirt' | 'microcode'): string {
@@ -59,13 +59,21 @@ function packageName(dist: LabDist, role: 'qemu' | 'libvirt' | 'microcode'): str
  * new microcode is loaded; AMD is not affected. md-clear reaches guests only when kernel, microcode, qemu and libvirt
  * are all fixed and running, i.e. installed before this boot.
  */
-export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: InstalledRow[], bootId: string): BootState {
+/** Where qemu/libvirt run from: the host's packages (default) or a container image's, and libvirtd's package name. */
+export interface VirtSource {
+  /** The image's package database; absent = the host's. */
+  image?: InstalledRow[];
+  libvirtPackage?: string;
+}
+
+export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: InstalledRow[], bootId: string, virt: VirtSource = {}): BootState {
   const kernels = installed.filter((r) => r.name === 'kernel');
   const kernel = kernels[kernels.length - 1];
   if (!kernel) throw new Error('no kernel installed: the host cannot boot');
   const microcode = newest(installed, packageName(dist, 'microcode'));
-  const qemu = newest(installed, packageName(dist, 'qemu'));
-  const libvirt = newest(installed, packageName(dist, 'libvirt'));
+  const virtRows = virt.image ?? installed;
+  const qemu = newest(virtRows, packageName(dist, 'qemu'));
+  const libvirt = newest(virtRows, virt.libvirtPackage ?? packageName(dist, 'libvirt'));
   const kernelFixed = atLeastFixed(dist, 'kernel', kernel);
   const microcodeFixed = atLeastFixed(dist, 'microcode_ctl', microcode);
   const qemuFixed = atLeastFixed(dist, packageName(dist, 'qemu'), qemu);
@@ -89,5 +97,24 @@ export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: Install
     hostModelMdClear: intel && kernelFixed && microcodeFixed && qemuFixed && libvirtFixed,
     cpuinfoMdClear: intel && microcodeFixed,
     sysfs: { mds: vuln, tsx_async_abort: vuln, mmio_stale_data: vuln },
+  };
+}
+
+/**
+ * The same boot after the containers restarted on a new image: kernel and microcode are what booted, qemu and libvirt
+ * are the image's now, and host-model offers md-clear once all four are fixed.
+ */
+export function withRestartedImage(boot: BootState, image: InstalledRow[], libvirtPackage: string): BootState {
+  const qemu = newest(image, packageName(boot.dist, 'qemu'));
+  const libvirt = newest(image, libvirtPackage);
+  const qemuFixed = atLeastFixed(boot.dist, packageName(boot.dist, 'qemu'), qemu);
+  const libvirtFixed = atLeastFixed(boot.dist, 'libvirt', libvirt);
+  return {
+    ...boot,
+    qemuFixed,
+    libvirtFixed,
+    qemuVersion: qemu ? `${qemu.version}-${qemu.release}` : 'unknown',
+    libvirtVersion: libvirt ? libvirt.version : 'unknown',
+    hostModelMdClear: boot.cpu === 'intel' && boot.kernelFixed && boot.microcodeFixed && qemuFixed && libvirtFixed,
   };
 }

@@ -1,7 +1,7 @@
 // rpm version ordering for the lab's own decisions (is the installed build the fixed one?); the product has its own.
 
 /** rpmvercmp: segments of digits or letters compared in turn; ~ sorts before anything, ^ after the end. */
-export function rpmvercmp(a: string, b: string): number {
+export function labRpmvercmp(a: string, b: string): number {
   if (a === b) return 0;
   let i = 0;
   let j = 0;
@@ -50,6 +50,6 @@ export interface LabEvr {
   release: string;
 }
 
-export function compareEvr(a: LabEvr, b: LabEvr): number {
-  return rpmvercmp(a.epoch ?? '0', b.epoch ?? '0') || rpmvercmp(a.version, b.version) || rpmvercmp(a.release, b.release);
+export function compareLabEvr(a: LabEvr, b: LabEvr): number {
+  return labRpmvercmp(a.epoch ?? '0', b.epoch ?? '0') || labRpmvercmp(a.version, b.version) || labRpmvercmp(a.release, b.release);
 }

@@ -3,14 +3,15 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import PQueue from 'p-queue';
+import { findComputeHostFiles, type ComputeHostFiles } from '../compute-host-files.js';
 import { writeBootFiles } from './boot-files.js';
 import { startControlServer, type ControlServer, type PowerAction } from './control-server.js';
 import { LabHostError } from './errors.js';
 import { guestCpuGetsMdClear, writeGuests, type FakeGuest } from './guests.js';
 import { HostProcess } from './host-process.js';
-import { IN_HOST_STATE, STATE_FILES, hostLayout, type HostLayout } from './layout.js';
+import { IN_HOST_DIRS, IN_HOST_STATE, IN_HOST_TOOLS, STATE_FILES, hostLayout, type HostLayout } from './layout.js';
+import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { ensureLabKeys, writeKnownHosts, type LabKeys } from './lab-keys.js';
 import { applyFaults, materialiseHost, writeHostEnv } from './materialise.js';
 import { checkPrerequisites } from './prereqs.js';
@@ -28,9 +29,9 @@ export interface FleetEvents {
   booted: [name: string, bootId: string];
 }
 
-export type HostStatus = 'starting' | 'up' | 'down' | 'off';
+export type LabHostStatus = 'starting' | 'up' | 'down' | 'off';
 
-export interface FleetOptions {
+export interface LabFleetOptions {
   /** Keys, sshd config and one dir per host go here (created if needed; host dirs are recreated from scratch). */
   labDir: string;
   hosts: FakeHostSpec[];
@@ -39,15 +40,15 @@ export interface FleetOptions {
   /** How long after answering a reboot request PID 1 is killed, so the asking tool can return first. */
   shutdownDelayMs?: number;
   bootTimeoutMs?: number;
-  /** docker/host of this repository unless given. */
-  hostFilesDir?: string;
+  /** docker/compute-host of this project unless given. */
+  hostFiles?: ComputeHostFiles;
 }
 
 interface HostEntry {
   spec: FakeHostSpec;
   layout: HostLayout;
   token: string;
-  status: HostStatus;
+  status: LabHostStatus;
   boots: number;
   bootId: string | null;
   proc: HostProcess | null;
@@ -57,25 +58,21 @@ interface HostEntry {
   busy: Promise<void> | null;
 }
 
-function defaultHostFilesDir(): string {
-  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../docker/host');
-}
-
-export class Fleet extends EventEmitter<FleetEvents> {
-  private readonly opts: Required<Omit<FleetOptions, 'hosts'>>;
+export class LabFleet extends EventEmitter<FleetEvents> {
+  private readonly opts: Required<Omit<LabFleetOptions, 'hosts'>>;
   private readonly entries = new Map<string, HostEntry>();
   private control: ControlServer | null = null;
   private labKeys: LabKeys | null = null;
   private stopping = false;
 
-  constructor(opts: FleetOptions) {
+  constructor(opts: LabFleetOptions) {
     super();
     this.opts = {
       labDir: path.resolve(opts.labDir),
       concurrency: opts.concurrency ?? Math.max(2, os.availableParallelism() * 2),
       shutdownDelayMs: opts.shutdownDelayMs ?? 150,
       bootTimeoutMs: opts.bootTimeoutMs ?? 30_000,
-      hostFilesDir: opts.hostFilesDir ?? defaultHostFilesDir(),
+      hostFiles: opts.hostFiles ?? findComputeHostFiles(),
     };
     const seen = new Set<string>();
     for (const spec of opts.hosts) {
@@ -105,7 +102,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     return this.entry(name).spec;
   }
 
-  status(name: string): HostStatus {
+  status(name: string): LabHostStatus {
     return this.entry(name).status;
   }
 
@@ -148,8 +145,8 @@ export class Fleet extends EventEmitter<FleetEvents> {
   async start(): Promise<void> {
     checkPrerequisites();
     mkdirSync(this.opts.labDir, { recursive: true, mode: 0o700 });
-    // The mount point of every host's state dir; an empty dir on the machine itself.
-    mkdirSync(IN_HOST_STATE, { recursive: true });
+    // Mount points of every host's state dir and tools, and of the dirs some layouts keep nova.conf in: empty dirs on the machine.
+    for (const dir of [IN_HOST_STATE, IN_HOST_TOOLS, ...this.extraMountPoints()]) mkdirSync(dir, { recursive: true });
     this.labKeys = await ensureLabKeys(this.opts.labDir);
     writeKnownHosts(this.labKeys, [...this.entries.values()].map((e) => e.spec));
     this.control = await startControlServer((host, action, token) => this.onPowerRequest(host, action, token));
@@ -157,7 +154,7 @@ export class Fleet extends EventEmitter<FleetEvents> {
     try {
       await Promise.all([...this.entries.values()].map((e) => queue.add(async () => {
         if (this.stopping) return;
-        materialiseHost(e.spec, { labDir: this.opts.labDir, control: this.control! });
+        materialiseHost(e.spec, { labDir: this.opts.labDir, control: this.control!, toolsDir: this.opts.hostFiles.toolsDir });
         e.token = readFileSync(path.join(e.layout.state, STATE_FILES.controlToken), 'utf8').trim();
         await this.boot(e);
       })));
@@ -205,6 +202,12 @@ export class Fleet extends EventEmitter<FleetEvents> {
     }));
     await this.control?.close();
     this.control = null;
+  }
+
+  /** /var/lib/config-data (TripleO) and /openstack (OpenStack-Ansible), only when a host of that layout is in the fleet. */
+  private extraMountPoints(): string[] {
+    const paths = [...this.entries.values()].map((e) => LAB_LAYOUT_PROFILES[e.spec.layout]).flatMap((p) => [p.novaConf, p.novaConfTarget ?? '']);
+    return Object.values(IN_HOST_DIRS).filter((dir) => paths.some((p) => p.startsWith(`${dir}/`)));
   }
 
   private entry(name: string): HostEntry {
@@ -261,8 +264,8 @@ export class Fleet extends EventEmitter<FleetEvents> {
     const proc = await HostProcess.boot({
       spec: e.spec,
       layout: e.layout,
-      toolsDir: path.join(this.opts.hostFilesDir, 'bin'),
-      initScript: path.join(this.opts.hostFilesDir, 'init.sh'),
+      toolsDir: this.opts.hostFiles.toolsDir,
+      initScript: this.opts.hostFiles.initScript,
       sshdConfig: this.keys.sshdConfig,
       authorizedKeys: refuseKey ? null : this.keys.publicKey,
       bootTimeoutMs: this.opts.bootTimeoutMs,

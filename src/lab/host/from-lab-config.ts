@@ -5,7 +5,9 @@ import { resolveHostSpec, type FakeHostInput, type FakeHostSpec } from './spec.j
 export function hostInputFromLabHost(h: LabHost): FakeHostInput {
   return {
     name: h.name,
-    dist: h.dist,
+    ...(h.dist === undefined ? {} : { dist: h.dist }),
+    layout: h.layout,
+    ...(h.image_fixed === undefined ? {} : { imageFixed: h.image_fixed }),
     cpu: h.cpu,
     fixed: h.fixed,
     bootDelayMs: h.boot_delay,
@@ -21,6 +23,10 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       yumFails: h.faults.yum_fails,
       partialUpdate: h.faults.partial_update,
       authRefusedAfterReboot: h.faults.auth_refused_after_reboot,
+      noSudo: h.faults.no_sudo,
+      noVirsh: h.faults.no_virsh,
+      novaConf: h.faults.nova_conf,
+      dmesgWrapped: h.faults.dmesg_wrapped,
     },
   };
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { readBootState } from './boot-files.js';
 import { LabHostError } from './errors.js';
 import { STATE_FILES } from './layout.js';
-import { writeFileAtomic } from './materialise.js';
+import { writeLabFileSync } from './materialise.js';
 import { configPassesMdClear, readLibvirtCpu } from './nova-conf.js';
 
 export interface FakeGuest {
@@ -20,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const STATES = new Set(['running', 'shut off', 'paused']);
 
-/** Replaces the host's guest list (the state dir is `HostLayout.state`, also `Fleet.stateDir(name)`). */
+/** Replaces the host's guest list (the state dir is `HostLayout.state`, also `LabFleet.stateDir(name)`). */
 export function writeGuests(hostStateDir: string, guests: readonly FakeGuest[]): void {
   for (const g of guests) {
     if (!UUID.test(g.uuid)) throw new LabHostError('E_LAB_STATE', `guest uuid ${JSON.stringify(g.uuid)} is not a UUID`);
@@ -28,7 +28,7 @@ export function writeGuests(hostStateDir: string, guests: readonly FakeGuest[]):
     if (!STATES.has(g.state)) throw new LabHostError('E_LAB_STATE', `guest ${g.name}: unknown state ${JSON.stringify(g.state)}`);
   }
   const text = guests.map((g) => `${g.uuid.toLowerCase()}\t${g.name}\t${g.state}\t${g.mdClear ? 1 : 0}\n`).join('');
-  writeFileAtomic(path.join(hostStateDir, STATE_FILES.guests), text);
+  writeLabFileSync(path.join(hostStateDir, STATE_FILES.guests), text);
 }
 
 export function readGuests(hostStateDir: string): FakeGuest[] {

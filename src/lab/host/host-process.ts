@@ -1,4 +1,4 @@
-// One boot of one fake host: `unshare` around docker/host/init.sh, whose PID 1 becomes sshd; killing PID 1 ends the boot.
+// One boot of one fake host: `unshare` around docker/compute-host/init.sh, whose PID 1 becomes sshd; killing PID 1 ends the boot.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,7 +9,7 @@ import type { FakeHostSpec } from './spec.js';
 export interface HostProcessOptions {
   spec: FakeHostSpec;
   layout: HostLayout;
-  /** docker/host/bin: bind-mounted over /usr/local/bin inside the host. */
+  /** docker/compute-host/bin: bind-mounted over /usr/local/bin inside the host. */
   toolsDir: string;
   initScript: string;
   sshdConfig: string;

@@ -23,7 +23,33 @@ function smtWarnings(boot: BootState): string[] {
   ];
 }
 
-export function renderDmesg(boot: BootState, hostname: string): string {
+export interface KernelLogOptions {
+  /** The ring buffer has wrapped: only messages from long after boot are left (no Linux version, no MDS: line). */
+  wrapped?: boolean;
+}
+
+/** What a host logs long after boot, enough of it to push the boot messages out of the ring buffer. */
+function laterLines(): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    out.push(`kvm [${41230 + i}]: vcpu0, guest rIP: 0xffffffff81063a4e disabled perfctr wrmsr: 0xc2 data 0xffff`);
+    out.push(`device tap${(0x3f1c2d + i).toString(16)}-a1 entered promiscuous mode`);
+    out.push(`qbr${(0x3f1c2d + i).toString(16)}-a1: port 2(tap${(0x3f1c2d + i).toString(16)}-a1) entered forwarding state`);
+  }
+  return out;
+}
+
+/** journalctl -k -b 0 -o cat: the boot's kernel messages without timestamps (all of them, or only the late ones when rotated). */
+export function renderJournalKernel(boot: BootState, hostname: string, opts: KernelLogOptions = {}): string {
+  return renderDmesg(boot, hostname, opts).split('\n').filter(Boolean).map((l) => l.replace(/^\[[^\]]*\]\s*/, '')).join('\n') + '\n';
+}
+
+export function renderDmesg(boot: BootState, hostname: string, opts: KernelLogOptions = {}): string {
+  if (opts.wrapped) {
+    // Months of uptime later: the oldest line left is far from 0.000000.
+    let t = 7_776_000.123456;
+    return laterLines().map((l) => { const line = `${ts(t)} ${l}`; t += 3_601.5; return line; }).join('\n') + '\n';
+  }
   const intel = boot.cpu === 'intel';
   const gcc = boot.dist === 'el7' ? 'gcc version 4.8.5 20150623 (Red Hat 4.8.5-36) (GCC)' : 'gcc version 8.2.1 20180905 (Red Hat 8.2.1-3) (GCC)';
   const early: string[] = [

@@ -1,11 +1,13 @@
 // Creates a fake host's files from its spec: the private /etc upper dir (nova.conf, release files, stack user) and the state dir.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { OS_RELEASE, type LabDist } from '../catalog.js';
-import { hostLayout, STATE_FILES, type HostLayout } from './layout.js';
+import { findComputeHostFiles } from '../compute-host-files.js';
+import { labHostTools, labNovaHostName, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
+import { hostLayout, IN_HOST_TOOLS, machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { renderNovaConf } from './nova-conf.js';
-import { baseRepo, formatInstalled, formatRepo, initialPackages, repoOffers } from './packages.js';
+import { baseRepo, formatInstalled, formatRepo, hostPackages, hostRepo, imagePackages, imageRepo, type PackagePlacement } from './packages.js';
 import { renderEnvFile } from './shell-env.js';
 import type { FakeHostFaults, FakeHostSpec } from './spec.js';
 
@@ -18,7 +20,7 @@ export interface ControlEndpoint {
 }
 
 /** Writes through a temp file and a rename: the host's tools may be reading the file at the same moment. */
-export function writeFileAtomic(file: string, content: string, mode = 0o644): void {
+export function writeLabFileSync(file: string, content: string, mode = 0o644): void {
   const tmp = `${file}.tmp.${process.pid}`;
   writeFileSync(tmp, content, { mode });
   chmodSync(tmp, mode);
@@ -69,13 +71,16 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     NOVA_PACKAGE_VERSION: spec.dist === 'el7' ? '17.0.9-1.el7ost' : '20.4.1-1.el8ost',
     CONTROL_ADDR: control.address,
     CONTROL_PORT: control.port,
+    LAYOUT: spec.layout,
+    NOVA_CONF: LAB_LAYOUT_PROFILES[spec.layout].novaConf,
+    CONTAINER_ENGINE: LAB_LAYOUT_PROFILES[spec.layout].engine ?? '',
     YUM_FAILS: spec.faults.yumFails,
     PARTIAL_UPDATE: spec.faults.partialUpdate,
   });
 }
 
 export function writeHostEnv(layout: HostLayout, spec: FakeHostSpec, control: ControlEndpoint): void {
-  writeFileAtomic(path.join(layout.state, STATE_FILES.hostEnv), renderHostEnv(spec, control));
+  writeLabFileSync(path.join(layout.state, STATE_FILES.hostEnv), renderHostEnv(spec, control));
 }
 
 export function applyFaults(spec: FakeHostSpec, faults: Partial<FakeHostFaults>): FakeHostSpec {
@@ -89,6 +94,52 @@ export interface MaterialiseOptions {
   controlToken?: string;
   /** When the host's "image" was installed (rpm INSTALLTIME of the old packages), seconds. */
   installedAt?: number;
+  /** docker/compute-host/bin, whose tools the host's /usr/local/bin links to (found by the resolver unless given). */
+  toolsDir?: string;
+}
+
+export function placementOf(p: LabLayoutProfile): PackagePlacement {
+  return { hostVirt: !p.qemuInImage || p.staleHostVirtPackages, hostNova: p.name !== 'osa' && p.name !== 'devstack' && (!p.qemuInImage || p.staleHostVirtPackages),
+    libvirtPackage: p.qemuInImage ? 'libvirt' : p.libvirtPackage };
+}
+
+/** nova.conf where the layout keeps it, the osa venv symlink, and the file nova-compute does not read where one exists. */
+function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LabLayoutProfile): void {
+  const put = (inHost: string, content: string) => {
+    const file = machinePath(layout, inHost)!;
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, content, { mode: 0o640 });
+  };
+  if (p.otherNovaConf) {
+    // OSP 13: what OSP 10 left before containers (its default cpu_mode); devstack: the control services' file, no CPU settings.
+    const other = p.name === 'devstack' ? { cpuMode: 'unset' as const } : { cpuMode: 'host-model' as const };
+    put(p.otherNovaConf, `# ${p.name === 'devstack' ? 'nova.conf of the control services: n-cpu reads nova-cpu.conf' : 'left from before containers: nova_compute reads the puppet-generated copy'}
+${renderNovaConf({ name: spec.name, nova: other })}`);
+  }
+  const conf = renderNovaConf({ name: labNovaHostName(spec.name, spec.layout), nova: spec.nova });
+  // The file nova-compute reads, as the nova_conf fault leaves it: missing writes nothing; unreadable puts a directory
+  // where the file should be (what a container bind mount of a missing source leaves; even root's cat fails).
+  const putRead = (inHost: string) => {
+    if (spec.faults.novaConf === 'present') put(inHost, conf);
+    else if (spec.faults.novaConf === 'unreadable') mkdirSync(machinePath(layout, inHost)!, { recursive: true, mode: 0o750 });
+  };
+  if (p.novaConfTarget) {
+    putRead(p.novaConfTarget);
+    const link = machinePath(layout, p.novaConf)!;
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(p.novaConfTarget, link);
+  } else {
+    putRead(p.novaConf);
+  }
+}
+
+/**
+ * /usr/local/bin of the host: a link per tool the layout has (no virsh where libvirt is containerised, its engine's CLI
+ * only); the no_virsh fault takes virsh away on any layout.
+ */
+function linkTools(layout: HostLayout, p: LabLayoutProfile, toolsDir: string, noVirsh: boolean): void {
+  mkdirSync(layout.bin, { recursive: true });
+  for (const tool of labHostTools(p, readdirSync(toolsDir)).filter((t) => !(noVirsh && t === 'virsh'))) symlinkSync(`${IN_HOST_TOOLS}/${tool}`, path.join(layout.bin, tool));
 }
 
 /** Creates (or recreates from scratch) everything a host needs on disk before its first boot. */
@@ -109,13 +160,23 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
   etc('group', `${withoutUser(readMachine('/etc/group'), 'stack')}stack:x:${STACK_UID}:\n`);
   // '*' (not '!') so sshd does not treat the account as locked: key logins work, password logins cannot.
   etc('shadow', `${withoutUser(readMachine('/etc/shadow'), 'stack')}stack:*:18000:0:99999:7:::\n`, 0o640);
-  etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
-  etc('nova/nova.conf', renderNovaConf(spec), 0o640);
+  // A login user without sudo (fault): the account exists and takes the key, but no rule lets it become root.
+  if (!spec.faults.noSudo) etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
+  const profile = LAB_LAYOUT_PROFILES[spec.layout];
+  writeNovaConfs(layout, spec, profile);
+  linkTools(layout, profile, opts.toolsDir ?? findComputeHostFiles().toolsDir, spec.faults.noVirsh);
 
   const st = (name: string, content: string, mode = 0o644) => writeFileSync(path.join(layout.state, name), content, { mode });
   const t0 = opts.installedAt ?? 1_546_300_800; // 2019-01-01
-  st(STATE_FILES.rpmdb, formatInstalled(initialPackages(spec.dist, spec.fixed, t0)));
-  st(STATE_FILES.repo, formatRepo(repoOffers(spec.dist)));
+  const where = placementOf(profile);
+  st(STATE_FILES.rpmdb, formatInstalled(hostPackages(spec.dist, spec.fixed, t0, where)));
+  st(STATE_FILES.repo, formatRepo(hostRepo(spec.dist, where)));
+  if (profile.qemuInImage) {
+    st(STATE_FILES.imageRpmdb, formatInstalled(imagePackages(spec.dist, spec.imageFixed, t0, profile.libvirtPackage)));
+    st(STATE_FILES.imageRepo, formatRepo(imageRepo(spec.dist, profile.libvirtPackage)));
+  }
+  st(STATE_FILES.units, profile.units.map((u) => `${u.name}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
+  st(STATE_FILES.restarts, '');
   st(STATE_FILES.guests, '');
   st(STATE_FILES.services, '');
   st(STATE_FILES.controlToken, opts.controlToken ?? randomBytes(16).toString('hex'), 0o600);

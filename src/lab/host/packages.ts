@@ -96,3 +96,44 @@ export function parseInstalled(text: string, file = 'rpmdb.tsv'): InstalledRow[]
 export function kernelRelease(p: PackageRow): string {
   return `${p.version}-${p.release}.${p.arch}`;
 }
+
+const VIRT = (name: string) => name.startsWith('qemu-kvm') || name === 'libvirt';
+const NOVA = (name: string) => name === 'openstack-nova-compute' || /^python[23]?-nova$/.test(name);
+
+/** Where each layout keeps a package: qemu/libvirt in the image for containers, nova from a venv or git for osa/devstack. */
+export interface PackagePlacement {
+  /** qemu/libvirt rows stay on the host (bare metal, osa, devstack; or stale on OSP 13). */
+  hostVirt: boolean;
+  /** nova-compute is a host package (RPM installs only). */
+  hostNova: boolean;
+  /** The package that carries libvirtd where the host (or image) has one. */
+  libvirtPackage: 'libvirt' | 'libvirt-daemon';
+}
+
+function renameLibvirt<T extends PackageRow>(rows: T[], to: PackagePlacement['libvirtPackage']): T[] {
+  return rows.map((r) => (r.name === 'libvirt' ? { ...r, name: to } : r));
+}
+
+/** The host's package database at start for a layout: initialPackages() less what lives elsewhere. */
+export function hostPackages(dist: LabDist, fixed: boolean, t0: number, where: PackagePlacement): InstalledRow[] {
+  const rows = initialPackages(dist, fixed, t0).filter((r) => (where.hostVirt || !VIRT(r.name)) && (where.hostNova || !NOVA(r.name)));
+  return renameLibvirt(rows, where.libvirtPackage);
+}
+
+export function hostRepo(dist: LabDist, where: PackagePlacement): RepoRow[] {
+  return renameLibvirt(repoOffers(dist).filter((r) => where.hostVirt || !VIRT(r.name)), where.libvirtPackage);
+}
+
+/** The container image's own package database: its qemu and libvirt builds (fixed or not) and the nova it runs. */
+export function imagePackages(dist: LabDist, fixed: boolean, t0: number, libvirtPackage: PackagePlacement['libvirtPackage']): InstalledRow[] {
+  const base = BASE[dist].filter((p) => NOVA(p.name) || p.name === 'bash').map((p) => ({ ...p, installTime: t0 }));
+  const virt = CATALOG[dist].filter((p) => VIRT(p.name)).map((p) => ({
+    name: p.name, epoch: p.epoch, ...(fixed ? p.fixed : p.old[p.old.length - 1]!), arch: p.arch, installTime: t0,
+  }));
+  return renameLibvirt([...base, ...virt], libvirtPackage);
+}
+
+/** What the registry's newer image carries: the fixed qemu/libvirt builds (the deployment tool's image update pulls it). */
+export function imageRepo(dist: LabDist, libvirtPackage: PackagePlacement['libvirtPackage']): RepoRow[] {
+  return renameLibvirt(repoOffers(dist).filter((r) => VIRT(r.name)), libvirtPackage);
+}

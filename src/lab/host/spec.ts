@@ -1,5 +1,6 @@
 // What one fake compute host is: its identity, release, CPU, nova.conf [libvirt] variant, remediation state and faults.
 import type { LabDist } from '../catalog.js';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './deployment-layouts.js';
 import { LabHostError } from './errors.js';
 
 export type FakeCpu = 'intel' | 'amd';
@@ -26,6 +27,14 @@ export interface FakeHostFaults {
   partialUpdate: boolean;
   /** sshd comes back after a reboot but refuses the lab key. */
   authRefusedAfterReboot: boolean;
+  /** The stack user has no sudo rule (written at materialise time). */
+  noSudo: boolean;
+  /** virsh is not on the host's PATH (from the next boot). */
+  noVirsh: boolean;
+  /** /etc/nova/nova.conf present, missing, or a directory nobody can read as a file (written at materialise time). */
+  novaConf: 'present' | 'missing' | 'unreadable';
+  /** The ring buffer wrapped and the journal rotated: no log has the boot-time MDS: line (from the next boot). */
+  dmesgWrapped: boolean;
 }
 
 export interface FakeHostSpec {
@@ -39,6 +48,10 @@ export interface FakeHostSpec {
   nova: NovaCpuSpec;
   /** Already remediated: fixed packages installed and booted. */
   fixed: boolean;
+  /** How the deployment lays the node out (see deployment-layouts.ts); baremetal is the one the tool knows today. */
+  layout: LabLayoutName;
+  /** Container layouts: the image's qemu/libvirt are the fixed builds (independent of the host's packages). */
+  imageFixed: boolean;
   /** Time between the host going down and sshd being started again. */
   bootDelayMs: number;
   faults: FakeHostFaults;
@@ -46,6 +59,7 @@ export interface FakeHostSpec {
 
 export const NO_FAULTS: FakeHostFaults = Object.freeze({
   neverReturns: false, slowBootMs: 0, yumFails: false, partialUpdate: false, authRefusedAfterReboot: false,
+  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false,
 });
 
 /** Everything but the name may be left out; address and port then come from the fleet's base. */
@@ -80,10 +94,12 @@ export function resolveHostSpec(input: FakeHostInput, index: number, base = '127
     name: input.name,
     address: input.address ?? hostAddress(index, base),
     port: input.port ?? port,
-    dist: input.dist ?? 'el7',
+    dist: input.dist ?? LAB_LAYOUT_PROFILES[input.layout ?? 'baremetal'].dists[0]!,
     cpu: input.cpu ?? 'intel',
     nova: { cpuMode: 'host-model', ...input.nova },
     fixed: input.fixed ?? false,
+    layout: input.layout ?? 'baremetal',
+    imageFixed: input.imageFixed ?? input.fixed ?? false,
     bootDelayMs: input.bootDelayMs ?? 500,
     faults: { ...NO_FAULTS, ...input.faults },
   };
@@ -101,6 +117,10 @@ export function validateHostSpec(spec: FakeHostSpec): void {
   }
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) bad('port', `expected 1-65535, got ${spec.port}`);
   if (spec.dist !== 'el7' && spec.dist !== 'el8') bad('dist', `expected el7 or el8, got ${String(spec.dist)}`);
+  if (!(LAB_LAYOUTS as readonly string[]).includes(spec.layout)) bad('layout', `expected one of ${LAB_LAYOUTS.join(', ')}, got ${String(spec.layout)}`);
+  else if (!LAB_LAYOUT_PROFILES[spec.layout].dists.includes(spec.dist)) {
+    bad('layout', `${spec.layout} runs on ${LAB_LAYOUT_PROFILES[spec.layout].dists.join(' or ')} in the lab, not ${spec.dist}`);
+  }
   if (spec.cpu !== 'intel' && spec.cpu !== 'amd') bad('cpu', `expected intel or amd, got ${String(spec.cpu)}`);
   const n = spec.nova;
   if (!['host-model', 'host-passthrough', 'unset', 'custom'].includes(n.cpuMode)) bad('nova.cpuMode', `unknown mode ${n.cpuMode}`);

@@ -1,5 +1,6 @@
 // Test helpers for the engine: hosts, facts and scriptable steps over the in-memory transport.
 import { z } from 'zod';
+import { allRead } from '../../../src/facts/index.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import type { HostSpec } from '../../../src/inventory/types.js';
 import type { Diff, Step, StepContext } from '../../../src/steps/types.js';
@@ -24,11 +25,14 @@ export function fakeFacts(hostname: string): HostFacts {
     mds: { kind: 'absent' },
     cpu: { vendor: 'intel', mdClearFlag: false },
     dmesgMds: [],
+    kernelLog: { tried: [], mdsSource: null, ringWrapped: null },
     novaConfPath: '/etc/nova/nova.conf',
     novaConf: null,
     novaLibvirt: { cpuMode: null, cpuModels: [], extraFlags: [], virtType: null },
     domcaps: null,
     guests: [],
+    privilege: { uid: 0, user: 'root' },
+    evidence: allRead(),
   };
 }
 

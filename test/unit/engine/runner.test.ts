@@ -10,7 +10,8 @@ import { runFleet, type RunFleetOptions } from '../../../src/engine/runner.js';
 import { StateStore } from '../../../src/state/store.js';
 import { DeferredError } from '../../../src/steps/types.js';
 import { MemoryTransport } from '../../../src/transport/memory-transport.js';
-import { AbortedError } from '../../../src/transport/types.js';
+import { AbortedError, UnreachableError } from '../../../src/transport/types.js';
+import { RefusedError } from '../../../src/steps/errors.js';
 import { deferred, diff, fakeFacts, flagStep, host, hosts, planned, type Calls } from './fixtures.js';
 
 function base(over: Partial<RunFleetOptions> & Pick<RunFleetOptions, 'hosts' | 'steps'>): RunFleetOptions & { events: EngineEvents; seen: EngineEvent[] } {
@@ -288,5 +289,62 @@ describe('runFleet: state, resume and cancellation', () => {
     expect(sawAbort).toBe(true);
     expect(s).toMatchObject({ cancel: 'hard', cancelled: 1, notStarted: 1, failed: 0 });
     expect(await store.loadHost('h1')).toMatchObject({ status: 'cancelled', steps: { a: { status: 'aborted' } } });
+  });
+});
+
+describe('runFleet: declared outcomes and hooks', () => {
+  it('a refusal ends the host as refused, says so per step, skips the later steps and counts apart from failed', async () => {
+    const calls: Calls = { log: [] };
+    const a = flagStep('a', calls, { apply: () => { throw new RefusedError('refusing: an operator disabled it'); } });
+    const b = flagStep('b', calls);
+    const o = base({ hosts: [host('h1'), host('h2')], steps: planned(a, b), forks: 1 });
+    const s = await runFleet(o);
+    expect(s).toMatchObject({ refused: 2, failed: 0 });
+    expect(s.hosts[0]).toMatchObject({ result: 'refused', step: 'a', error: 'refusing: an operator disabled it' });
+    const ends = o.seen.filter((e) => e.type === 'step-end' && e.host === 'h1').map((e) => (e as { step: string; status: string }).step + ':' + (e as { status: string }).status);
+    expect(ends).toEqual(['a:refused', 'b:skipped']);
+    expect(calls.log.filter((l) => l.endsWith(':b:check'))).toEqual([]);
+  });
+
+  it('the firstFacts hook sees the first facts before any step; a refusal there leaves the host untouched', async () => {
+    const calls: Calls = { log: [] };
+    const a = flagStep('a', calls);
+    const seen: string[] = [];
+    const s = await runFleet(base({
+      hosts: [host('h1'), host('h2')], steps: planned(a),
+      hooks: { firstFacts: async (h, facts) => { seen.push(`${h.name}:${facts.hostname}`); if (h.name === 'h2') throw new RefusedError('refused: the host changed since the plan'); } },
+    }));
+    expect(seen.sort()).toEqual(['h1:h1', 'h2:h2']);
+    expect(s.hosts.map((h) => h.result)).toEqual(['changed', 'refused']);
+    expect(calls.log.some((l) => l.startsWith('h2:'))).toBe(false);
+  });
+
+  it('facts reach listeners as engine events, every gather', async () => {
+    const calls: Calls = { log: [] };
+    const o = base({ hosts: [host('h1')], steps: planned(flagStep('a', calls)) });
+    await runFleet(o);
+    // The first gather, then the one after apply (verify looks at fresh facts).
+    expect(o.seen.filter((e) => e.type === 'facts').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a resumed run waits for a host the last run left inside a step that declares resumeConnectWaitMs', async () => {
+    const store = await StateStore.open(tmp());
+    const calls: Calls = { log: [] };
+    const boot = { ...flagStep('boot', calls, { disruptive: false }), resumeConnectWaitMs: () => 60_000 };
+    await store.saveHost({ version: 1, host: 'h1', runId: 'old', status: 'running', currentStep: 'boot', startedAt: 'x', endedAt: null, error: null, steps: { boot: { status: 'running', startedAt: 'x', endedAt: null, attempt: 1, checkpoint: null, error: null, diff: [] } } });
+    let refusals = 1;
+    class Booting extends MemoryTransport {
+      override async connect(signal?: AbortSignal): Promise<void> {
+        if (refusals-- > 0) throw new UnreachableError('connect ECONNREFUSED (booting)');
+        return super.connect(signal);
+      }
+    }
+    const s = await runFleet(base({ hosts: [host('h1'), host('h2')], steps: planned(boot), state: store, transportFactory: (h) => (h.name === 'h1' ? new Booting(h.name) : new MemoryTransport(h.name)) }));
+    expect(s.hosts[0]).toMatchObject({ result: 'changed' });
+    expect(refusals).toBe(-1);
+    // Without a step left running, a refused connection is unreachable at once.
+    refusals = 1;
+    const again = await runFleet(base({ hosts: [host('h2')], steps: planned(boot), state: store, transportFactory: (h) => new Booting(h.name) }));
+    expect(again.hosts[0]).toMatchObject({ result: 'unreachable' });
   });
 });

@@ -17,6 +17,7 @@ const nova = '[libvirt]\ncpu_mode = custom\ncpu_models = IvyBridge\ncpu_model_ex
 const domcaps = "<domainCapabilities><cpu><mode name='host-passthrough' supported='yes'/><mode name='host-model' supported='yes'><model fallback='forbid'>IvyBridge-IBRS</model><vendor>Intel</vendor><feature policy='require' name='md-clear'/></mode><mode name='custom' supported='yes'><model usable='yes'>IvyBridge</model></mode></cpu></domainCapabilities>\n";
 const full: [string, string, number][] = [
   ['meta', 'nova-conf-path\t/etc/nova/nova.conf\npackage\tkernel\npackage\tmicrocode_ctl\npackage\tlibvirt\n', 0],
+  ['whoami', 'uid\t0\nuser\troot\n', 0],
   ['hostname', 'compute-7\n', 0],
   ['os-release', 'ID="rhel"\nVERSION_ID="7.6"\nPRETTY_NAME="Red Hat Enterprise Linux Server 7.6 (Maipo)"\n', 0],
   ['redhat-release', 'Red Hat Enterprise Linux Server release 7.6 (Maipo)\n', 0],
@@ -27,7 +28,7 @@ const full: [string, string, number][] = [
   ['sysfs-tsx_async_abort', '', ABSENT_RC],
   ['sysfs-mmio_stale_data', '', 0],
   ['cpuinfo', 'vendor_id: GenuineIntel\nmd_clear: yes\n', 0],
-  ['dmesg-mds', '[    0.042000] MDS: Mitigation: Clear CPU buffers\n', 0],
+  ['kernel-log', 'source\tdmesg\t0\nstart\t[    0.000000] Linux version 3.10.0-957.12.2.el7.x86_64\nline\t[    0.042000] MDS: Mitigation: Clear CPU buffers\n', 0],
   ['nova-conf', nova, 0],
   ['domcaps', domcaps, 0],
   ['guests', "guest\tabc\trunning\ndumpxml\t0\nname\tvm1\ncpu\t<cpu mode='custom'>\n", 0],
@@ -40,7 +41,7 @@ describe('buildGatherCommand', () => {
     expect(cmd).toContain(`_mo_f '/etc/nova/nova conf'`);
   });
   it('frames every section with the nonce and ends with the done marker', () => {
-    for (const s of ['meta', 'hostname', 'os-release', 'redhat-release', 'uname-r', 'boot-id', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'dmesg-mds', 'nova-conf', 'domcaps', 'guests']) {
+    for (const s of ['meta', 'whoami', 'hostname', 'os-release', 'redhat-release', 'uname-r', 'boot-id', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests']) {
       expect(cmd).toContain(beginMarker(N, s));
       expect(cmd).toContain(endMarkerPrefix(N, s));
     }

@@ -1,5 +1,7 @@
 // The lab description: defaults, the default mixed fleet, and durations parsed exactly once.
 import { describe, expect, it } from 'vitest';
+import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES } from '../../../src/lab/host/deployment-layouts.js';
+import { hostSpecsFromLabConfig } from '../../../src/lab/host/from-lab-config.js';
 import { defaultLabConfig, labConfig } from '../../../src/lab/lab-config.js';
 
 describe('lab description', () => {
@@ -12,6 +14,22 @@ describe('lab description', () => {
     expect(lab.hosts.filter((h) => h.fixed)).toHaveLength(1);
     expect(lab.hosts.some((h) => h.cpu_mode === 'custom' && h.extra_flags === 'spec-ctrl,ssbd')).toBe(true);
     expect(lab.instances).toBe(40);
+  });
+
+  it('keeps every host bare metal by default (what the tool understands today); --layouts mixed has every layout on a release it runs on', () => {
+    expect(new Set(labConfig.parse(defaultLabConfig(12, 40)).hosts.map((h) => h.layout))).toEqual(new Set(['baremetal']));
+    const mixed = labConfig.parse(defaultLabConfig(14, 40, 'mixed'));
+    expect(new Set(mixed.hosts.map((h) => h.layout))).toEqual(new Set(LAB_LAYOUTS));
+    for (const h of mixed.hosts) expect(LAB_LAYOUT_PROFILES[h.layout].dists).toContain(h.dist);
+    // Still the same spread of CPU settings, and the specs resolve (layout and release agree).
+    expect(new Set(mixed.hosts.map((h) => h.cpu_mode))).toEqual(new Set(['host-model', 'host-passthrough', 'unset', 'custom']));
+    expect(hostSpecsFromLabConfig(mixed).map((s) => s.layout)).toEqual(mixed.hosts.map((h) => h.layout));
+  });
+
+  it('rejects an unknown layout with the field named', () => {
+    const bad = labConfig.safeParse({ hosts: [{ name: 'a', layout: 'openshift' }] });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues[0]?.path)).toContain('layout');
   });
 
   it('reads a bare number as seconds and a unit string as given; defaults are milliseconds', () => {

@@ -2,7 +2,7 @@
 import net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { apiMessageOf } from '../../../src/openstack/api-message.js';
-import { backoffDelay, retryAfterMs } from '../../../src/openstack/backoff.js';
+import { backoffDelay, retryAfterMs } from '../../../src/util/backoff.js';
 import {
   ConflictError, NotFoundError, OpenStackConnectionError, OpenStackHttpError, OpenStackTimeoutError, OpenStackTlsError,
 } from '../../../src/openstack/errors.js';

@@ -7,7 +7,7 @@ describe('summarizeHosts', () => {
   it('counts each status once and sums cold boots', () => {
     const { hosts } = buildReport('run');
     expect(summarizeHosts(hosts, 'cancelled')).toEqual({
-      hosts: 6, ok: 1, changed: 1, wouldChange: 0, drift: 1, failed: 1, unreachable: 1, deferred: 1, skipped: 0, guestsNeedingColdBoot: 1, stoppedBecause: 'cancelled',
+      hosts: 6, ok: 1, changed: 1, wouldChange: 0, drift: 1, failed: 1, refused: 0, unknown: 0, unreachable: 1, deferred: 1, skipped: 0, guestsNeedingColdBoot: 1, stoppedBecause: 'cancelled',
     });
     const plan = summarizeHosts(buildReport('plan').hosts);
     expect(plan.wouldChange).toBe(2);

@@ -1,6 +1,7 @@
 // cpu-flags: which cpu_modes need an edit, a byte-preserving nova.conf edit through stdin, refusals, and when to restart.
 import { describe, expect, it } from 'vitest';
 import { cpuFlags, planNovaConfEdit } from '../../../src/steps/cpu-flags.js';
+import { markRestartPending } from '../../../src/steps/host-markers.js';
 import { hostFacts, novaConfText, type HostFactsOptions } from '../../helpers/host-facts.js';
 import { converge, kinds, stepContext } from './context.js';
 import { FakeHost, NOVA_CONF } from './fake-host.js';
@@ -15,7 +16,7 @@ async function setup(o: HostFactsOptions) {
 }
 
 function writes(host: FakeHost): string[] {
-  return host.transport.commands.filter((c) => c.startsWith('set -eu\nf='));
+  return host.transport.commands.filter((c) => c.startsWith('set -eu\nf=') && c.includes(NOVA_CONF));
 }
 
 describe('cpu-flags', () => {
@@ -72,7 +73,8 @@ describe('cpu-flags', () => {
   it('restarts a pending edit left by an earlier run once no reboot is due (marker from this boot)', async () => {
     const text = novaConfText({ cpuMode: 'custom', extraFlags: ['md-clear'] });
     const { host, ctx } = await setup({ stage: 'fixed', novaConf: text });
-    await host.transport.exec(`umask 077 && mkdir -p /var/lib/mds-orchestrate && printf '%s\\n' '${host.state.bootId}' > /var/lib/mds-orchestrate/restart-pending.tmp && mv -f x y`);
+    await markRestartPending(host.transport, host.state.bootId);
+    expect(host.restartMarker).toBe(host.state.bootId);
     const { first, second } = await converge(cpuFlags, ctx);
     expect(kinds(first)).toEqual(['restart-service']);
     expect(host.restarts).toEqual([SERVICE]);
@@ -82,11 +84,13 @@ describe('cpu-flags', () => {
   it('sends the new nova.conf on stdin, never on a command line, and marks the restart before writing', async () => {
     const { host, ctx } = await setup({ stage: 'updated', cpuMode: 'custom', extraFlags: ['ssbd'] });
     await converge(cpuFlags, ctx);
-    expect(host.stdins).toHaveLength(1);
-    expect(host.stdins[0]?.stdin).toBe(host.novaConf);
+    const confWrites = host.stdins.filter((w) => w.command.includes(NOVA_CONF));
+    expect(confWrites).toHaveLength(1);
+    expect(confWrites[0]?.stdin).toBe(host.novaConf);
+    expect(host.transport.files.get(`${NOVA_CONF}.mds-orchestrate.bak`)?.toString()).not.toBe(host.novaConf);
     expect(host.transport.commands.some((c) => c.includes('cpu_model_extra_flags') || c.includes('ssbd'))).toBe(false);
-    const markAt = host.transport.commands.findIndex((c) => c.includes('restart-pending.tmp'));
-    const writeAt = host.transport.commands.findIndex((c) => c.startsWith('set -eu\nf='));
+    const markAt = host.transport.commands.findIndex((c) => c.startsWith('set -eu\nf=') && c.includes('restart-pending'));
+    const writeAt = host.transport.commands.findIndex((c) => c.startsWith('set -eu\nf=') && c.includes(NOVA_CONF));
     expect(markAt).toBeGreaterThanOrEqual(0);
     expect(markAt).toBeLessThan(writeAt);
   });

@@ -1,6 +1,7 @@
 // A compute host simulated behind the in-memory transport: yum/dnf, nova.conf, markers, systemctl and reboots.
 import { MemoryTransport } from '../../../src/transport/memory-transport.js';
-import { AbortedError, AuthError, UnreachableError, type ExecOptions, type ExecResult } from '../../../src/transport/types.js';
+import { RemoteFileError, writeFileScript } from '../../../src/transport/remote-files.js';
+import { AbortedError, AuthError, UnreachableError, type ExecOptions, type ExecResult, type WriteFileOptions } from '../../../src/transport/types.js';
 import type { HostFacts } from '../../../src/facts/types.js';
 import { compareEvr, newestOf, parseEvr } from '../../../src/rpm/index.js';
 import { VERSIONS, factsFromState, hostState, installedFixed, packagesOf, unameOf, type HostFactsOptions, type HostState } from '../../helpers/host-facts.js';
@@ -76,6 +77,12 @@ class FakeHostTransport extends MemoryTransport {
     if (!this.connected) await this.fake.beforeConnect(signal);
     return super.connect(signal);
   }
+
+  /** As the SSH transport does it: the real write script, the content on stdin, answered by the fake shell. */
+  override async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
+    const res = await this.exec(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), ...(opts.signal ? { signal: opts.signal } : {}) });
+    if (res.code !== 0) throw new RemoteFileError(`cannot write ${path}: ${res.stderr}`, path, false);
+  }
 }
 
 export class FakeHost {
@@ -90,7 +97,6 @@ export class FakeHost {
   readonly stdins: { command: string; stdin: string }[] = [];
   reboots = 0;
   nextReboot: RebootScript = {};
-  private marker: string | null = null;
   private down: (RebootScript & { refused: number; reads: number }) | null = null;
   private afterBoot: { reads: number; crashAfter: number } | null = null;
   private bootSeq = 0;
@@ -113,7 +119,7 @@ export class FakeHost {
   }
 
   get restartMarker(): string | null {
-    return this.marker;
+    return this.transport.files.get(MARKER)?.toString('utf8').trim() ?? null;
   }
 
   async beforeConnect(signal?: AbortSignal): Promise<void> {
@@ -155,16 +161,15 @@ export class FakeHost {
     const [cmd] = words;
     if ((cmd === 'yum' || cmd === 'dnf') && words.includes('check-update')) return this.checkUpdate(words.slice(words.indexOf('check-update') + 1));
     if ((cmd === 'yum' || cmd === 'dnf') && words.includes('update')) return this.update(words.slice(words.indexOf('update') + 1));
-    if (command === `cat ${MARKER} 2>/dev/null || true`) return { stdout: this.marker === null ? '' : `${this.marker}\n` };
-    if (command.startsWith('umask 077 && mkdir -p /var/lib/mds-orchestrate && printf')) {
-      this.marker = /printf '%s\\n' '([^']*)'/.exec(command)?.[1] ?? '?';
+    if (command === `cat ${MARKER} 2>/dev/null || true`) return { stdout: this.transport.files.get(MARKER)?.toString('utf8') ?? '' };
+    if (command === 'umask 077 && mkdir -p /var/lib/mds-orchestrate') {
       return {};
     }
     if (command === `rm -f ${MARKER}`) {
-      this.marker = null;
+      this.transport.files.delete(MARKER);
       return {};
     }
-    if (command.startsWith('set -eu\nf=')) return this.replaceFile(command, opts);
+    if (command.startsWith('set -eu\nf=')) return this.writeFile(command, opts);
     if (cmd === 'systemctl' && words[1] === 'restart') {
       if (this.systemctlFailure) return { code: 1, ...this.systemctlFailure };
       this.restarts.push(words[2] ?? '');
@@ -198,11 +203,13 @@ export class FakeHost {
     return { stdout: `Updated:\n  ${names.join(' ')}\n\nComplete!\n` };
   }
 
-  private replaceFile(command: string, opts: ExecOptions): Answer {
-    const path = shellWords(/^f=(.*?); b=/m.exec(command)?.[1] ?? '')[0] ?? '';
-    if (!this.transport.files.has(path)) return { code: 1, stderr: `cp: cannot stat '${path}': No such file or directory` };
-    if (!this.transport.files.has(`${path}.mds-orchestrate.bak`)) this.transport.files.set(`${path}.mds-orchestrate.bak`, this.transport.files.get(path)!);
-    this.transport.files.set(path, Buffer.from(opts.stdin ?? ''));
+  /** The transport's write script: f= the file, b= its one-time backup (when asked for), the content on stdin. */
+  private writeFile(command: string, opts: ExecOptions): Answer {
+    const path = shellWords(/^f=(.*)$/m.exec(command)?.[1] ?? '')[0] ?? '';
+    const backup = shellWords(/^b=(.*)$/m.exec(command)?.[1] ?? '')[0];
+    const files = this.transport.files;
+    if (backup !== undefined && files.has(path) && !files.has(backup)) files.set(backup, files.get(path)!);
+    files.set(path, Buffer.from(opts.stdin ?? ''));
     return {};
   }
 

@@ -1,6 +1,8 @@
 // guests: exactly the running guests without md-clear; cold boot only with opt-in, an allow-list and a fixed host.
 import { describe, expect, it } from 'vitest';
 import { guests, guestsNeedingColdBoot, type GuestNeedingColdBoot } from '../../../src/steps/guests.js';
+import { changesOf, findingOf } from '../../../src/steps/changes.js';
+import type { Diff } from '../../../src/steps/types.js';
 import type { Guest } from '../../../src/facts/types.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import { guest, hostFacts, type Stage, type Vendor } from '../../helpers/host-facts.js';
@@ -34,7 +36,7 @@ async function setup(params: Record<string, unknown>, o: { stage?: Stage; vendor
   return { host, nova, ctx, gs };
 }
 
-const needing = (d: { data?: unknown }) => (d.data as { needingColdBoot: GuestNeedingColdBoot[] }).needingColdBoot;
+const needing = (d: Diff): GuestNeedingColdBoot[] => findingOf(d.findings, 'guests-needing-cold-boot')?.guests ?? [];
 
 describe('guests', () => {
   it('lists exactly the running guests without md-clear, with their Nova names and projects', async () => {
@@ -59,7 +61,7 @@ describe('guests', () => {
     const { ctx, gs, nova, host } = await setup({ cold_boot: true, allow: ['app-4'] });
     const { first, verified, second } = await converge(guests, ctx);
     expect(kinds(first)).toEqual(['cold-boot']);
-    expect((first.changes[0]?.data as GuestNeedingColdBoot).uuid).toBe(gs[3]!.uuid);
+    expect(changesOf(first.changes, 'cold-boot')[0]?.data.uuid).toBe(gs[3]!.uuid);
     expect(nova.mutatingCalls().map((c) => [c.method, c.args[0]])).toEqual([['stopServer', gs[3]!.uuid], ['startServer', gs[3]!.uuid]]);
     expect(verified.changes).toEqual([]);
     expect(second.changes).toEqual([]);

@@ -1,6 +1,7 @@
 // verify: each finding ok / not ok for mitigated, no-microcode, absent (unfixed kernel) and AMD; the SMT warning.
 import { describe, expect, it } from 'vitest';
 import { runningKernelIsNewest, verify, verifyFindings, type VerifyFinding } from '../../../src/steps/verify.js';
+import { findingOf } from '../../../src/steps/changes.js';
 import { hostFacts, minimumsFor, novaConfText } from '../../helpers/host-facts.js';
 import { converge, stepContext } from './context.js';
 import { FakeHost } from './fake-host.js';
@@ -18,7 +19,7 @@ describe('verify', () => {
     const { first, second } = await converge(verify, ctx);
     expect(first.changes).toEqual([]);
     expect(second.changes).toEqual([]);
-    const findings = (first.data as { findings: VerifyFinding[] }).findings;
+    const findings = findingOf(first.findings, 'checks')?.checks ?? [];
     expect(byCheck(findings)).toEqual({ sysfs: true, dmesg: true, domcaps: true, kernel: true, packages: true, 'nova-conf': true });
     expect(first.notes).toContain('sysfs: mds: Mitigation: Clear CPU buffers; SMT vulnerable');
   });
@@ -79,7 +80,7 @@ describe('verify', () => {
 
   it('reports a release without minimums as a failed packages check; without minimums at all it skips them', () => {
     const el8 = hostFacts({ release: 'el8', stage: 'fixed' });
-    expect(verifyFindings(el8, minimumsFor('el7')).find((f) => f.check === 'packages')).toEqual({ check: 'packages', ok: false, detail: 'no minimum versions for release el8' });
+    expect(verifyFindings(el8, minimumsFor('el7')).find((f) => f.check === 'packages')).toEqual({ check: 'packages', ok: false, status: 'drift', detail: 'no minimum versions for release el8' });
     expect(verifyFindings(el8, undefined).map((f) => f.check)).toEqual(['sysfs', 'dmesg', 'domcaps']);
   });
 });

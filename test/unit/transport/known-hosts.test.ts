@@ -104,9 +104,9 @@ describe('KnownHosts.check', () => {
   it('returns match / mismatch (with both fingerprints) / unknown / revoked', () => {
     expect(store.check(['[10.0.0.9]:2222'], ed.blob).kind).toBe('match');
     const mm = store.check(['[10.0.0.9]:2222'], ed2.blob);
-    expect(mm).toMatchObject({ kind: 'mismatch', fingerprint: fingerprintSha256(ed2.blob), knownFingerprints: [fingerprintSha256(ed.blob)] });
-    // A key of another type than the recorded one is unknown (ssh asks for the known type first).
-    expect(store.check(['[10.0.0.9]:2222'], ec.blob)).toMatchObject({ kind: 'unknown', otherTypes: ['ssh-ed25519'] });
+    expect(mm).toMatchObject({ kind: 'mismatch', reason: 'key', fingerprint: fingerprintSha256(ed2.blob), knownFingerprints: [`${ed.type} ${fingerprintSha256(ed.blob)}`] });
+    // A key of another type than the recorded one is a changed key, as in OpenSSH (not an unknown host).
+    expect(store.check(['[10.0.0.9]:2222'], ec.blob)).toMatchObject({ kind: 'mismatch', reason: 'type', knownFingerprints: [`${ed.type} ${fingerprintSha256(ed.blob)}`] });
     expect(store.check(['10.0.0.9'], ed.blob).kind).toBe('unknown');
     expect(store.check(['anything'], rsa.blob).kind).toBe('revoked');
     // @cert-authority keys are not host keys: they never make a plain key match or mismatch.
@@ -137,6 +137,58 @@ describe('KnownHosts index', () => {
     await store.add('[m1]:2222', ed.blob);
     expect(store.check(['[m1]:2222'], ed.blob).kind).toBe('match');
     expect(store.check(['[m1]:2222'], ed2.blob).kind).toBe('mismatch');
+  });
+
+  it('falls back to the bare host for a non-22 port only when nothing is recorded under [host]:port, and only for a matching key', () => {
+    const bareOnly = new KnownHosts(['x'], parseKnownHosts(`h1 ${ed.type} ${ed.b64}`, 'kh'));
+    expect(bareOnly.check(['[h1]:2222'], ed.blob).kind).toBe('match');
+    // A different key (same or other type) under the bare name leaves [h1]:2222 unknown, not changed (ssh 9.2).
+    expect(bareOnly.check(['[h1]:2222'], ed2.blob).kind).toBe('unknown');
+    expect(bareOnly.check(['[h1]:2222'], ec.blob).kind).toBe('unknown');
+    // Anything recorded under [host]:port decides on its own: the bare entry is not consulted.
+    const both = new KnownHosts(['x'], parseKnownHosts(`[h1]:2222 ${ec.type} ${ec.b64}\nh1 ${ed.type} ${ed.b64}`, 'kh'));
+    expect(both.check(['[h1]:2222'], ed.blob)).toMatchObject({ kind: 'mismatch', reason: 'type' });
+    // Port 22 written as [h1]:22 has no fallback of its own (the bare name is the recorded form).
+    expect(bareOnly.check(['[h1]:22'], ed.blob).kind).toBe('unknown');
+  });
+
+  it('lowercases the host name before comparing with hashed entries (ssh-keygen -H of the lower-case name)', () => {
+    const file = join(dir, 'to-hash');
+    writeFileSync(file, `compute-7.example ${ed.type} ${ed.b64}\n`);
+    execFileSync('ssh-keygen', ['-q', '-H', '-f', file], { stdio: 'ignore' });
+    const lines = parseKnownHosts(readFileSync(file, 'utf8'), 'kh');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]!.hosts.startsWith('|1|')).toBe(true);
+    const store = new KnownHosts(['x'], lines);
+    expect(store.check(['Compute-7.EXAMPLE'], ed.blob).kind).toBe('match');
+  });
+
+  it('applies @revoked only to the hosts its host field names', () => {
+    const store = new KnownHosts(['x'], parseKnownHosts([
+      `@revoked other.example ${ed.type} ${ed.b64}`,
+      `@revoked ${hashHostName('hashed.example')} ${ec.type} ${ec.b64}`,
+      `* ${ed.type} ${ed.b64}`,
+      `* ${ec.type} ${ec.b64}`,
+    ].join('\n'), 'kh'));
+    expect(store.check(['web.example'], ed.blob).kind).toBe('match');
+    expect(store.check(['other.example'], ed.blob).kind).toBe('revoked');
+    expect(store.check(['HASHED.example'], ec.blob).kind).toBe('revoked');
+    expect(store.check(['web.example'], ec.blob).kind).toBe('match');
+    // A @revoked line for the bare host does not reach [host]:port (ssh 9.2 does not fall back for revocations).
+    const bare = new KnownHosts(['x'], parseKnownHosts(`@revoked h1 ${ed.type} ${ed.b64}\n[h1]:2222 ${ed.type} ${ed.b64}`, 'kh'));
+    expect(bare.check(['[h1]:2222'], ed.blob).kind).toBe('match');
+  });
+
+  it('reads global files (read only): new keys go to the first user file', async () => {
+    const user = join(dir, 'user-kh');
+    const global = join(dir, 'global-kh');
+    writeFileSync(global, `g1 ${ed.type} ${ed.b64}\n`);
+    const store = await KnownHosts.load([user], { globalPaths: [global, join(dir, 'missing-global')] });
+    expect(store.check(['g1'], ed.blob).kind).toBe('match');
+    expect(store.check(['g1'], ec.blob)).toMatchObject({ kind: 'mismatch', reason: 'type' });
+    await store.add('g2', ec.blob);
+    expect(readFileSync(user, 'utf8')).toBe(`g2 ${ec.type} ${ec.b64}\n`);
+    expect(readFileSync(global, 'utf8')).toBe(`g1 ${ed.type} ${ed.b64}\n`);
   });
 
   it('keeps every line when hundreds of first contacts record their keys at once', async () => {
@@ -192,9 +244,30 @@ describe('verifyHostKey policies', () => {
     expect(text).not.toContain('secret-host');
     expect(execFileSync('ssh-keygen', ['-F', 'secret-host', '-f', file]).toString()).toContain(ed.b64);
     const off = new KnownHosts([], parseKnownHosts(`h ${ed.type} ${ed.b64}`));
-    await expect(verifyHostKey({ host: 'x', names: ['h'], policy: 'off', store: off }, ed2.blob)).resolves.toBeUndefined();
+    await expect(verifyHostKey({ host: 'x', names: ['unknown-host'], policy: 'off', store: off }, ed2.blob)).resolves.toBeUndefined();
     const rev = new KnownHosts([join(dir, 'rev')], parseKnownHosts(`@revoked * ${ed.type} ${ed.b64}`));
     await expect(verifyHostKey({ host: 'x', names: ['h'], policy: 'accept-new', store: rev }, ed.blob)).rejects.toThrow(/revoked/);
+  });
+
+  it('says why a host vouched for only by @cert-authority is refused', async () => {
+    const store = new KnownHosts([], parseKnownHosts(`@cert-authority *.example ${ed2.type} ${ed2.b64}`, 'kh'));
+    await expect(verifyHostKey({ host: 'inv', names: ['web.example'], policy: 'strict', store }, ed.blob)).rejects.toThrow(/kh:1 vouch for it as @cert-authority, but host certificates are not accepted/);
+  });
+
+  it('refuses a key of another type than the recorded one under every policy, off included', async () => {
+    for (const policy of ['strict', 'accept-new', 'off'] as const) {
+      const file = join(dir, `type-${policy}`);
+      writeFileSync(file, `[h]:2222 ${ec.type} ${ec.b64}\n`);
+      const store = await KnownHosts.load([file]);
+      const err = await verifyHostKey({ host: 'inv', names: ['[h]:2222'], policy, store }, ed.blob).catch((e: unknown) => e);
+      expect(err, policy).toBeInstanceOf(HostKeyError);
+      expect((err as Error).message).toMatch(/HOST KEY CHANGED.*no key of the offered type/);
+      expect(readFileSync(file, 'utf8')).toBe(`[h]:2222 ${ec.type} ${ec.b64}\n`); // nothing recorded
+      // The same-type changed key and a revoked key are refused under every policy too.
+      await expect(verifyHostKey({ host: 'inv', names: ['[h]:2222'], policy, store }, key(`ec-${policy}`, 'ecdsa').blob)).rejects.toThrow(/HOST KEY CHANGED/);
+      const rev = new KnownHosts([], parseKnownHosts(`@revoked h ${ed.type} ${ed.b64}`));
+      await expect(verifyHostKey({ host: 'inv', names: ['h'], policy, store: rev }, ed.blob)).rejects.toThrow(/revoked/);
+    }
   });
 
   it('orders host key algorithms with the known types first', () => {

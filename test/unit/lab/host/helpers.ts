@@ -4,12 +4,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { findComputeHostFiles } from '../../../../src/lab/compute-host-files.js';
 import { writeBootFiles } from '../../../../src/lab/host/boot-files.js';
 import type { HostLayout } from '../../../../src/lab/host/layout.js';
 import { materialiseHost } from '../../../../src/lab/host/materialise.js';
 import { resolveHostSpec, type FakeHostInput, type FakeHostSpec } from '../../../../src/lab/host/spec.js';
 
-export const TOOLS = path.resolve(import.meta.dirname, '../../../../docker/host/bin');
+export const TOOLS = findComputeHostFiles().toolsDir;
 
 export interface TempHost {
   spec: FakeHostSpec;
@@ -31,7 +32,7 @@ export interface ToolResult {
   stderr: string;
 }
 
-/** Runs one of docker/host/bin's tools with the host's state dir in place of /var/lib/fakehost. */
+/** Runs one of docker/compute-host/bin's tools with the host's state dir in place of /var/lib/fakehost. */
 export function runTool(host: TempHost, tool: string, args: string[], input?: string): ToolResult {
   const r = spawnSync(path.join(TOOLS, tool), args, {
     encoding: 'utf8',

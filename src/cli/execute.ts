@@ -1,0 +1,77 @@
+// Stage 2: the engine runs the prepared steps over the targets, with the console reporter and the report builder listening.
+import { Fleet } from '../engine/fleet.js';
+import type { RunHooks } from '../engine/host-runner.js';
+import type { RunMode, RunSummary } from '../engine/events.js';
+import { recheckAfterRun } from '../engine/recheck.js';
+import { runFleet, type RunFleetOptions } from '../engine/runner.js';
+import type { NovaApi } from '../openstack/types.js';
+import { ReportBuilder } from '../report/build.js';
+import { attachConsoleReporter } from '../report/console.js';
+import type { ReportKind } from '../report/model.js';
+import { StateStore } from '../state/store.js';
+import { migrationSlotsOf, playbookMinimums } from '../steps/registry.js';
+import type { CommonOptions } from './common-options.js';
+import type { Prepared, WorkflowOptions } from './prepare.js';
+import { makeGatherFacts, packagesToQuery, type Session } from './session.js';
+
+export interface ExecuteSpec {
+  kind: ReportKind;
+  mode: RunMode;
+  hooks?: RunHooks;
+  /** The Nova client the steps see (a sweep's is snapshotted); default the session's. */
+  nova?: NovaApi | null;
+}
+
+export interface Executed {
+  summary: RunSummary;
+  builder: ReportBuilder;
+  interrupted: boolean;
+}
+
+export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): boolean {
+  return opts.color !== false && !process.env['NO_COLOR'] && stream.isTTY === true;
+}
+
+/** Rollout limits; a sweep changes nothing, so batches would only serialise it and one bad host must not stop the rest. */
+function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
+  if (kind === 'sweep') return { maxFailPercentage: null, failureBudget: null };
+  const serial = opts.serial ?? p.playbook.serial;
+  return { ...(serial ? { serial: serial as never } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
+}
+
+function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Omit<RunFleetOptions, 'state'> {
+  const { playbook } = p;
+  return {
+    runId: session.runId, hosts: p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
+    ...limits(p, opts, spec.kind),
+    transportFactory: session.transportFactory,
+    gatherFacts: makeGatherFacts(packagesToQuery(playbookMinimums(p.playbookSteps))),
+    hooks: spec.hooks ?? {},
+    nova: spec.nova === undefined ? session.nova : spec.nova,
+    fleet: new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+    playbook: p.playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
+  };
+}
+
+export async function executePlaybook(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Promise<Executed> {
+  const builder = new ReportBuilder(spec.kind, session.runId, p.playbookPath, p.targets.hosts, p.steps);
+  builder.listen(session.events);
+  // A plan or sweep prints its own report at the end: the live view is for a terminal, and the report is the one summary.
+  const printsReport = spec.mode === 'plan';
+  const reporter = printsReport && !process.stdout.isTTY ? null
+    : attachConsoleReporter(session.events, { stream: process.stdout, colour: colourWanted(opts, process.stdout), summary: !printsReport });
+  const fleet = fleetOptions(p, opts, session, spec);
+  const summary = await runFleet({ ...fleet, state: await StateStore.open(opts.stateDir) });
+  reporter?.close();
+  if (spec.mode === 'apply') {
+    await recheckAfterRun({
+      ...fleet, summary,
+      onStepEnd: (e) => builder.recheck(e),
+      warn: (host, message) => {
+        session.logger.warn({ host }, message);
+        builder.warn(host, message);
+      },
+    });
+  }
+  return { summary, builder, interrupted: summary.cancel !== null };
+}

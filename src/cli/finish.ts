@@ -1,0 +1,29 @@
+// Stage 3: the report files, the printed plan, the plan file and the exit code.
+import { writeReports } from '../report/index.js';
+import { COLOURS, PLAIN } from '../report/console-format.js';
+import type { Report } from '../report/model.js';
+import { reportLines } from '../report/plan-text.js';
+import type { ReportOptions } from './common-options.js';
+import { exitCodeFor, type ExitCode } from './exit-codes.js';
+import { colourWanted } from './execute.js';
+import type { WorkflowOptions } from './prepare.js';
+
+export function printReport(report: Report, opts: WorkflowOptions): void {
+  process.stdout.write(`\n${reportLines(report, colourWanted(opts, process.stdout) ? COLOURS : PLAIN).join('\n')}\n`);
+}
+
+export function writeReportFiles(report: Report, opts: ReportOptions): Promise<string[]> {
+  return writeReports(report, { json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus });
+}
+
+export function printWritten(written: readonly string[], logPath: string): void {
+  for (const w of written) process.stdout.write(`wrote ${w}\n`);
+  process.stdout.write(`log: ${logPath}\n`);
+}
+
+/** The exit code of a plan, run or sweep: pending changes count in a plan, drift in a sweep. */
+export function reportExitCode(report: Report, interrupted: boolean): ExitCode {
+  const s = report.summary;
+  const pending = report.kind === 'plan' ? s.wouldChange : report.kind === 'sweep' ? s.drift : 0;
+  return exitCodeFor({ failed: s.failed, refused: s.refused, unknown: s.unknown, unreachable: s.unreachable, deferred: s.deferred, pending }, interrupted);
+}

@@ -1,0 +1,50 @@
+// Stage 1 of every verb: read and check all input (playbook, inventory, saved plan, cloud) before any lock, log or connection.
+import type { CloudConfig } from '../openstack/clouds.js';
+import { loadSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
+import { loadPlaybook, type Playbook } from '../playbook/index.js';
+import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
+import { ConfigError } from '../util/errors.js';
+import { resolveCloud } from './cloud.js';
+import { prepareConnections, type Connections } from './connections.js';
+import type { CommonOptions, ReportOptions } from './common-options.js';
+import { loadTargets, type Targets } from './targets.js';
+
+export interface WorkflowOptions extends CommonOptions, ReportOptions {
+  serial?: (number | string)[];
+  maxFailPercentage?: number;
+  out?: string;
+  plan?: string;
+  yes?: boolean;
+}
+
+export interface Prepared {
+  playbookPath: string;
+  playbook: Playbook;
+  targets: Targets;
+  /** The playbook's steps, and the steps this verb runs (a sweep runs the read-only ones). */
+  playbookSteps: PlannedStep[];
+  steps: PlannedStep[];
+  cloud: CloudConfig | null;
+  saved: SavedPlan | null;
+  connections: Connections;
+}
+
+/** A plan or run needs a cloud when one of its steps talks to Nova: said here, naming the step, before anything starts. */
+function requireCloud(steps: readonly PlannedStep[], cloud: CloudConfig | null, playbook: Playbook): void {
+  const needing = stepsNeedingNova(steps);
+  if (needing.length === 0 || cloud) return;
+  const at = playbook.steps.find((s) => s.id === needing[0])?.location ?? { file: playbook.file };
+  throw new ConfigError(at, 'cloud', `steps ${needing.join(', ')} talk to Nova but no cloud is configured: use --cloud, the playbook's cloud:, or OS_CLOUD with a clouds.yaml`);
+}
+
+export async function preparePlaybook(playbookPath: string, opts: WorkflowOptions, verb: 'plan' | 'run' | 'sweep'): Promise<Prepared> {
+  const playbook = await loadPlaybook(playbookPath, stepSchemas());
+  const targets = await loadTargets(opts, playbook.hosts, playbook.hostsLocation);
+  const saved = opts.plan ? await loadSavedPlan(opts.plan) : null;
+  const playbookSteps = plannedSteps(playbook.steps);
+  const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
+  // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
+  const cloud = verb === 'sweep' || stepsNeedingNova(steps).length ? resolveCloud(opts, playbook.cloud, targets.settings) : null;
+  if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
+  return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections: await prepareConnections(opts, targets.settings, cloud) };
+}

@@ -1,0 +1,139 @@
+// Builds the Report of a plan, run or sweep from the engine's events; each step fills its own share of the host report.
+import type { EngineEvent, EngineEvents, EventOf, HostResult } from '../engine/events.js';
+import type { HostFacts } from '../facts/types.js';
+import type { HostSpec } from '../inventory/types.js';
+import type { EvidenceKey } from '../facts/evidence.js';
+import { missingEvidence, rebootEvidence } from '../steps/evidence-rules.js';
+import { rebootReasons } from '../steps/reboot-reasons.js';
+import type { PlannedStep } from '../steps/types.js';
+import type { Diff, Step } from '../steps/types.js';
+import type { HostReport, HostStatus, Report, ReportKind, StepReport } from './model.js';
+import { REPORT_SCHEMA_VERSION } from './model.js';
+import { summarizeHosts } from './summary.js';
+import { VERSION } from '../util/version.js';
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
+}
+
+/** The report's status of a host: a cancelled host was skipped; in a sweep a pending change is drift. */
+export function hostStatusOf(result: HostResult, kind: ReportKind): HostStatus {
+  if (result === 'cancelled') return 'skipped';
+  if (kind === 'sweep' && result === 'would-change') return 'drift';
+  return result;
+}
+
+export class ReportBuilder {
+  private readonly hosts = new Map<string, HostReport>();
+  private readonly facts = new Map<string, HostFacts>();
+  /** Per host and step: the last diff seen, whose share of the host report is filled in at finish(). */
+  private readonly diffs = new Map<string, Map<string, Diff>>();
+  private readonly steps: ReadonlyMap<string, Step<any>>;
+  private readonly started = new Date();
+  private stoppedBecause: string | undefined;
+
+  constructor(private readonly kind: ReportKind, private readonly runId: string, private readonly playbook: string | null, specs: HostSpec[], steps: readonly PlannedStep[]) {
+    this.steps = new Map(steps.map((s) => [s.step.id, s.step]));
+    for (const h of specs) {
+      this.hosts.set(h.name, {
+        name: h.name, address: h.address, novaHost: h.novaHost,
+        availabilityZone: str(h.vars['availability_zone']), aggregate: str(h.vars['aggregate']),
+        status: 'skipped', steps: [], checks: [], rebootReasons: [], packagesBelowMinimum: [], guestsNeedingColdBoot: [], warnings: [],
+      });
+    }
+  }
+
+  listen(events: EngineEvents): () => void {
+    return events.onAny((e) => this.onEvent(e));
+  }
+
+  /** A later look at a finished host (the recheck after a run): its findings replace the ones the step found then. */
+  recheck(e: EventOf<'step-end'>): void {
+    if (e.diff && this.hosts.get(e.host)?.steps.some((s) => s.id === e.step)) this.remember(e.host, e.step, e.diff);
+  }
+
+  warn(host: string, message: string): void {
+    const h = this.hosts.get(host);
+    if (h && !h.warnings.includes(message)) h.warnings.push(message);
+  }
+
+  private remember(host: string, step: string, diff: Diff): void {
+    let perHost = this.diffs.get(host);
+    if (!perHost) this.diffs.set(host, (perHost = new Map()));
+    perHost.set(step, diff);
+  }
+
+  private onEvent(e: EngineEvent): void {
+    switch (e.type) {
+      case 'facts':
+        this.facts.set(e.host, e.facts);
+        return;
+      case 'step-end': {
+        const h = this.hosts.get(e.host);
+        if (!h) return;
+        const status = e.status === 'aborted' ? 'failed' : e.status;
+        const step: StepReport = { id: e.step, status, changes: e.diff?.changes ?? [], notes: e.diff?.notes ?? [], durationMs: Math.round(e.durationMs) };
+        if (e.diff?.findings !== undefined) step.findings = e.diff.findings;
+        if (e.error) step.error = e.error;
+        h.steps = h.steps.filter((s) => s.id !== e.step).concat(step);
+        if (e.diff) this.remember(e.host, e.step, e.diff);
+        return;
+      }
+      case 'host-end': {
+        const h = this.hosts.get(e.host);
+        if (!h) return;
+        h.status = hostStatusOf(e.result, this.kind);
+        if (e.error) h.error = e.step ? `${e.step}: ${e.error}` : e.error;
+        return;
+      }
+      case 'host-not-started': {
+        const h = this.hosts.get(e.host);
+        if (h) h.error = e.reason === 'cancelled' ? 'not started: the run was cancelled' : 'not started: the failure limit was reached';
+        return;
+      }
+      case 'warning':
+        if (e.host) this.warn(e.host, e.message);
+        return;
+      case 'run-end':
+        if (e.summary.stopReason) this.stoppedBecause = e.summary.stopReason;
+        return;
+      default:
+    }
+  }
+
+  private fillFromFacts(h: HostReport, f: HostFacts): void {
+    h.facts = {
+      os: f.os.prettyName, kernelRunning: f.kernelRunning, bootId: f.bootId, cpuVendor: f.cpu.vendor,
+      mds: f.sysfs.mds?.trim() ?? null, tsxAsyncAbort: f.sysfs.tsxAsyncAbort?.trim() ?? null, mmioStaleData: f.sysfs.mmioStaleData?.trim() ?? null,
+    };
+    h.rebootReasons = rebootReasons(f, false).map((r) => r.message);
+    if (this.kind !== 'sweep') return;
+    // Neither check may read "nothing found" into evidence that was never read: those are unknown, never ok.
+    const unread = (keys: EvidenceKey[]): string | null => {
+      const m = missingEvidence(f, keys);
+      return m.length ? `unknown: could not read ${m.map((x) => x.text).join(', ')}` : null;
+    };
+    const rebootUnknown = unread(rebootEvidence(f));
+    h.checks.push(rebootUnknown
+      ? { name: 'reboot-pending', ok: false, detail: rebootUnknown, unknown: true }
+      : { name: 'reboot-pending', ok: h.rebootReasons.length === 0, detail: h.rebootReasons.join('; ') || 'no reboot pending' });
+  }
+
+  finish(): Report {
+    const finished = new Date();
+    for (const h of this.hosts.values()) {
+      for (const [id, diff] of this.diffs.get(h.name) ?? []) this.steps.get(id)?.report?.(diff, h, this.kind);
+      const f = this.facts.get(h.name);
+      if (f) {
+        this.fillFromFacts(h, f);
+        for (const step of this.steps.values()) step.reportFacts?.(h, f, this.kind);
+      }
+    }
+    const hosts = [...this.hosts.values()];
+    return {
+      schemaVersion: REPORT_SCHEMA_VERSION, kind: this.kind, tool: { name: 'mds-orchestrate', version: VERSION },
+      runId: this.runId, playbook: this.playbook, startedAt: this.started.toISOString(), finishedAt: finished.toISOString(),
+      durationMs: finished.getTime() - this.started.getTime(), summary: summarizeHosts(hosts, this.stoppedBecause), hosts,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+// Every keyword OpenSSH 9.2's client accepts in ssh_config (deprecated ones included): ssh refuses any other one.
+
+/** Lower-case; read from ssh_config(5) and checked one by one against ssh -G of OpenSSH 9.2p1. */
+export const SSH_CONFIG_KEYWORDS: ReadonlySet<string> = new Set([
+  'addkeystoagent', 'addressfamily', 'afstokenpassing', 'batchmode', 'bindaddress', 'bindinterface',
+  'canonicaldomains', 'canonicalizefallbacklocal', 'canonicalizehostname', 'canonicalizemaxdots',
+  'canonicalizepermittedcnames', 'casignaturealgorithms', 'certificatefile', 'challengeresponseauthentication',
+  'checkhostip', 'cipher', 'ciphers', 'clearallforwardings', 'compression', 'compressionlevel',
+  'connectionattempts', 'connecttimeout', 'controlmaster', 'controlpath', 'controlpersist',
+  'dsaauthentication', 'dynamicforward', 'enableescapecommandline', 'enablesshkeysign', 'escapechar',
+  'exitonforwardfailure', 'fallbacktorsh', 'fingerprinthash', 'forkafterauthentication', 'forwardagent',
+  'forwardx11', 'forwardx11timeout', 'forwardx11trusted', 'gatewayports', 'globalknownhostsfile',
+  'globalknownhostsfile2', 'gssapiauthentication', 'gssapiclientidentity', 'gssapidelegatecredentials',
+  'gssapikexalgorithms', 'gssapikeyexchange', 'gssapirenewalforcesrekey', 'gssapiserveridentity',
+  'gssapitrustdns', 'hashknownhosts', 'host', 'hostbasedacceptedalgorithms', 'hostbasedauthentication',
+  'hostbasedkeytypes', 'hostkeyalgorithms', 'hostkeyalias', 'hostname', 'identitiesonly', 'identityagent',
+  'identityfile', 'identityfile2', 'ignoreunknown', 'include', 'ipqos', 'kbdinteractiveauthentication',
+  'kbdinteractivedevices', 'kerberosauthentication', 'kerberostgtpassing', 'kexalgorithms',
+  'knownhostscommand', 'localcommand', 'localforward', 'loglevel', 'logverbose', 'macs', 'match',
+  'nohostauthenticationforlocalhost', 'numberofpasswordprompts', 'passwordauthentication',
+  'permitlocalcommand', 'permitremoteopen', 'pkcs11provider', 'port', 'preferredauthentications', 'protocol',
+  'protocolkeepalives', 'proxycommand', 'proxyjump', 'proxyusefdpass', 'pubkeyacceptedalgorithms',
+  'pubkeyacceptedkeytypes', 'pubkeyauthentication', 'rekeylimit', 'remotecommand', 'remoteforward',
+  'requesttty', 'requiredrsasize', 'revokedhostkeys', 'rhostsauthentication', 'rhostsrsaauthentication',
+  'securitykeyprovider', 'sendenv', 'serveralivecountmax', 'serveraliveinterval', 'sessiontype', 'setenv',
+  'setuptimeout', 'skeyauthentication', 'smartcarddevice', 'stdinnull', 'streamlocalbindmask',
+  'streamlocalbindunlink', 'stricthostkeychecking', 'syslogfacility', 'tcpkeepalive', 'tisauthentication',
+  'tunnel', 'tunneldevice', 'updatehostkeys', 'useblacklistedkeys', 'useprivilegedport', 'user',
+  'userknownhostsfile', 'userknownhostsfile2', 'useroaming', 'usersh', 'verifyhostkeydns', 'visualhostkey',
+  'xauthlocation',
+]);
