@@ -1,6 +1,7 @@
-// What the one gather script prints on a simulated host: every section, framed by the run's markers, as the lab's tools print it.
+// What the one gather script prints on a simulated host read as root: every section, framed by the run's markers, as the lab's tools print it.
+import { ABSENT_RC } from '../facts/evidence.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from '../facts/sections.js';
-import { OS_RELEASE, renderDmesg, renderDomcaps, type BootState, type InstalledRow } from './lab-model.js';
+import { OS_RELEASE, renderDmesg, renderDomcaps, renderJournalKernel, type BootState, type InstalledRow } from './lab-model.js';
 
 export interface GatherRequest {
   nonce: string;
@@ -10,7 +11,7 @@ export interface GatherRequest {
 
 export interface GatherHostView {
   name: string;
-  spec: { dist: 'el7' | 'el8'; cpu: 'intel' | 'amd' };
+  spec: { dist: 'el7' | 'el8'; cpu: 'intel' | 'amd'; faults: { dmesgWrapped: boolean } };
   installed: InstalledRow[];
   boot: BootState;
   readFile(path: string): Buffer | null;
@@ -23,11 +24,11 @@ export interface GatherGuest {
   mdClear: boolean;
 }
 
-const ABSENT = 3; // the gather's exit status for a file that does not exist
+const ABSENT = ABSENT_RC; // the gather's exit status for a file that does not exist
 
 // A fleet prints a handful of distinct documents: each is rendered once (the product's parser memoises them the same way).
 const domcapsCache = new Map<string, string>();
-const dmesgCache = new Map<string, string>();
+const kernelLogCache = new Map<string, string>();
 
 function domcaps(boot: BootState): string {
   const key = `${boot.dist}:${boot.cpu}:${boot.hostModelMdClear}`;
@@ -36,13 +37,29 @@ function domcaps(boot: BootState): string {
   return xml;
 }
 
-function dmesgMds(boot: BootState): string {
-  const key = `${boot.dist}:${boot.cpu}:${boot.kernelRelease}:${boot.microcodeFixed}`;
-  let text = dmesgCache.get(key);
-  if (text === undefined) {
-    text = renderDmesg(boot, 'host').split('\n').filter((l) => l.includes('MDS: ') || l.includes('MDS CPU bug present')).join('\n');
-    dmesgCache.set(key, text);
+// The gather's grep for bug lines (src/facts/gather-command.ts KERNEL_BUG_GREP): MDS, TAA and MMIO Stale Data.
+const BUG_LINE = /MDS: |MDS CPU bug present|TAA: |TAA CPU bug present|MMIO Stale Data: |MMIO Stale Data CPU bug present/;
+
+/**
+ * The kernel-log section as the script prints it on a lab host read as root: dmesg first (its first line, then its bug
+ * lines); when dmesg has no `MDS:` line (AMD, an unfixed kernel, a wrapped ring), journalctl -k -b 0, then
+ * /var/log/dmesg, which a lab host does not have (absent, status 3).
+ */
+function kernelLog(host: GatherHostView): string {
+  const boot = host.boot;
+  const wrapped = host.spec.faults.dmesgWrapped;
+  const key = `${boot.dist}:${boot.cpu}:${boot.kernelRelease}:${boot.kernelFixed}:${boot.microcodeFixed}:${wrapped}`;
+  let text = kernelLogCache.get(key);
+  if (text !== undefined) return text;
+  const dmesg = renderDmesg(boot, 'host', { wrapped }).split('\n').filter(Boolean);
+  const bugLines = (lines: string[]): string[] => lines.filter((l) => BUG_LINE.test(l)).map((l) => `line\t${l}`);
+  const out = ['source\tdmesg\t0', `start\t${dmesg[0] ?? ''}`, ...bugLines(dmesg)];
+  if (!dmesg.some((l) => l.includes('MDS: '))) {
+    const journal = renderJournalKernel(boot, 'host', { wrapped }).split('\n').filter(Boolean);
+    out.push('source\tjournal\t0', ...bugLines(journal));
+    if (!journal.some((l) => l.includes('MDS: '))) out.push(`source\tvar-log-dmesg\t${ABSENT}`);
   }
+  kernelLogCache.set(key, (text = out.join('\n')));
   return text;
 }
 
@@ -60,6 +77,8 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
   const boot = host.boot;
 
   section('meta', [`nova-conf-path\t${req.novaConfPath}`, ...req.packages.map((p) => `package\t${p}`)].join('\n'));
+  // The steps run the gather as root (become), as a real host's sudo gives it.
+  section('whoami', 'uid\t0\nuser\troot');
   section('hostname', host.name);
   file('os-release', osRelease(host.spec.dist));
   file('redhat-release', `${OS_RELEASE[host.spec.dist].redhatRelease}\n`);
@@ -80,7 +99,7 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
     file(`sysfs-${name}`, v === null ? null : `${v}\n`);
   }
   section('cpuinfo', `vendor_id: ${boot.cpu === 'intel' ? 'GenuineIntel' : 'AuthenticAMD'}\nmd_clear: ${boot.cpuinfoMdClear ? 'yes' : 'no'}`);
-  section('dmesg-mds', dmesgMds(boot));
+  section('kernel-log', kernelLog(host));
   const conf = host.readFile(req.novaConfPath);
   file('nova-conf', conf === null ? null : conf.toString('utf8'));
   section('domcaps', domcaps(boot));

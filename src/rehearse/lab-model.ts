@@ -5,7 +5,7 @@ export { computeBootState, type BootState } from '../lab/host/boot-state.js';
 export { compareLabEvr } from '../lab/host/evr.js';
 export { renderDomcaps } from '../lab/host/domcaps.js';
 export { renderNovaConf, readLibvirtCpu, configPassesMdClear } from '../lab/host/nova-conf.js';
-export { renderDmesg } from '../lab/host/kernel-log.js';
+export { renderDmesg, renderJournalKernel } from '../lab/host/kernel-log.js';
 export { hostSpecsFromLabConfig } from '../lab/host/from-lab-config.js';
 export type { FakeHostSpec } from '../lab/host/spec.js';
 export { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../lab/lab-config.js';

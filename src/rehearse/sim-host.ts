@@ -10,7 +10,8 @@ import {
 import { shellWords } from './shell-words.js';
 
 export const NOVA_CONF_PATH = '/etc/nova/nova.conf';
-const MARKER = '/var/lib/mds-orchestrate/restart-pending';
+const MARKER_DIR = '/var/lib/mds-orchestrate';
+const MARKER = `${MARKER_DIR}/restart-pending`;
 const NOVA_UNITS = new Set(['openstack-nova-compute', 'openstack-nova-compute.service', 'nova-compute', 'nova-compute.service']);
 
 export interface HostLifecycle {
@@ -48,6 +49,8 @@ export class SimHost {
   /** Set at each boot of a host whose sshd refuses the key afterwards (fault auth_refused_after_reboot). */
   refusesAuth = false;
   readonly sessions = new Set<Session>();
+  /** Backups the first write of a file left beside it (path + suffix -> the content before). */
+  readonly backups = new Map<string, string>();
   private readonly offers: RepoRow[];
 
   constructor(readonly spec: FakeHostSpec, private readonly durations: Durations, private readonly life: HostLifecycle) {
@@ -95,15 +98,11 @@ export class SimHost {
     }
     await this.wait(d.commandMs);
     if (command === `cat ${MARKER} 2>/dev/null || true`) return { stdout: this.marker === null ? '' : `${this.marker}\n` };
-    if (command.startsWith('umask 077 && mkdir -p /var/lib/mds-orchestrate && printf')) {
-      this.marker = /printf '%s\\n' '([^']*)'/.exec(command)?.[1] ?? '?';
-      return {};
-    }
+    if (command === `umask 077 && mkdir -p ${MARKER_DIR}`) return {};
     if (command === `rm -f ${MARKER}`) {
       this.marker = null;
       return {};
     }
-    if (command.startsWith('set -eu\nf=')) return this.replaceFile(command, opts);
     if (cmd === 'systemctl' && words[1] === 'restart') {
       await this.wait(d.serviceRestartMs);
       if (NOVA_UNITS.has(words[2] ?? '')) this.loadedNovaConf = this.novaConf;
@@ -119,7 +118,9 @@ export class SimHost {
   }
 
   readFile(path: string): Buffer | null {
-    return path === NOVA_CONF_PATH ? Buffer.from(this.novaConf) : null;
+    if (path === NOVA_CONF_PATH) return Buffer.from(this.novaConf);
+    const backup = this.backups.get(path);
+    return backup === undefined ? null : Buffer.from(backup);
   }
 
   private evr(r: { epoch: string | null; version: string; release: string }): string {
@@ -160,11 +161,21 @@ export class SimHost {
     return { stdout: `Updated:\n  ${applied.map((o) => o.name).join(' ')}\n\nComplete!\n` };
   }
 
-  private replaceFile(command: string, opts: ExecOptions): Answer {
-    const path = shellWords(/^f=(.*?); b=/m.exec(command)?.[1] ?? '')[0] ?? '';
-    if (path !== NOVA_CONF_PATH) return { code: 1, stderr: `cp: cannot stat '${path}': No such file or directory` };
-    this.novaConf = (opts.stdin ?? '').toString();
-    return {};
+  /**
+   * Transport.writeFile on the host: nova.conf (its first write keeps the original at path + backupSuffix, as the
+   * product's write script does) and the restart-pending marker. Returns false for a file the model does not hold.
+   */
+  writeFile(path: string, data: string, backupSuffix?: string): boolean {
+    if (path === NOVA_CONF_PATH) {
+      if (backupSuffix !== undefined && !this.backups.has(path + backupSuffix)) this.backups.set(path + backupSuffix, this.novaConf);
+      this.novaConf = data;
+      return true;
+    }
+    if (path === MARKER) {
+      this.marker = data.trim();
+      return true;
+    }
+    return false;
   }
 
   /** The detached reboot: the session that asked ends cleanly; after `delayMs` the host goes down, then boots. */

@@ -1,5 +1,6 @@
 // The Transport to a simulated host: connect (refused while it is down, with the SSH transport's retries), exec, files.
 import { AbortedError, AuthError, InterruptedError, UnreachableError, type ExecOptions, type ExecResult, type Transport, type WriteFileOptions } from '../transport/types.js';
+import { RemoteFileError } from '../transport/remote-files.js';
 import type { Durations } from './durations.js';
 import type { Session, SimHost } from './sim-host.js';
 
@@ -81,12 +82,20 @@ export class SimTransport implements Transport, Session {
     if (!this.connected) throw new UnreachableError(`${this.host}: not connected`, { host: this.host });
     await wait(this.durations.s.commandMs);
     const data = this.sim.readFile(path);
-    if (!data) throw Object.assign(new Error(`${this.host}: ${path}: no such file`), { code: 'ENOENT' });
+    if (!data) throw new RemoteFileError(`${this.host}: ${path}: No such file or directory`, path, true, { host: this.host });
     return data;
   }
 
-  async writeFile(path: string, _data: string | Buffer, _opts?: WriteFileOptions): Promise<void> {
-    throw new Error(`${this.host}: rehearse: writeFile(${path}) is not modelled (the steps write through replaceFileAtomically)`);
+  async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
+    if (!this.connected) throw new UnreachableError(`${this.host}: not connected`, { host: this.host });
+    if (opts.signal?.aborted) throw new AbortedError();
+    const gen = this.generation;
+    await wait(this.durations.s.commandMs, opts.signal);
+    // Cut mid-write, the real script's temp file never replaced the target: nothing changed.
+    if (gen !== this.generation) throw new InterruptedError(`${this.host}: the connection dropped while ${path} was written`, { host: this.host });
+    if (!this.sim.writeFile(path, data.toString(), opts.backupSuffix)) {
+      throw new RemoteFileError(`${this.host}: rehearse: the simulated host does not model writing ${path}`, path, false, { host: this.host });
+    }
   }
 
   async reconnect(signal?: AbortSignal): Promise<void> {

@@ -69,15 +69,39 @@ describe('SimHost', () => {
     expect(after.mds.kind).toBe('mitigated');
   });
 
-  it('writes nova.conf through the atomic-replace script and only a restart makes nova-compute load it', async () => {
+  it('writes nova.conf as Transport.writeFile does (the first write keeps a backup) and only a restart makes nova-compute load it', async () => {
     const h = host({ cpu_mode: 'custom', cpu_model: 'IvyBridge' });
-    const edited = `${h.novaConf}\n# edited\n`;
-    const res = await h.exec("set -eu\nf=/etc/nova/nova.conf; b=/etc/nova/nova.conf.mds-orchestrate.bak\ncat > \"$t\"", { stdin: edited });
-    expect(res.code ?? 0).toBe(0);
-    expect(h.novaConf).toBe(edited);
-    expect(h.loadedNovaConf).not.toBe(edited);
+    const original = h.novaConf;
+    const edited = `${original}\n# edited\n`;
+    expect(h.writeFile('/etc/nova/nova.conf', edited, '.mds-orchestrate.bak')).toBe(true);
+    expect(h.writeFile('/etc/nova/nova.conf', `${edited}# again\n`, '.mds-orchestrate.bak')).toBe(true);
+    expect(h.novaConf).toBe(`${edited}# again\n`);
+    expect(h.readFile('/etc/nova/nova.conf.mds-orchestrate.bak')?.toString()).toBe(original);
+    expect(h.loadedNovaConf).toBe(original);
     await h.exec('systemctl restart openstack-nova-compute', {});
-    expect(h.loadedNovaConf).toBe(edited);
+    expect(h.loadedNovaConf).toBe(`${edited}# again\n`);
+    // A file the model does not hold is refused, not silently accepted.
+    expect(h.writeFile('/etc/hosts', 'x', undefined)).toBe(false);
+  });
+
+  it('answers the gather as root with every section read, and the kernel log as the script walks it', async () => {
+    const intel = await facts(host({ dist: 'el8', fixed: true }));
+    expect(intel.facts.privilege).toEqual({ uid: 0, user: 'root' });
+    expect(Object.entries(intel.facts.evidence).filter(([, p]) => p.state !== 'read')).toEqual([]);
+    // dmesg has the MDS: line, so the script stops there; the ring still starts at the boot.
+    expect(intel.facts.kernelLog.tried.map((t) => t.source)).toEqual(['dmesg']);
+    expect(intel.facts.kernelLog).toMatchObject({ mdsSource: 'dmesg', ringWrapped: false });
+    // An AMD kernel prints no MDS: line: the script goes on to the journal, then /var/log/dmesg, which a lab host lacks.
+    const amd = await facts(host({ dist: 'el8', cpu: 'amd' }));
+    expect(amd.facts.kernelLog.tried.map((t) => [t.source, t.provenance.state])).toEqual([['dmesg', 'read'], ['journal', 'read'], ['var-log-dmesg', 'absent']]);
+    expect(amd.facts.kernelLog.mdsSource).toBeNull();
+    expect(amd.facts.evidence['kernel-log'].state).toBe('read');
+  });
+
+  it('models the wrapped ring buffer and rotated journal (fault dmesg_wrapped): no log has the MDS: line', async () => {
+    const r = await facts(host({ dist: 'el8', fixed: true, faults: { dmesg_wrapped: true } }));
+    expect(r.facts.kernelLog).toMatchObject({ mdsSource: null, ringWrapped: true });
+    expect(r.facts.dmesgMds).toEqual([]);
   });
 
   it('fails a command it does not model instead of pretending it ran', async () => {
