@@ -1,5 +1,5 @@
 // The rehearsal's figures as text lines for the terminal (the CLI prints them; --json writes the result as it is).
-import type { Capacity, RehearsalResult } from './recorder.js';
+import { hostsNotDone, type Capacity, type RehearsalResult } from './recorder.js';
 
 /** 1d 02:03:04, 02:03:04 or 4.2 s: a makespan is read in hours, a lab run in seconds. */
 export function formatDuration(ms: number): string {
@@ -18,7 +18,7 @@ function cap(c: Capacity): string {
 
 export function rehearsalLines(r: RehearsalResult): string[] {
   const m = r.migrations;
-  const complete = r.outcome.failed + r.outcome.unreachable + r.outcome.deferred + r.outcome.notStarted === 0;
+  const complete = hostsNotDone(r.outcome) + r.outcome.deferred === 0;
   const lines = [
     `Rehearsal of ${r.playbook}: ${r.fleet.hosts} hosts, ${r.fleet.instances} instances (${r.fleet.activeInstances} running), spare at start ${cap(r.fleet.spareAtStart)}`,
     `  makespan        ${formatDuration(r.makespanMs)}  (${(r.makespanMs / 1000).toFixed(1)} s)`,
@@ -26,7 +26,7 @@ export function rehearsalLines(r: RehearsalResult): string[] {
     `  batches         ${r.batches.length} (${r.batches.map((b) => b.hosts).join(', ')} hosts)`,
     `  peak drained    ${r.peakDrained} hosts at once`,
     `  migrations      ${m.completed} completed, ${m.failed} failed; ${m.perMovedInstance.toFixed(2)} per moved instance (${m.instancesMoved}), ${m.perActiveInstance.toFixed(2)} per running instance`,
-    `  hosts           ${r.outcome.changed} changed, ${r.outcome.ok} ok, ${r.outcome.failed} failed, ${r.outcome.unreachable} unreachable, ${r.outcome.deferred} deferred, ${r.outcome.notStarted} not started; ${r.rebooted} rebooted`,
+    `  hosts           ${r.outcome.changed} changed, ${r.outcome.ok} ok, ${r.outcome.failed} failed, ${r.outcome.refused} refused, ${r.outcome.unknown} unknown, ${r.outcome.unreachable} unreachable, ${r.outcome.deferred} deferred, ${r.outcome.cancelled} cancelled, ${r.outcome.notStarted} not started; ${r.rebooted} rebooted`,
     `  safety audit    ${r.audit.length ? `${r.audit.length} VIOLATION(S)` : 'clean (no reboot with instances, no migration cut, no foreign re-enable)'}`,
   ];
   if (r.outcome.stopReason) lines.push(`  stopped         ${r.outcome.stopReason}`);

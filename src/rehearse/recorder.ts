@@ -38,8 +38,12 @@ export interface RehearsalResult {
   batches: BatchFigures[];
   peakDrained: number;
   migrations: { started: number; completed: number; failed: number; instancesMoved: number; perMovedInstance: number; perActiveInstance: number };
-  outcome: { changed: number; ok: number; failed: number; unreachable: number; deferred: number; notStarted: number; stopReason: string | null };
-  failures: { host: string; step?: string; error?: string }[];
+  /** The engine's own outcomes (src/engine/outcome.ts): a refused drain or unknown evidence is not a completed host either. */
+  outcome: {
+    changed: number; ok: number; failed: number; refused: number; unknown: number; unreachable: number; deferred: number;
+    cancelled: number; notStarted: number; stopReason: string | null;
+  };
+  failures: { host: string; result: string | null; step?: string; error?: string }[];
   rebooted: number;
   /** The lab's audit: reboots with instances, interrupted migrations, services enabled by another user. Must be empty. */
   audit: { kind: string; host: string; detail: string }[];
@@ -62,6 +66,11 @@ export interface ResultInput {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
+}
+
+/** Hosts that did not end ok or changed for a reason other than deferral (which is the window's, not a fault). */
+export function hostsNotDone(o: RehearsalResult['outcome']): number {
+  return o.failed + o.refused + o.unknown + o.unreachable + o.cancelled + o.notStarted;
 }
 
 export class RehearsalRecorder {
@@ -183,8 +192,12 @@ export class RehearsalRecorder {
         perMovedInstance: this.moved.size ? this.completed / this.moved.size : 0,
         perActiveInstance: this.activeAtStart ? this.completed / this.activeAtStart : 0,
       },
-      outcome: { changed: s.changed, ok: s.done - s.changed - s.wouldChange, failed: s.failed, unreachable: s.unreachable, deferred: s.deferred, notStarted: s.notStarted, stopReason: s.stopReason },
-      failures: s.hosts.filter((h) => h.result === 'failed' || h.result === 'unreachable' || h.result === 'deferred').map((h) => ({ host: h.host, step: h.step, error: h.error })),
+      outcome: {
+        changed: s.changed, ok: s.ok, failed: s.failed, refused: s.refused, unknown: s.unknown, unreachable: s.unreachable,
+        deferred: s.deferred, cancelled: s.cancelled, notStarted: s.notStarted, stopReason: s.stopReason,
+      },
+      failures: s.hosts.filter((h) => h.result !== null && !['ok', 'changed', 'would-change'].includes(h.result))
+        .map((h) => ({ host: h.host, result: h.result, step: h.step, error: h.error })),
       rebooted: [...r.hosts.values()].filter((h) => h.reboots > (r.rebootsBefore.get(h.name) ?? 0)).length,
       audit,
       stepMedianMs: Object.fromEntries([...this.stepTimes].map(([k, v]) => [k, median(v)])),

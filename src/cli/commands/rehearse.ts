@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { DurationSettings } from '../../rehearse/durations.js';
 import { rehearsalLines } from '../../rehearse/format.js';
+import { hostsNotDone } from '../../rehearse/recorder.js';
 import { rehearse } from '../../rehearse/rehearse.js';
 import { parseDurationMs } from '../../steps/params.js';
 import { EXIT } from '../exit-codes.js';
@@ -73,5 +74,5 @@ export async function rehearseCommand(playbook: string, opts: Record<string, unk
       process.stdout.write(`wrote ${json}\n`);
     }
   }
-  return result.outcome.failed + result.outcome.unreachable + result.outcome.notStarted > 0 || result.audit.length > 0 ? EXIT.FAILED : EXIT.OK;
+  return hostsNotDone(result.outcome) > 0 || result.audit.length > 0 ? EXIT.FAILED : EXIT.OK;
 }
