@@ -1,5 +1,6 @@
 // The gather's guests section (virsh domstate + name and live <cpu> block from dumpxml) to Guest records.
 import type { Guest } from './types.js';
+import { taggedLines } from './tagged-lines.js';
 
 function attrs(tag: string): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,12 +44,7 @@ function settle(p: Pending): Guest {
 export function parseGuests(text: string): Guest[] {
   const out: Guest[] = [];
   let cur: Pending | null = null;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const tag = line.slice(0, tab);
-    const rest = line.slice(tab + 1);
+  for (const { tag, rest } of taggedLines(text)) {
     if (tag === 'guest') {
       if (cur) out.push(settle(cur));
       const [uuid = '', state = ''] = rest.split('\t');

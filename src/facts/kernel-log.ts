@@ -1,6 +1,7 @@
 // The gather's kernel-log section: which logs were tried (dmesg, journalctl -k -b 0, /var/log/dmesg), what each said, whether the ring wrapped.
 import { parseDmesgLines } from './dmesg.js';
 import { provenanceOf, type Provenance } from './evidence.js';
+import { taggedLines } from './tagged-lines.js';
 
 export type KernelLogSource = 'dmesg' | 'journal' | 'var-log-dmesg';
 
@@ -40,12 +41,7 @@ export function parseKernelLog(text: string): KernelLogFacts {
   const tried: KernelLogTried[] = [];
   let ringWrapped: boolean | null = null;
   let cur: KernelLogTried | null = null;
-  for (const raw of text.split('\n')) {
-    const line = raw.replace(/\r$/, '');
-    const tab = line.indexOf('\t');
-    if (tab < 0) continue;
-    const tag = line.slice(0, tab);
-    const rest = line.slice(tab + 1);
+  for (const { tag, rest } of taggedLines(text)) {
     if (tag === 'source') {
       const [name = '', rc = ''] = rest.split('\t');
       if (name !== 'dmesg' && name !== 'journal' && name !== 'var-log-dmesg') { cur = null; continue; }
