@@ -5,6 +5,7 @@ import { loadPlaybook } from '../../src/playbook/index.js';
 import { LAB_DURATIONS, type DurationSettings } from '../../src/rehearse/durations.js';
 import { loadFleetInput } from '../../src/rehearse/fleet-input.js';
 import { formatDuration } from '../../src/rehearse/format.js';
+import { hostsNotDone } from '../../src/rehearse/recorder.js';
 import { rehearseLab } from '../../src/rehearse/rehearse.js';
 import { stepSchemas } from '../../src/steps/registry.js';
 import { table } from './measure.js';
@@ -37,7 +38,7 @@ for (let run = 1; run <= RUNS; run++) {
   const wallS = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const rssMb = process.resourceUsage().maxRSS / 1024;
-  if (r.outcome.failed || r.outcome.notStarted || r.audit.length) throw new Error(`the rehearsal did not complete cleanly: ${JSON.stringify(r.outcome)} ${JSON.stringify(r.audit.slice(0, 3))}`);
+  if (hostsNotDone(r.outcome) || r.audit.length) throw new Error(`the rehearsal did not complete cleanly: ${JSON.stringify(r.outcome)} ${JSON.stringify(r.audit.slice(0, 3))}`);
   rows.push([
     String(run), wallS.toFixed(1), ((cpu.user + cpu.system) / 1e6).toFixed(1), rssMb.toFixed(0), formatDuration(r.makespanMs), formatDuration(r.lowerBound.totalMs),
     r.ratio.toFixed(3), String(r.batches.length), String(r.peakDrained), r.migrations.perMovedInstance.toFixed(3), r.fleet.spareAtStart.ramPct.toFixed(1), String(r.cost.timersFired),
