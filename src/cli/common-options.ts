@@ -1,4 +1,6 @@
 // The options every host-targeting verb shares, typed, as commander hands them over.
+import { homedir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import type { HostKeyPolicy } from '../inventory/types.js';
 
 export interface CommonOptions {
@@ -27,4 +29,16 @@ export interface ReportOptions {
 export function newRunId(now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * The state directory when none is given: one per user, not per working directory, so a cron sweep and an operator's
+ * run share history and the lock. root: /var/lib/mds-orchestrate; others: $XDG_STATE_HOME/mds-orchestrate (an absolute
+ * XDG_STATE_HOME only, as the XDG spec says), else ~/.local/state/mds-orchestrate.
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, uid: number = process.getuid?.() ?? -1, home: string = homedir()): string {
+  if (uid === 0) return '/var/lib/mds-orchestrate';
+  const xdg = env['XDG_STATE_HOME'];
+  if (xdg && isAbsolute(xdg)) return join(xdg, 'mds-orchestrate');
+  return join(home, '.local', 'state', 'mds-orchestrate');
 }

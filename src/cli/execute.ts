@@ -53,6 +53,15 @@ function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec
   };
 }
 
+/** The state filesystem is full: no new hosts or steps (the engine stops too), and the verb exits with its own code. */
+function storageFull(session: Session, path: string, err: Error): void {
+  if (session.stop.storageFull) return;
+  session.stop.storageFull = true;
+  session.logger.error({ path, err }, 'state filesystem full');
+  if (!session.cancel.graceful.aborted) session.cancel.cancel('the state filesystem is full');
+  process.stderr.write(`\nmds-orchestrate: cannot write the state file ${path} (${err.message}): the filesystem is full; stopping after the steps in flight\n`);
+}
+
 export async function executePlaybook(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Promise<Executed> {
   const builder = new ReportBuilder(spec.kind, session.runId, p.playbookPath, p.targets.hosts, p.steps);
   builder.listen(session.events);
@@ -61,7 +70,8 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
   const reporter = printsReport && !process.stdout.isTTY ? null
     : attachConsoleReporter(session.events, { stream: process.stdout, colour: colourWanted(opts, process.stdout), summary: !printsReport });
   const fleet = fleetOptions(p, opts, session, spec);
-  const summary = await runFleet({ ...fleet, state: await StateStore.open(opts.stateDir) });
+  const state = await StateStore.open(opts.stateDir, { onStorageFull: (path, err) => storageFull(session, path, err) });
+  const summary = await runFleet({ ...fleet, state });
   reporter?.close();
   if (spec.mode === 'apply') {
     await recheckAfterRun({

@@ -4,7 +4,7 @@ import { COLOURS, PLAIN } from '../report/console-format.js';
 import type { Report } from '../report/model.js';
 import { reportLines } from '../report/plan-text.js';
 import type { ReportOptions } from './common-options.js';
-import { exitCodeFor, type ExitCode } from './exit-codes.js';
+import { exitCodeFor, type ExitCode, type StopCause } from './exit-codes.js';
 import { colourWanted } from './execute.js';
 import type { WorkflowOptions } from './prepare.js';
 
@@ -21,9 +21,9 @@ export function printWritten(written: readonly string[], logPath: string): void 
   process.stdout.write(`log: ${logPath}\n`);
 }
 
-/** The exit code of a plan, run or sweep: pending changes count in a plan, drift in a sweep. */
-export function reportExitCode(report: Report, interrupted: boolean): ExitCode {
+/** The exit code of a plan, run or sweep: pending changes count in a plan, drift in a sweep; `stop` is the session's. */
+export function reportExitCode(report: Report, stop: StopCause): ExitCode {
   const s = report.summary;
   const pending = report.kind === 'plan' ? s.wouldChange : report.kind === 'sweep' ? s.drift : 0;
-  return exitCodeFor({ failed: s.failed, refused: s.refused, unknown: s.unknown, unreachable: s.unreachable, deferred: s.deferred, pending }, interrupted);
+  return exitCodeFor({ failed: s.failed, refused: s.refused, unknown: s.unknown, unreachable: s.unreachable, deferred: s.deferred, pending }, stop);
 }

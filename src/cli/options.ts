@@ -1,4 +1,5 @@
 // Parsing and checking of command-line option values shared by the verbs (each bad value names the option).
+import { parseDurationMs } from '../util/duration.js';
 import { OrchestratorError } from '../util/errors.js';
 
 export class UsageError extends OrchestratorError {
@@ -47,4 +48,26 @@ export const HOST_KEY_POLICIES = ['strict', 'accept-new', 'off'] as const;
 export function hostKeyPolicyOption(value: string): (typeof HOST_KEY_POLICIES)[number] {
   if (!(HOST_KEY_POLICIES as readonly string[]).includes(value)) throw new UsageError(`--host-key-checking: expected strict, accept-new or off, got ${JSON.stringify(value)}`);
   return value as (typeof HOST_KEY_POLICIES)[number];
+}
+
+/** Cron fields of a --schedule: 5 is minute-level; 6 or 7 (croner's seconds, and a year) can fire every second. */
+export function cronFields(expr: string): number {
+  return expr.trim().startsWith('@') ? 5 : expr.trim().split(/\s+/).length;
+}
+
+/** --schedule: checked for its form here; the expression itself by croner when the sweep starts. */
+export function cronOption(value: string): string {
+  const n = cronFields(value);
+  if (n < 5 || n > 7) throw new UsageError(`--schedule: ${JSON.stringify(value)} is not a cron expression of 5 fields (minute hour day-of-month month day-of-week): it has ${n}`);
+  return value;
+}
+
+/** "90d", "12w", "36h", "30m" (or what parseDurationMs takes) → milliseconds; for ages, so days and weeks too. */
+export function durationOption(name: string) {
+  return (value: string): number => {
+    const m = /^\s*(\d+)\s*(d|w)\s*$/.exec(value);
+    const ms = m ? Number(m[1]) * (m[2] === 'w' ? 7 : 1) * 86_400_000 : parseDurationMs(value);
+    if (ms === null || ms <= 0) throw new UsageError(`${name}: expected an age such as 90d, 12w or 36h, got ${JSON.stringify(value)}`);
+    return ms;
+  };
 }

@@ -12,6 +12,8 @@ import type { Transport } from '../transport/types.js';
 import { errorMessage } from '../util/errors.js';
 import { createRunLogger } from '../util/logger.js';
 import { newRunId, type CommonOptions } from './common-options.js';
+import { isStorageFull, type StopCause, type StopSignal } from './exit-codes.js';
+import { closedStdio } from './stdio-guard.js';
 import type { Connections } from './connections.js';
 
 export interface Session {
@@ -23,6 +25,8 @@ export interface Session {
   events: EngineEvents;
   cancel: CancelController;
   warnings: string[];
+  /** Why the controller stopped early (a signal, a full disk): read by the exit code. */
+  stop: StopCause;
   close(): Promise<void>;
 }
 
@@ -42,7 +46,7 @@ function reportListenerErrors(events: EngineEvents, logger: Logger): void {
   };
 }
 
-/** Takes the lock, opens the log and wires Ctrl-C: the first side effects of a verb, after every check passed. */
+/** Takes the lock, opens the log and wires the signals: the first side effects of a verb, after every check passed. */
 export async function openSession(opts: CommonOptions, so: SessionOptions): Promise<Session> {
   const runId = newRunId();
   const { connections: c } = so;
@@ -53,23 +57,22 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
     lock = await acquireLock(opts.stateDir, runId);
     if (lock.tookOver) warn(`took over a stale lock in ${opts.stateDir} left by a controller that is no longer running`);
   }
+  const stop: StopCause = {};
   try {
-    const log = createRunLogger({ stateDir: opts.stateDir, runId, level: opts.logLevel });
+    const log = createRunLogger({
+      stateDir: opts.stateDir, runId, level: opts.logLevel, ...(opts.logFile ? { path: opts.logFile } : {}),
+      onWriteError: (err, path) => onLogWriteError(err, path, stop, c.cancel),
+    });
     c.logTo(log.logger);
     for (const w of c.warnings) warn(w);
-    const offSignals = onCtrlC(c.cancel);
+    const offSignals = onStopSignals(c.cancel, stop, log.logger);
     log.logger.info({ argv: process.argv.slice(2) }, 'session opened');
     const events = new EngineEvents();
     reportListenerErrors(events, log.logger);
     return {
       runId, logger: log.logger, logPath: log.path, transportFactory: c.transportFactory, nova: c.nova,
-      events, cancel: c.cancel, warnings,
-      async close() {
-        offSignals();
-        c.close();
-        log.close();
-        await lock?.release();
-      },
+      events, cancel: c.cancel, warnings, stop,
+      close: () => closeSession(log, lock, offSignals, c),
     };
   } catch (err) {
     await lock?.release();
@@ -77,20 +80,51 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
   }
 }
 
-/** First Ctrl-C (or SIGTERM): no new hosts or steps; the second: abort what runs. Returns the undo. */
-function onCtrlC(cancel: CancelController): () => void {
-  const onSigint = () => {
-    cancel.cancel();
-    process.stderr.write(cancel.stage === 'hard'
-      ? '\nmds-orchestrate: aborting in-flight commands; state is saved\n'
-      : '\nmds-orchestrate: stopping after the steps in flight (Ctrl-C again to abort them)\n');
-  };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
-  return () => {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
-  };
+/** Each part is closed even when one before it fails: the lock above all must go, a full disk or not. */
+async function closeSession(log: { logger: Logger; close(): void }, lock: LockHandle | null, offSignals: () => void, c: Connections): Promise<void> {
+  offSignals();
+  const closed = closedStdio();
+  if (closed.length) log.logger.warn({ closed }, 'the controller ran on after its standard output was closed');
+  try { c.close(); } finally {
+    try { log.close(); } finally { await lock?.release(); }
+  }
+}
+
+/** A log that cannot be written: a full (or over-quota) filesystem stops the verb cleanly; anything else is said once. */
+function onLogWriteError(err: Error, path: string, stop: StopCause, cancel: CancelController): void {
+  if (isStorageFull(err)) {
+    stop.storageFull = true;
+    if (!cancel.graceful.aborted) cancel.cancel('the log filesystem is full');
+    process.stderr.write(`\nmds-orchestrate: cannot write the log ${path} (${errorMessage(err)}): the filesystem is full; stopping after the steps in flight\n`);
+    return;
+  }
+  process.stderr.write(`\nmds-orchestrate: cannot write the log ${path} (${errorMessage(err)}); the run goes on without it, its state is still saved\n`);
+}
+
+const SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * The first SIGINT, SIGTERM or SIGHUP: no new hosts or steps, the steps in flight finish, state is saved; the verb
+ * exits 130 (SIGINT) or 143 (SIGTERM, SIGHUP). A second SIGINT or SIGTERM aborts what runs. SIGHUP never escalates:
+ * a dropped SSH session to the jump host is not an operator's decision to cut a live migration.
+ */
+function onStopSignals(cancel: CancelController, stop: StopCause, logger: Logger): () => void {
+  const handlers = SIGNALS.map((sig) => {
+    const handler = () => {
+      stop.signal ??= sig;
+      if (sig === 'SIGHUP' && cancel.graceful.aborted) return;
+      cancel.cancel(`${sig} received`);
+      logger.warn({ signal: sig, stage: cancel.stage }, 'stop signal');
+      const again = sig === 'SIGINT' ? 'Ctrl-C again to abort them' : sig === 'SIGTERM' ? 'SIGTERM again to abort them' : 'SIGTERM or Ctrl-C to abort them';
+      process.stderr.write(cancel.stage === 'hard'
+        ? `\nmds-orchestrate: ${sig} again: aborting in-flight commands; state is saved\n`
+        : sig === 'SIGINT' ? `\nmds-orchestrate: stopping after the steps in flight (${again})\n`
+          : `\nmds-orchestrate: ${sig} received: stopping after the steps in flight, state is saved (${again})\n`);
+    };
+    process.on(sig, handler);
+    return [sig, handler] as const;
+  });
+  return () => { for (const [sig, h] of handlers) process.off(sig, h); };
 }
 
 /** The package names whose installed versions the facts gather asks rpm for. */

@@ -1,4 +1,4 @@
-// Sweep history on disk: one small JSON file per sweep (its TrendPoint), the newest N kept, read back as a trend.
+// Sweep history on disk: one small JSON file per sweep (its TrendPoint), the newest N (and, if asked, the recent) kept, read back as a trend.
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -58,11 +58,29 @@ export function trendPointOf(report: Report): TrendPoint {
   return { runId: report.runId, at: report.finishedAt, hosts };
 }
 
+/** When the sweep a history file holds finished, from its name (names carry the time, so pruning reads no file). */
+function fileTime(name: string): number {
+  const stamp = NAME.exec(name)?.[1];
+  return stamp ? Date.parse(stamp.replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3')) : NaN;
+}
+
+/** Files older than `maxAgeMs` before `now` (none when no age is set). */
+function tooOld(files: readonly string[], maxAgeMs: number | undefined, now: number): string[] {
+  if (maxAgeMs === undefined) return [];
+  return files.filter((f) => now - fileTime(f) > maxAgeMs);
+}
+
+export interface HistoryLimits {
+  /** Forget sweeps that finished longer ago than this. */
+  maxAgeMs?: number;
+  now?: number;
+}
+
 /**
- * Records a sweep and prunes the history to the newest `keep` sweeps. Appending the same run again replaces its point.
- * Returns the file written.
+ * Records a sweep and prunes the history to the newest `keep` sweeps, and to those younger than `limits.maxAgeMs`.
+ * Appending the same run again replaces its point. Returns the file written.
  */
-export async function appendSweep(dir: string, report: Report, keep: number): Promise<string> {
+export async function appendSweep(dir: string, report: Report, keep: number, limits: HistoryLimits = {}): Promise<string> {
   if (!Number.isInteger(keep) || keep < 1) throw new HistoryError(`keep must be a whole number of sweeps, at least 1 (got ${keep})`);
   if (report.kind !== 'sweep') throw new HistoryError(`only sweep reports go into the sweep history (got a ${report.kind} report, run ${report.runId})`);
   const point = trendPointOf(report);
@@ -72,7 +90,8 @@ export async function appendSweep(dir: string, report: Report, keep: number): Pr
   const files = await historyFiles(dir);
   const sameRun = files.filter((f) => f !== name && NAME.exec(f)?.[2] === encodeURIComponent(point.runId));
   const rest = files.filter((f) => !sameRun.includes(f));
-  const stale = [...sameRun, ...rest.slice(0, Math.max(0, rest.length - keep))];
+  const old = new Set([...rest.slice(0, Math.max(0, rest.length - keep)), ...tooOld(rest.filter((f) => f !== name), limits.maxAgeMs, limits.now ?? Date.now())]);
+  const stale = [...sameRun, ...old];
   // Another controller pruning at the same moment may have removed a file first: that is the outcome we wanted.
   await Promise.all(stale.map((f) => unlink(join(dir, f)).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'ENOENT') throw new HistoryError(`cannot prune ${join(dir, f)}`, err);
@@ -83,12 +102,16 @@ export async function appendSweep(dir: string, report: Report, keep: number): Pr
 export interface LoadTrendOptions {
   /** Told about each history file that could not be read or is not a sweep point; it is left out of the trend. */
   onSkip?: (file: string, reason: string) => void;
+  /** Leave out sweeps older than this (what the next append prunes). */
+  maxAgeMs?: number;
+  now?: number;
 }
 
 /** The newest `limit` sweeps, oldest first; an absent directory is an empty history. */
 export async function loadTrend(dir: string, limit: number, opts: LoadTrendOptions = {}): Promise<TrendPoint[]> {
   if (!Number.isInteger(limit) || limit < 0) throw new HistoryError(`limit must be a whole number, 0 or more (got ${limit})`);
-  const files = await historyFiles(dir);
+  const old = new Set(tooOld(await historyFiles(dir), opts.maxAgeMs, opts.now ?? Date.now()));
+  const files = (await historyFiles(dir)).filter((f) => !old.has(f));
   const points: TrendPoint[] = [];
   for (let i = files.length - 1; i >= 0 && points.length < limit; i -= 1) {
     const file = join(dir, files[i]!);

@@ -1,11 +1,12 @@
 // The report module's public face: the renderers, the history, and writeReports to write several formats at once.
+import { dirname } from 'node:path';
 import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit, type JunitOptions } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './model.js';
 import { renderPrometheus } from './prometheus.js';
-import { writeReportFile } from './write.js';
+import { makeDir, writeReportFile } from './write.js';
 
 export { renderHtml } from './html.js';
 export { renderJson } from './json.js';
@@ -23,9 +24,16 @@ export type ReportPaths = Partial<Record<ReportFormat, string>>;
 
 export interface WriteReportsOptions {
   junit?: JunitOptions;
-  /** File mode of the Prometheus textfile; default 0600. An unprivileged node_exporter needs it readable (e.g. 0644). */
+  /** File mode of the Prometheus textfile; default 0644, as node_exporter (not root) reads it. */
   prometheusMode?: number;
 }
+
+/**
+ * node_exporter runs as its own user: the textfile is 0644 and a directory made for it 0755, made before the other
+ * reports' (a 0700 directory made first would hide the textfile). It holds host names and gauges, never a secret.
+ */
+const PROMETHEUS_FILE_MODE = 0o644;
+const PROMETHEUS_DIR_MODE = 0o755;
 
 const RENDERERS: Record<ReportFormat, (r: Report, o: WriteReportsOptions) => string> = {
   json: (r) => renderJson(r),
@@ -45,6 +53,7 @@ export async function writeReports(report: Report, paths: ReportPaths, opts: Wri
     .map((f) => ({ format: f, path: paths[f]!, content: RENDERERS[f](report, opts) }));
   const targets = new Set(jobs.map((j) => j.path));
   if (targets.size !== jobs.length) throw new Error('two report formats were given the same output path');
-  await Promise.all(jobs.map((j) => writeReportFile(j.path, j.content, j.format === 'prometheus' && opts.prometheusMode !== undefined ? { mode: opts.prometheusMode } : {})));
+  if (paths.prometheus !== undefined) await makeDir(dirname(paths.prometheus), PROMETHEUS_DIR_MODE);
+  await Promise.all(jobs.map((j) => writeReportFile(j.path, j.content, j.format === 'prometheus' ? { mode: opts.prometheusMode ?? PROMETHEUS_FILE_MODE, dirMode: PROMETHEUS_DIR_MODE } : {})));
   return jobs.map((j) => j.path);
 }

@@ -1,7 +1,7 @@
-// JUnit XML format: one testsuite for the report's kind, one testcase per host and check/step, for CI dashboards.
+// JUnit XML (valid against Jenkins' JUnit schema): one testsuite for the report's kind, one testcase per host and check/step.
 import { escapeXml, escapeXmlAttr } from './escape.js';
 import type { HostReport, Report, StepReport } from './model.js';
-import { isNotAttempted } from './status.js';
+import { isCompliant, isNotAttempted } from './status.js';
 
 /** `type` names the outcome for dashboards: a refusal and an unreadable verdict are not the same as a failed check. */
 type Outcome = { kind: 'pass' } | { kind: 'failure' | 'error' | 'skipped'; message: string; body?: string; type?: string };
@@ -23,7 +23,13 @@ function stepOutput(s: StepReport): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
+/** The reason an unreachable host or step is an error: CI must not go green over a host nobody could look at. */
+function unreachable(message: string): Outcome {
+  return { kind: 'error', type: 'Unreachable', message: `unreachable: ${message}` };
+}
+
 function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Outcome {
+  if (s.status === 'unreachable') return unreachable(s.error ?? host.error ?? `step ${s.id} lost the host`);
   if (s.status === 'failed') return { kind: 'failure', message: s.error ?? `step ${s.id} failed`, body: stepOutput(s) };
   // Refused: left untouched on purpose, and not remediated: a failure, typed so it reads apart from a broken check.
   if (s.status === 'refused') return { kind: 'failure', type: 'Refused', message: `refused: ${s.error ?? `step ${s.id} refused`}`, body: stepOutput(s) };
@@ -37,27 +43,42 @@ function stepOutcome(s: StepReport, kind: Report['kind'], host: HostReport): Out
   return { kind: 'pass' };
 }
 
+/**
+ * CI tools split a class name at its last dot (package.Class): an FQDN would file compute01.example.com under a
+ * package "compute01.example" as class "com". The kind is the package, the host the class, its dots kept apart.
+ */
+export function classNameOf(kind: Report['kind'], host: string): string {
+  return `${kind}.${host.replace(/\./g, '_')}`;
+}
+
 function hostCases(h: HostReport, kind: Report['kind']): TestCase[] {
   const cases: TestCase[] = [];
+  const classname = classNameOf(kind, h.name);
   for (const c of h.checks) {
-    // An unknown check could not be made at all: JUnit's error, as for an unknown step.
-    const outcome: Outcome = c.ok ? { kind: 'pass' } : c.unknown ? { kind: 'error', type: 'UnknownEvidence', message: c.detail } : { kind: 'failure', message: c.detail };
-    cases.push({ classname: h.name, name: c.name, seconds: 0, outcome, out: c.detail });
+    // An unknown check could not be made at all: JUnit's error, as for an unknown step. On a host found compliant, a check
+    // that did not pass is advice (guests still to cold boot), not a failure of it.
+    const outcome: Outcome = c.unknown ? { kind: 'error', type: 'UnknownEvidence', message: c.detail }
+      : c.ok || isCompliant(h.status) ? { kind: 'pass' } : { kind: 'failure', message: c.detail };
+    cases.push({ classname, name: c.name, seconds: 0, outcome, out: c.ok ? c.detail : `${isCompliant(h.status) && !c.unknown ? 'advice: ' : ''}${c.detail}` });
   }
   for (const s of h.steps) {
-    cases.push({ classname: h.name, name: `step ${s.id}`, seconds: seconds(s.durationMs), outcome: stepOutcome(s, kind, h), out: stepOutput(s) });
+    cases.push({ classname, name: `step ${s.id}`, seconds: seconds(s.durationMs), outcome: stepOutcome(s, kind, h), out: stepOutput(s) });
   }
   const reason = h.error ?? h.status;
+  if (h.status === 'unreachable' && !cases.some((c) => c.outcome.kind === 'error')) {
+    cases.push({ classname, name: 'host', seconds: 0, outcome: unreachable(reason) });
+    return cases;
+  }
   // A host-level outcome nothing above shows (unreachable before any step, a failure outside the steps) gets its own case.
   const shown = cases.some((c) => c.outcome.kind !== 'pass');
-  if (isNotAttempted(h.status) && !shown) cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'skipped', message: `${h.status}: ${reason}` } });
+  if (isNotAttempted(h.status) && !shown) cases.push({ classname, name: 'host', seconds: 0, outcome: { kind: 'skipped', message: `${h.status}: ${reason}` } });
   else if (h.status === 'failed' && !cases.some((c) => c.outcome.kind === 'failure')) {
-    cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'error', message: reason } });
+    cases.push({ classname, name: 'host', seconds: 0, outcome: { kind: 'error', message: reason } });
   } else if (h.status === 'refused' && !shown) {
-    cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'failure', type: 'Refused', message: `refused: ${reason}` } });
+    cases.push({ classname, name: 'host', seconds: 0, outcome: { kind: 'failure', type: 'Refused', message: `refused: ${reason}` } });
   } else if (h.status === 'unknown' && !cases.some((c) => c.outcome.kind === 'error')) {
-    cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'error', type: 'UnknownEvidence', message: `unknown: ${reason}` } });
-  } else if (cases.length === 0) cases.push({ classname: h.name, name: 'host', seconds: 0, outcome: { kind: 'pass' }, out: h.status });
+    cases.push({ classname, name: 'host', seconds: 0, outcome: { kind: 'error', type: 'UnknownEvidence', message: `unknown: ${reason}` } });
+  } else if (cases.length === 0) cases.push({ classname, name: 'host', seconds: 0, outcome: { kind: 'pass' }, out: h.status });
   return cases;
 }
 
@@ -82,7 +103,8 @@ export interface JunitOptions {
 export function renderJunit(report: Report, opts: JunitOptions = {}): string {
   const cases = report.hosts.flatMap((h) => hostCases(h, report.kind));
   const n = (k: Outcome['kind']): number => cases.filter((c) => c.outcome.kind === k).length;
-  const counts = `tests="${cases.length}" failures="${n('failure')}" errors="${n('error')}" skipped="${n('skipped')}" time="${seconds(report.durationMs)}"`;
+  const counts = `tests="${cases.length}" failures="${n('failure')}" errors="${n('error')}"`;
+  const time = `time="${seconds(report.durationMs)}"`;
   const suiteName = escapeXmlAttr(`mds-orchestrate ${report.kind}`);
   const props = [
     ['runId', report.runId],
@@ -93,8 +115,9 @@ export function renderJunit(report: Report, opts: JunitOptions = {}): string {
   ].map(([k, v]) => `      <property name="${escapeXmlAttr(k!)}" value="${escapeXmlAttr(v!)}"/>`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mds-orchestrate" ${counts}>`,
-    `  <testsuite name="${suiteName}" id="0" package="mds-orchestrate" hostname="${escapeXmlAttr(opts.hostname ?? 'localhost')}" timestamp="${escapeXmlAttr(report.startedAt.replace(/(\.\d+)?Z$/, ''))}" ${counts}>`,
+    // The schema gives testsuites no skipped attribute (Jenkins refuses the file with one); the testsuite has it.
+    `<testsuites name="mds-orchestrate" ${counts} ${time}>`,
+    `  <testsuite name="${suiteName}" id="0" package="mds-orchestrate" hostname="${escapeXmlAttr(opts.hostname ?? 'localhost')}" timestamp="${escapeXmlAttr(report.startedAt.replace(/(\.\d+)?Z$/, ''))}" ${counts} skipped="${n('skipped')}" ${time}>`,
     '    <properties>',
     ...props,
     '    </properties>',

@@ -69,6 +69,8 @@ export async function writeFileAtomic(path: string, data: string | Buffer, opts:
   let renamed = false;
   try {
     try {
+      // The umask must not narrow a mode asked for on purpose (a 0644 textfile under umask 077 would be unreadable).
+      if (opts.mode !== undefined) await fh.chmod(opts.mode);
       await fh.writeFile(data);
       await fh.sync();
     } finally {

@@ -39,18 +39,23 @@ export async function readJson<T>(path: string): Promise<T | null> {
   }
 }
 
+export interface StateStoreOptions {
+  /** Told when a write fails because the filesystem is full or over quota (the write still rejects). */
+  onStorageFull?: (path: string, err: Error) => void;
+}
+
 export class StateStore {
   private readonly slots = new Map<string, Slot>();
 
-  private constructor(readonly dir: string) {}
+  private constructor(readonly dir: string, private readonly opts: StateStoreOptions) {}
 
   /** Creates the state layout (0700). The caller holds the lock (see lock.ts) before writing. */
-  static async open(dir: string): Promise<StateStore> {
+  static async open(dir: string, opts: StateStoreOptions = {}): Promise<StateStore> {
     await ensureDir(dir);
     await ensureDir(hostsDir(dir));
     await ensureDir(runsDir(dir));
     await ensureDir(join(dir, 'logs'));
-    return new StateStore(dir);
+    return new StateStore(dir, opts);
   }
 
   hostPath(host: string): string {
@@ -109,6 +114,8 @@ export class StateStore {
       }
     } catch (err) {
       slot.latest = null;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOSPC' || code === 'EDQUOT') this.opts.onStorageFull?.(path, err as Error);
       throw new StateError(`cannot write state file ${path}: ${(err as Error).message}`, err);
     } finally {
       slot.running = null;

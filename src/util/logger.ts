@@ -1,6 +1,6 @@
 // The run's JSON log (pino) in <state-dir>/logs/<run-id>.log: runId on every line, host/step children, secrets scrubbed.
-import { chmodSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fchmodSync, fstatSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 const SECRET_KEYS = [
@@ -90,13 +90,54 @@ export function runLogPath(stateDir: string, runId: string): string {
   return join(stateDir, 'logs', `${encodeURIComponent(runId)}.log`);
 }
 
-export function createRunLogger(opts: { stateDir: string; runId: string; level?: string }): RunLogger {
-  const dir = join(opts.stateDir, 'logs');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const path = runLogPath(opts.stateDir, opts.runId);
-  // Synchronous writes: a kill -9 must not eat the last lines, which are the ones that explain it.
-  const file = pino.destination({ dest: path, sync: true, mode: 0o600, append: true });
-  chmodSync(path, 0o600);
+/**
+ * The log file, written synchronously (a kill -9 must not eat the last lines, which are the ones that explain it).
+ * A write that fails (a full filesystem above all) is handed to `onError` once and the log stops there: pino's own
+ * destination throws from whatever code logged, or in sync mode retries a full disk forever when flushed.
+ */
+class SyncLogFile implements DestinationStream {
+  private fd: number | null;
+  failed: Error | null = null;
+
+  constructor(path: string, private readonly onError: (err: Error) => void) {
+    this.fd = openSync(path, 'a', 0o600);
+    // An existing file keeps its mode on open: make it private (but never chmod a device such as /dev/stderr).
+    if (fstatSync(this.fd).isFile()) fchmodSync(this.fd, 0o600);
+  }
+
+  write(line: string): void {
+    if (this.fd === null || this.failed) return;
+    try {
+      const buf = Buffer.from(line, 'utf8');
+      for (let off = 0; off < buf.length;) off += writeSync(this.fd, buf, off);
+    } catch (err) {
+      this.failed = err as Error;
+      this.onError(this.failed);
+    }
+  }
+
+  close(): void {
+    if (this.fd === null) return;
+    const fd = this.fd;
+    this.fd = null;
+    closeSync(fd);
+  }
+}
+
+export interface RunLoggerOptions {
+  stateDir: string;
+  runId: string;
+  level?: string;
+  /** Write here instead of <state-dir>/logs/<run-id>.log (--log-file). */
+  path?: string;
+  /** Told once when a line could not be written (ENOSPC, EDQUOT, EIO): the log stops, the caller decides the rest. */
+  onWriteError?: (err: Error, path: string) => void;
+}
+
+export function createRunLogger(opts: RunLoggerOptions): RunLogger {
+  const path = opts.path ?? runLogPath(opts.stateDir, opts.runId);
+  mkdirSync(opts.path ? dirname(path) : join(opts.stateDir, 'logs'), { recursive: true, mode: 0o700 });
+  const file = new SyncLogFile(path, (err) => opts.onWriteError?.(err, path));
   const logger = pino(
     {
       level: opts.level ?? 'info',
@@ -110,8 +151,7 @@ export function createRunLogger(opts: { stateDir: string; runId: string; level?:
     logger,
     path,
     close() {
-      file.flushSync();
-      file.end();
+      file.close();
     },
   };
 }

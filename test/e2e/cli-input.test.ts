@@ -220,6 +220,14 @@ describe.concurrent('bad command lines: exit 4, no host contacted', () => {
     }
   });
 
+  it('a per-second sweep --schedule (6 or 7 fields) without --allow-sub-minute', async () => {
+    const trap = await openTrap();
+    for (const cron of ['*/5 * * * * *', '* * * * * * 2027']) {
+      const msg = await expectRejected(trap, ['sweep', '--playbook', goodPlaybook, '-i', goodInventory(trap.addr), '--schedule', cron], { file: '--schedule', field: cron });
+      expect(msg).toContain('--allow-sub-minute');
+    }
+  });
+
   it('an unknown option, and out-of-range option values', async () => {
     const trap = await openTrap();
     const inv = goodInventory(trap.addr);

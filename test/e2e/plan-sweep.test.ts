@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_JSON_SCHEMA } from '../../src/report/json-schema.js';
 import type { Report } from '../../src/report/model.js';
 import { validateJsonSchema } from '../helpers/json-schema.js';
+import { jenkinsJunitProblems } from '../helpers/junit-schema.js';
 import { cli, FAST_PLAYBOOK, spawnCli, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
 import { parsePrometheusText, sampleValue } from '../helpers/prometheus-text.js';
 import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
@@ -57,16 +58,19 @@ function checkFormats(dir: string, kind: Report['kind']): { report: Report; juni
   expect(validateJsonSchema(REPORT_JSON_SCHEMA, report)).toEqual([]);
   expect(report.kind).toBe(kind);
   expect(report.hosts.map((h) => h.name).sort()).toEqual(NAMES);
+  expect(jenkinsJunitProblems(readFileSync(p.junit, 'utf8'))).toEqual([]);
   const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', isArray: (n) => n === 'testcase' }).parse(readFileSync(p.junit, 'utf8'));
   const suite = xml.testsuites.testsuite as { '@_tests': string; '@_failures': string; testcase: { '@_classname': string; '@_name': string; failure?: unknown }[] };
   expect(Number(suite['@_tests'])).toBe(suite.testcase.length);
   expect(Number(suite['@_failures'])).toBe(suite.testcase.filter((c) => c.failure !== undefined).length);
   const junit: Record<string, { name: string; failed: boolean }[]> = {};
-  for (const c of suite.testcase) (junit[c['@_classname']] ??= []).push({ name: c['@_name'], failed: c.failure !== undefined });
+  // Class names are "<kind>.<host>" (the host's dots as _), so CI tools file hosts under the kind.
+  for (const c of suite.testcase) (junit[c['@_classname'].replace(`${kind}.`, '')] ??= []).push({ name: c['@_name'], failed: c.failure !== undefined });
   expect(Object.keys(junit).sort()).toEqual(NAMES);
   for (const h of report.hosts) {
-    // One testcase per host and check, failing exactly when the check failed.
-    for (const ch of h.checks) expect(junit[h.name]).toContainEqual({ name: ch.name, failed: !ch.ok });
+    // One testcase per host and check, failing exactly when the check failed on a host that is not compliant
+    // (on a compliant one, guests still to cold boot are advice, not a failure).
+    for (const ch of h.checks) expect(junit[h.name]).toContainEqual({ name: ch.name, failed: !ch.ok && h.status !== 'ok' && h.status !== 'changed' });
   }
   const prom = parsePrometheusText(readFileSync(p.prometheus, 'utf8'));
   for (const h of report.hosts) {
@@ -244,7 +248,7 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
   it('sweep --schedule runs repeatedly without overlapping and stops cleanly on SIGINT', async () => {
     const sweepsDir = join(lab.stateDir, 'sweeps');
     const had = new Set(readdirSync(sweepsDir));
-    const { child, output, exited } = spawnCli([...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *']);
+    const { child, output, exited } = spawnCli([...sweepArgs(), '-l', 'ps-c1:ps-c4', '--schedule', '*/2 * * * * *', '--allow-sub-minute']);
     try {
       const end = Date.now() + 90_000;
       while ((output().match(/^next sweep at /gm) ?? []).length < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 100));
@@ -270,12 +274,16 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
     }
   });
 
-  it('writes every file 0600 inside 0700 directories (state dir, logs, history, reports, plan)', () => {
+  it('writes every file 0600 inside 0700 directories (state dir, logs, history, reports, plan); the textfile 0644 in 0755 for node_exporter', () => {
     const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? [join(dir, e.name), ...walk(join(dir, e.name))] : [join(dir, e.name)]));
     const mode = (p: string) => (statSync(p).mode & 0o777).toString(8);
-    const paths = [lab.stateDir, ...walk(lab.stateDir), planFile, ...['before', 'run', 'after'].flatMap((d) => [join(work, d), ...walk(join(work, d))])];
+    const reportDirs = ['before', 'run', 'after'].map((d) => join(work, d));
+    const paths = [lab.stateDir, ...walk(lab.stateDir), planFile, ...reportDirs.flatMap((d) => [d, ...walk(d)])];
     expect(paths.filter((p) => p.includes('/logs/')).length).toBeGreaterThan(0);
-    const wrong = paths.filter((p) => mode(p) !== (statSync(p).isDirectory() ? '700' : '600')).map((p) => `${mode(p)} ${p}`);
+    expect(paths.filter((p) => p.endsWith('.prom')).length).toBe(3);
+    // node_exporter (not root) reads the textfile: it and the directory made for it are readable; nothing else is.
+    const expected = (p: string) => (p.endsWith('.prom') ? '644' : reportDirs.includes(p) ? '755' : statSync(p).isDirectory() ? '700' : '600');
+    const wrong = paths.filter((p) => mode(p) !== expected(p)).map((p) => `${mode(p)} ${p}`);
     expect(wrong).toEqual([]);
   });
 });

@@ -94,9 +94,10 @@ describe('hostile values are data, never commands', () => {
     for (const secret of [BECOME, PASSPHRASE, CLOUD_PASSWORD]) expect(everything.includes(secret), secret).toBe(false);
   });
 
-  it('state, logs and reports are 0600 and their directories 0700', () => {
-    for (const f of [...filesUnder(lab.stateDir), ...filesUnder(reports)]) expect((statSync(f).mode & 0o777).toString(8), f).toBe('600');
-    for (const d of [lab.stateDir, join(lab.stateDir, 'logs'), reports]) expect((statSync(d).mode & 0o777).toString(8), d).toBe('700');
+  it('state, logs and reports are 0600 and their directories 0700; the Prometheus textfile 0644 for node_exporter', () => {
+    // The textfile holds host names and gauges (checked secret-free above); node_exporter, not root, must read it.
+    for (const f of [...filesUnder(lab.stateDir), ...filesUnder(reports)]) expect((statSync(f).mode & 0o777).toString(8), f).toBe(f.endsWith('.prom') ? '644' : '600');
+    for (const d of [lab.stateDir, join(lab.stateDir, 'logs')]) expect((statSync(d).mode & 0o777).toString(8), d).toBe('700');
   });
 });
 

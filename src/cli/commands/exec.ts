@@ -61,5 +61,5 @@ export async function execCommand(command: string, opts: Record<string, unknown>
   for (const r of outcomes) printOutcome(r);
   const c = countOutcomes(outcomes.map((r) => r.status));
   process.stdout.write(`${targets.hosts.length} hosts: ${c.ok} ok, ${c.failed} failed, ${c.unreachable} unreachable\n`);
-  return exitCodeFor({ ...c, pending: 0 }, session.cancel.stage !== null);
+  return exitCodeFor({ ...c, pending: 0 }, session.stop);
 }

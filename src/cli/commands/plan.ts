@@ -28,7 +28,7 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
       }
     }
     printWritten(written, session.logPath);
-    return reportExitCode(report, interrupted);
+    return reportExitCode(report, session.stop);
   } finally {
     await session.close();
   }

@@ -39,7 +39,7 @@ export async function runCommand(playbookPath: string, opts: Record<string, unkn
     const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'run', mode: 'apply', hooks });
     const report = builder.finish();
     printWritten(await writeReportFiles(report, o), session.logPath);
-    return reportExitCode(report, interrupted);
+    return reportExitCode(report, session.stop);
   } finally {
     await session.close();
   }

@@ -54,7 +54,7 @@ describe('architecture', () => {
 
   it('measures a function from its header to its closing brace', () => {
     const spans = functionSpans(path.join(SRC, 'cli/exit-codes.ts'));
-    expect(spans.find((s) => s.head.startsWith('function exitCodeFor'))?.lines).toBe(9);
-    expect(spans.find((s) => s.head.startsWith('function describeError'))?.lines).toBe(5);
+    expect(spans.find((s) => s.head.startsWith('function exitCodeFor'))?.lines).toBe(10);
+    expect(spans.find((s) => s.head.startsWith('function describeError'))?.lines).toBe(6);
   });
 });

@@ -45,6 +45,23 @@ describe('sweep history', () => {
     expect((await loadTrend(dir, 100)).map((p) => p.runId)).toEqual(['sweep-5', 'sweep-6', 'sweep-7']);
   });
 
+  it('also forgets sweeps older than a maximum age, by the time in their names, counting from now', async () => {
+    const day = 86_400_000;
+    const now = Date.UTC(2026, 2, 10, 2);
+    for (let d = 1; d <= 9; d += 1) await appendSweep(dir, sweep(d, { c1: 'ok' }), 100, { maxAgeMs: 3 * day, now });
+    // Days 7, 8 and 9 are at most three days before the 10th; the other six are gone from the disk.
+    expect((await readdir(dir)).sort().map((f) => f.slice(6, 16))).toEqual(['2026-03-07', '2026-03-08', '2026-03-09']);
+    // The newest sweep is kept whatever its age (the point just recorded), and the count still applies.
+    await appendSweep(dir, sweep(9, { c1: 'drift' }, 'late'), 2, { maxAgeMs: 1, now });
+    expect((await loadTrend(dir, 100)).map((p) => p.runId)).toEqual(['late']);
+  });
+
+  it('leaves sweeps older than the maximum age out of the trend it reads', async () => {
+    for (let d = 1; d <= 4; d += 1) await appendSweep(dir, sweep(d, { c1: 'ok' }), 10);
+    const trend = await loadTrend(dir, 10, { maxAgeMs: 36 * 3_600_000, now: Date.UTC(2026, 2, 4, 12) });
+    expect(trend.map((p) => p.runId)).toEqual(['sweep-3', 'sweep-4']);
+  });
+
   it('limits what it reads to the newest points', async () => {
     for (let d = 1; d <= 5; d += 1) await appendSweep(dir, sweep(d, { c1: 'ok' }), 10);
     expect((await loadTrend(dir, 2)).map((p) => p.runId)).toEqual(['sweep-4', 'sweep-5']);

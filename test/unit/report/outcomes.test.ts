@@ -84,8 +84,8 @@ describe('refused and unknown in every format', () => {
     ];
     expect(validateJsonSchema(REPORT_JSON_SCHEMA, JSON.parse(renderJson(r)))).toEqual([]);
     const xml = renderJunit(r);
-    expect(xml).toMatch(/<testcase classname="c3" name="guests"[^>]*>\s*<error message="unknown: could not read the hypervisor&apos;s guest list" type="UnknownEvidence"/);
-    expect(xml).toMatch(/<testcase classname="c3" name="dmesg"[^>]*>\s*<failure message="no MDS: line in the kernel log"/);
+    expect(xml).toMatch(/<testcase classname="sweep.c3" name="guests"[^>]*>\s*<error message="unknown: could not read the hypervisor&apos;s guest list" type="UnknownEvidence"/);
+    expect(xml).toMatch(/<testcase classname="sweep.c3" name="dmesg"[^>]*>\s*<failure message="no MDS: line in the kernel log"/);
     const html = renderHtml(r);
     expect(html).toContain('<span class="ok-unknown">unknown</span>');
     expect(html).toContain('<span class="ok-no">fail</span>');

@@ -15,14 +15,14 @@ afterEach(async () => {
 });
 
 describe('writeReports', () => {
-  it('writes each requested format, 0600 files in a new 0700 directory', async () => {
+  it('writes each requested format: 0600 files, the textfile 0644 for node_exporter, in a new directory it can enter (0755)', async () => {
     const out = join(dir, 'reports');
     const report = buildReport('sweep');
     const paths = { json: join(out, 'r.json'), junit: join(out, 'r.xml'), html: join(out, 'r.html'), markdown: join(out, 'r.md'), prometheus: join(out, 'mds.prom') };
     const written = await writeReports(report, paths);
     expect(written.sort()).toEqual(Object.values(paths).sort());
-    expect((await stat(out)).mode & 0o777).toBe(0o700);
-    for (const p of written) expect((await stat(p)).mode & 0o777, p).toBe(0o600);
+    expect((await stat(out)).mode & 0o777).toBe(0o755);
+    for (const p of written) expect((await stat(p)).mode & 0o777, p).toBe(p === paths.prometheus ? 0o644 : 0o600);
     expect(await readFile(paths.json, 'utf8')).toBe(renderJson(report));
     expect(await readFile(paths.prometheus, 'utf8')).toBe(renderPrometheus(report));
     expect(await readFile(paths.junit, 'utf8')).toMatch(/^<\?xml/);
@@ -37,6 +37,21 @@ describe('writeReports', () => {
     expect(written).toEqual([join(dir, 'mds.prom')]);
     expect(await readdir(dir)).toEqual(['mds.prom']);
     expect((await stat(join(dir, 'mds.prom'))).mode & 0o777).toBe(0o644);
+  });
+
+  it('keeps the other reports in a new directory private (0700) when no textfile is written there', async () => {
+    const out = join(dir, 'private', 'deeper');
+    const written = await writeReports(buildReport('run'), { json: join(out, 'r.json') });
+    expect((await stat(out)).mode & 0o777).toBe(0o700);
+    expect((await stat(join(dir, 'private'))).mode & 0o777).toBe(0o700);
+    expect((await stat(written[0]!)).mode & 0o777).toBe(0o600);
+  });
+
+  it('makes every directory it creates for the textfile 0755 and leaves an existing one as it is', async () => {
+    await writeReports(buildReport('sweep'), { prometheus: join(dir, 'a', 'b', 'mds.prom') });
+    expect((await stat(join(dir, 'a'))).mode & 0o777).toBe(0o755);
+    expect((await stat(join(dir, 'a', 'b'))).mode & 0o777).toBe(0o755);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
   });
 
   it('refuses two formats on one path before writing anything', async () => {

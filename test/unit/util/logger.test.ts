@@ -63,3 +63,24 @@ describe('run logger', () => {
     expect(scrubSecrets('nothing here')).toBe('nothing here');
   });
 });
+
+describe('the run log on a full filesystem', () => {
+  it('reports the first failed write once, drops the rest, and never throws into the code that logged', () => {
+    const errors: string[] = [];
+    const run = createRunLogger({ stateDir: mkdtempSync(join(tmpdir(), 'mds-log-full-')), runId: 'r', path: '/dev/full', onWriteError: (err, path) => errors.push(`${path}: ${(err as NodeJS.ErrnoException).code}`) });
+    expect(() => { for (let i = 0; i < 5; i++) run.logger.info({ i }, 'a line'); }).not.toThrow();
+    run.close();
+    expect(errors).toEqual(['/dev/full: ENOSPC']);
+    expect(run.path).toBe('/dev/full');
+  });
+
+  it('writes to --log-file instead of the state directory, 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mds-log-file-'));
+    const path = join(dir, 'elsewhere', 'run.log');
+    const run = createRunLogger({ stateDir: join(dir, 'state'), runId: 'r2', path });
+    run.logger.info('hello');
+    run.close();
+    expect(readFileSync(path, 'utf8')).toContain('"msg":"hello"');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+});

@@ -1,0 +1,40 @@
+// `hosts [PATTERN]`: what an inventory and a pattern select, like `ansible PATTERN --list-hosts`, and what each resolves to.
+import type { HostSpec } from '../../inventory/types.js';
+import type { CommonOptions } from '../common-options.js';
+import { EXIT } from '../exit-codes.js';
+import { loadTargets } from '../targets.js';
+
+/** What a host resolves to: how the tool reaches it and what Nova calls it. Never its variables (they may hold secrets). */
+export interface ResolvedHost {
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  become: boolean;
+  novaHost: string;
+  groups: string[];
+}
+
+export function resolvedHost(h: HostSpec): ResolvedHost {
+  return { name: h.name, address: h.address, port: h.port, user: h.user, become: h.become, novaHost: h.novaHost, groups: h.groups.filter((g) => g !== 'all') };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+export async function hostsCommand(pattern: string, opts: Record<string, unknown>): Promise<number> {
+  const o = opts as unknown as Pick<CommonOptions, 'inventory' | 'limit' | 'sshConfig'> & { json?: boolean };
+  // A pattern or limit that selects nothing is a usage error (exit 4), as for every verb.
+  const { hosts } = await loadTargets({ ...o, stateDir: '', logLevel: 'info' }, pattern);
+  const resolved = hosts.map(resolvedHost);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ pattern, limit: o.limit ?? null, hosts: resolved }, null, 2)}\n`);
+    return EXIT.OK;
+  }
+  process.stdout.write(`  hosts (${resolved.length}):\n`);
+  const rows = [['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'NOVA HOST'], ...resolved.map((h) => [h.name, h.address, String(h.port), h.user, h.become ? 'yes' : 'no', h.novaHost])];
+  process.stdout.write(`${table(rows).split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  return EXIT.OK;
+}
