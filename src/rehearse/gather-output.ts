@@ -106,10 +106,10 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
   const g: string[] = [];
   for (const guest of guests) {
     g.push(`guest\t${guest.uuid}\t${guest.state}`, 'dumpxml\t0', `name\t${guest.name}`);
-    if (guest.state !== 'shut off') {
-      g.push("cpu\t  <cpu mode='custom' match='exact' check='full'>");
-      if (guest.mdClear) g.push("feature\t    <feature policy='require' name='md-clear'/>");
-    }
+    // The lab's virsh prints the domain's <cpu> for a shut-off guest too (its inactive definition); the parser reads
+    // no live CPU into a guest that is not running.
+    g.push("cpu\t  <cpu mode='custom' match='exact' check='full'>");
+    if (guest.mdClear) g.push("feature\t    <feature policy='require' name='md-clear'/>");
   }
   section('guests', g.join('\n'));
   out.push(`${doneMarker(req.nonce)}\n`);
