@@ -50,4 +50,21 @@ describe('SimTransport', () => {
       await expect(t.reconnect()).rejects.toBeInstanceOf(AuthError);
     });
   });
+
+  it('writes files as Transport.writeFile does: whole or not at all when the reboot cuts the session', async () => {
+    const { host, t } = setup();
+    await new VirtualClock(0).run(async () => {
+      await t.connect();
+      await t.writeFile('/var/lib/mds-orchestrate/restart-pending', 'b00t-1d\n', { mode: 0o600 });
+      expect(host.marker).toBe('b00t-1d');
+      await expect(t.writeFile('/etc/hosts', 'x')).rejects.toMatchObject({ code: 'E_REMOTE_FILE' });
+      await expect(t.readFile('/etc/nova/nova.conf.orig')).rejects.toMatchObject({ code: 'E_REMOTE_FILE_NOT_FOUND' });
+      const before = host.novaConf;
+      await t.exec(REBOOT);
+      // The write is still in flight (10 ms) when the host goes down a second after the reboot was asked for.
+      await new Promise((r) => setTimeout(r, 995));
+      await expect(t.writeFile('/etc/nova/nova.conf', 'edited\n', { backupSuffix: '.bak' })).rejects.toMatchObject({ code: 'E_INTERRUPTED' });
+      expect(host.novaConf).toBe(before);
+    });
+  });
 });
