@@ -1,10 +1,11 @@
 // What a verb will connect with, built while preparing: SSH (known_hosts, ssh_config, keys) and the Nova client. Reading
-// their files can fail as configuration errors; nothing is contacted yet, and no lock or log exists.
+// their files can fail as configuration errors; nothing is contacted until preflight(), and no lock or log exists.
 import type { Logger } from 'pino';
 import { CancelController } from '../engine/cancel.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { CloudConfig } from '../openstack/clouds.js';
 import { connectNova } from '../openstack/connect.js';
+import { preflightCloud } from '../openstack/preflight.js';
 import type { NovaApi } from '../openstack/types.js';
 import { createSshTransportFactory } from '../transport/factory.js';
 import type { Transport } from '../transport/types.js';
@@ -20,6 +21,8 @@ export interface Connections {
   warnings: string[];
   /** Connect retries are logged once the run's log exists. */
   logTo(logger: Logger): void;
+  /** Logs in and proves the rights the workflow needs (exit 4 with Keystone's or Nova's words); nothing without a cloud. */
+  preflight(): Promise<void>;
   close(): void;
 }
 
@@ -41,6 +44,7 @@ export async function prepareConnections(opts: CommonOptions, settings: Inventor
   return {
     transportFactory, nova: conn?.nova ?? null, cancel, warnings,
     logTo: (l) => { logger = l; },
+    preflight: async () => { if (conn && cloud) await preflightCloud(conn.nova, cloud); },
     close: () => conn?.close(),
   };
 }

@@ -5,6 +5,7 @@ import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
 import { ConfigError } from '../util/errors.js';
 import { resolveCloud } from './cloud.js';
+import { checkComputeTargets } from './compute-targets.js';
 import { prepareConnections, type Connections } from './connections.js';
 import type { CommonOptions, ReportOptions } from './common-options.js';
 import { loadTargets, type Targets } from './targets.js';
@@ -34,7 +35,7 @@ function requireCloud(steps: readonly PlannedStep[], cloud: CloudConfig | null, 
   const needing = stepsNeedingNova(steps);
   if (needing.length === 0 || cloud) return;
   const at = playbook.steps.find((s) => s.id === needing[0])?.location ?? { file: playbook.file };
-  throw new ConfigError(at, 'cloud', `steps ${needing.join(', ')} talk to Nova but no cloud is configured: use --cloud, the playbook's cloud:, or OS_CLOUD with a clouds.yaml`);
+  throw new ConfigError(at, 'cloud', `steps ${needing.join(', ')} talk to Nova but no cloud is configured: use --cloud, the playbook's cloud:, OS_CLOUD with a clouds.yaml, or the OS_* variables of an openrc`);
 }
 
 export async function preparePlaybook(playbookPath: string, opts: WorkflowOptions, verb: 'plan' | 'run' | 'sweep'): Promise<Prepared> {
@@ -46,5 +47,15 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
   const cloud = verb === 'sweep' || stepsNeedingNova(steps).length ? resolveCloud(opts, playbook.cloud, targets.settings) : null;
   if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
-  return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections: await prepareConnections(opts, targets.settings, cloud) };
+  const connections = await prepareConnections(opts, targets.settings, cloud);
+  // Credentials and rights are checked here, the last input checked, so a wrong password exits 4 before any host is contacted;
+  // so is the selection: a host Nova does not run nova-compute on is never updated or rebooted.
+  try {
+    await connections.preflight();
+    if (verb !== 'sweep' && connections.nova && stepsNeedingNova(steps).length) await checkComputeTargets(connections.nova, targets.inventory, targets.hosts);
+  } catch (err) {
+    connections.close();
+    throw err;
+  }
+  return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections };
 }

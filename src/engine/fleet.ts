@@ -32,6 +32,7 @@ export class Fleet implements FleetCoordinator {
   private readonly keys: string[];
   private readonly window: MaintenanceWindow | null;
   private readonly now: () => Date;
+  private readonly remediated = new Set<string>();
 
   constructor(opts: FleetOptions = {}) {
     this.slots = new Semaphore(opts.migrationSlots ?? DEFAULT_MIGRATION_SLOTS);
@@ -58,6 +59,14 @@ export class Fleet implements FleetCoordinator {
       this.domains.set(key, lock);
     }
     return lock.run(fn, signal);
+  }
+
+  remediatedHosts(): ReadonlySet<string> {
+    return this.remediated;
+  }
+
+  markRemediated(novaHost: string): void {
+    this.remediated.add(novaHost);
   }
 
   inWindow(now?: Date): boolean {

@@ -55,4 +55,12 @@ export class HostFleetView implements FleetCoordinator {
   inWindow(now?: Date): boolean {
     return this.fleet.inWindow(now);
   }
+
+  remediatedHosts(): ReadonlySet<string> {
+    return this.fleet.remediatedHosts?.() ?? new Set<string>();
+  }
+
+  markRemediated(novaHost: string): void {
+    this.fleet.markRemediated?.(novaHost);
+  }
 }

@@ -184,6 +184,8 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
   }
 
   await tracker.end(ending.result, ending.error ?? null);
+  // A host every step left compliant takes live migrations without needing a second move later (drain's target choice).
+  if (d.mode === 'apply' && (ending.result === 'ok' || ending.result === 'changed')) fleet.markRemediated(host.novaHost);
   const durationMs = performance.now() - started;
   log.info({ result: ending.result, step: ending.step, error: ending.error, durationMs: Math.round(durationMs) }, 'host finished');
   d.events.emit({ type: 'host-end', host: host.name, result: ending.result, step: ending.step, error: ending.error, durationMs });

@@ -43,8 +43,16 @@ export const labHost = z.strictObject({
   cpu_models: z.array(z.string().regex(CPU_MODEL, 'expected a libvirt CPU model name (letters, digits, _ . -)')).optional(),
   /** cpu_model_extra_flags as written in nova.conf, e.g. "spec-ctrl,ssbd". */
   extra_flags: z.string().optional(),
-  vcpus: z.number().int().positive().default(32),
+  /**
+   * Physical CPUs. Small on purpose: with the lab's 4.0 cpu_allocation_ratio (its nova.conf's) the default fleet runs overcommitted, as clouds
+   * do (`lab up --hosts 12 --instances 40`: 3 hosts run more vCPUs than they have, one at 2:1).
+   */
+  vcpus: z.number().int().positive().default(8),
   ram_mb: z.number().int().positive().default(65536),
+  /** This node's nova.conf overrides of the cloud-wide `nova:` values, as Placement then reports them. */
+  cpu_allocation_ratio: z.number().positive().optional(),
+  ram_allocation_ratio: z.number().positive().optional(),
+  reserved_host_memory_mb: z.number().int().nonnegative().optional(),
   availability_zone: z.string().default('nova'),
   aggregate: z.string().optional(),
   /** Already remediated at start: fixed packages installed and booted. */
@@ -74,7 +82,14 @@ export const labConfig = z.strictObject({
     /** 0 picks a free port. */
     port: z.number().int().min(0).max(65535).default(0),
     seed: z.number().int().default(1),
-  }).default({ migration_time: 1000, token_ttl: 3_600_000, port: 0, seed: 1 }),
+    /** Placement's inventories of every node: the values the lab hosts' nova.conf carries (Nova's CPU default, 4.0). */
+    cpu_allocation_ratio: z.number().positive().default(4),
+    ram_allocation_ratio: z.number().positive().default(1),
+    reserved_host_memory_mb: z.number().int().nonnegative().default(4096),
+    /** nova-compute's max_concurrent_live_migrations (per source host; 0 = unlimited). */
+    max_concurrent_live_migrations: z.number().int().min(0).default(1),
+  }).default({ migration_time: 1000, token_ttl: 3_600_000, port: 0, seed: 1, cpu_allocation_ratio: 4, ram_allocation_ratio: 1,
+    reserved_host_memory_mb: 4096, max_concurrent_live_migrations: 1 }),
 });
 
 export type LabHost = z.infer<typeof labHost>;

@@ -8,6 +8,9 @@ import type { LabConfig } from './lab-config.js';
 export const LAB_USER = 'mds-orchestrate';
 export const LAB_PASSWORD = 'lab-password';
 export const LAB_CLOUD = 'lab';
+/** The fake Keystone's application credential of LAB_USER (src/lab/cloud/config.ts). */
+export const LAB_APPCRED_ID = 'a0d2c1b7e5f84c0f9c3e6b1d2a4f7e90';
+export const LAB_APPCRED_SECRET = 'lab-appcred-secret';
 
 export interface LabRuntime {
   pid: number;
@@ -86,7 +89,29 @@ export async function writeClouds(dir: string, novaUrl: string): Promise<void> {
         interface: 'public',
         identity_api_version: 3,
       },
+      // The same admin user through its application credential, as automation accounts log in.
+      [`${LAB_CLOUD}-appcred`]: {
+        auth_type: 'v3applicationcredential',
+        auth: { auth_url: `${novaUrl}/identity/v3`, application_credential_id: LAB_APPCRED_ID, application_credential_secret: LAB_APPCRED_SECRET },
+        region_name: 'RegionOne',
+        identity_api_version: 3,
+      },
+      // A project member without the admin role: the preflight refuses it with Nova's policy message.
+      [`${LAB_CLOUD}-member`]: {
+        auth: { auth_url: `${novaUrl}/identity/v3`, username: 'member', password: 'member-password', project_name: 'demo',
+          user_domain_name: 'Default', project_domain_name: 'Default' },
+        region_name: 'RegionOne',
+        identity_api_version: 3,
+      },
     },
   };
   writeLabFileSync(labPaths(dir).clouds, `# The rehearsal lab's fake Keystone/Nova (loopback only).\n${stringify(doc)}`, 0o600);
+  // The same admin login as an openrc (the OS_* environment, no clouds.yaml): `. .lab/openrc`.
+  const openrc = [
+    '# The rehearsal lab\'s admin login as OS_* variables (source it; loopback only).',
+    `export OS_AUTH_URL=${novaUrl}/identity/v3`, `export OS_USERNAME=${LAB_USER}`, `export OS_PASSWORD=${LAB_PASSWORD}`,
+    'export OS_PROJECT_NAME=admin', 'export OS_USER_DOMAIN_NAME=Default', 'export OS_PROJECT_DOMAIN_NAME=Default',
+    'export OS_REGION_NAME=RegionOne', 'export OS_INTERFACE=public', 'export OS_IDENTITY_API_VERSION=3', '',
+  ].join('\n');
+  writeLabFileSync(join(dir, 'openrc'), openrc, 0o600);
 }

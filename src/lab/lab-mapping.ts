@@ -24,11 +24,18 @@ export function cloudConfig(lab: LabConfig): FakeCloudConfig {
       ramMb: h.ram_mb,
       az: h.availability_zone,
       aggregate: h.aggregate ?? null,
+      ...(h.cpu_allocation_ratio === undefined ? {} : { cpuAllocationRatio: h.cpu_allocation_ratio }),
+      ...(h.ram_allocation_ratio === undefined ? {} : { ramAllocationRatio: h.ram_allocation_ratio }),
+      ...(h.reserved_host_memory_mb === undefined ? {} : { reservedHostMemoryMb: h.reserved_host_memory_mb }),
       ...(h.operator_disabled ? { disabled: { by: 'operator', reason: h.operator_disabled } } : {}),
     })),
     instances: { count: lab.instances, shutoff: lab.shutoff_instances, error: 0, paused: 0, namePrefix: 'vm' },
     migrationMs: lab.nova.migration_time,
     tokenTtlMs: lab.nova.token_ttl,
     seed: lab.nova.seed,
+    cpuAllocationRatio: lab.nova.cpu_allocation_ratio,
+    ramAllocationRatio: lab.nova.ram_allocation_ratio,
+    reservedHostMemoryMb: lab.nova.reserved_host_memory_mb,
+    maxConcurrentLiveMigrations: lab.nova.max_concurrent_live_migrations,
   };
 }

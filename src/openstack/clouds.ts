@@ -1,8 +1,8 @@
-// clouds.yaml as openstacksdk reads it: file discovery, secure.yaml overlay, one named cloud's password auth, region and TLS.
+// clouds.yaml and the OS_* environment as openstacksdk reads them: discovery, secure.yaml, password or application credential, region, TLS.
 import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { isMap, isScalar, LineCounter, parseDocument, YAMLError, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, YAMLError, type Document } from 'yaml';
 import { ConfigError, type SourceLocation } from '../util/errors.js';
 
 export type EndpointInterface = 'public' | 'internal' | 'admin';
@@ -11,9 +11,16 @@ export type DomainRef = { id: string } | { name: string };
 export interface CloudAuth {
   /** As written; may or may not end in /v3. */
   authUrl: string;
+  /** Keystone's identity method: password (the default) or application_credential. */
+  method?: 'password' | 'application_credential';
   username?: string;
   userId?: string;
-  password: string;
+  /** Set for the password method. */
+  password?: string;
+  /** Application credentials: the id, or the name together with the user (username + user domain, or user_id). */
+  applicationCredentialId?: string;
+  applicationCredentialName?: string;
+  applicationCredentialSecret?: string;
   projectName?: string;
   projectId?: string;
   userDomain: DomainRef;
@@ -39,7 +46,7 @@ export interface CloudConfig {
 }
 
 export interface LoadCloudOptions {
-  /** Cloud name; falls back to OS_CLOUD. */
+  /** Cloud name; falls back to OS_CLOUD, then to the OS_* environment, then to the only cloud of clouds.yaml. */
   cloud?: string;
   env?: Record<string, string | undefined>;
   cwd?: string;
@@ -148,92 +155,199 @@ function cloudNames(sources: YamlSource[]): string[] {
   return [...names].sort();
 }
 
-/** Loads the named cloud (argument, then OS_CLOUD). Every problem is a ConfigError naming file, line and field, never a value. */
-export function loadCloudConfig(opts: LoadCloudOptions = {}): CloudConfig {
+/** How a cloud is read: a clouds.yaml cloud (with secure.yaml) or the OS_* environment; both answer by openstacksdk's keys. */
+interface CloudSource {
+  get(keys: string[]): Found | undefined;
+  where(keys: string[]): SourceLocation;
+  field(keys: string[]): string;
+}
+
+function yamlSource(sources: YamlSource[], main: YamlSource, name: string): CloudSource {
+  const base = ['clouds', name];
+  return {
+    get: (keys) => lookup(sources, [...base, ...keys]),
+    where: (keys) => locate(main, [...base, ...keys]),
+    field: (keys) => [...base, ...keys].join('.'),
+  };
+}
+
+export const ENV_SOURCE = 'environment';
+
+/** OS_FOO is openstacksdk's key `foo`, at the top of the cloud or (moved there by the auth plugin) under `auth`. */
+function envSource(env: Record<string, string | undefined>): CloudSource {
+  const name = (keys: string[]): string => `OS_${keys[keys.length - 1]!.toUpperCase()}`;
+  return {
+    get: (keys) => {
+      const v = env[name(keys)];
+      return v === undefined || v === '' ? undefined : { value: v, loc: { file: ENV_SOURCE } };
+    },
+    where: () => ({ file: ENV_SOURCE }),
+    field: (keys) => name(keys),
+  };
+}
+
+/**
+ * openstacksdk builds a cloud from the environment when any OS_* variable beyond the selectors is set
+ * (openstack/config/loader.py _get_os_environ); the oslotest/CI prefixes are not configuration.
+ */
+export function envDefinesCloud(env: Record<string, string | undefined>): boolean {
+  const selectors = new Set(['OS_CLOUD', 'OS_REGION_NAME', 'OS_CLIENT_CONFIG_FILE', 'OS_CLIENT_SECURE_FILE', 'OS_CLOUD_NAME']);
+  return Object.keys(env).some((k) => k.startsWith('OS_') && env[k] !== undefined && !selectors.has(k)
+    && !k.startsWith('OS_TEST') && !k.startsWith('OS_STD') && !k.startsWith('OS_LOG'));
+}
+
+const PASSWORD_TYPES = new Set(['password', 'v3password']);
+const APPCRED_TYPES = new Set(['v3applicationcredential', 'applicationcredential', 'application_credential']);
+
+/**
+ * The cloud openstacksdk would use: the one named (argument, then OS_CLOUD); else the OS_* environment when it defines
+ * one; else the only cloud of clouds.yaml. Returns null when nothing is configured at all (the caller says so).
+ */
+export function findCloudConfig(opts: LoadCloudOptions = {}): CloudConfig | null {
   const env = opts.env ?? process.env;
+  const name = opts.cloud ?? env['OS_CLOUD'];
+  if (!name && envDefinesCloud(env)) return buildCloud(env['OS_CLOUD_NAME'] || 'envvars', ENV_SOURCE, undefined, envSource(env), opts);
   const file = findFile('clouds', opts);
   if (file === undefined) {
+    if (!name) return null;
     throw new ConfigError({ file: CLOUDS_FILE }, undefined, `no clouds.yaml found (searched ${searchPath('clouds', opts).join(', ')})`);
+  }
+  const main = readYaml(file);
+  const known = cloudNames([main]);
+  if (!name && known.length !== 1) return null;
+  return loadCloudConfig(opts);
+}
+
+/** Loads the named cloud (argument, then OS_CLOUD, then the OS_* environment, then the only one). Every problem is a ConfigError naming file, line and field, never a value. */
+export function loadCloudConfig(opts: LoadCloudOptions = {}): CloudConfig {
+  const env = opts.env ?? process.env;
+  const requested = opts.cloud ?? env['OS_CLOUD'];
+  if (!requested && envDefinesCloud(env)) return buildCloud(env['OS_CLOUD_NAME'] || 'envvars', ENV_SOURCE, undefined, envSource(env), opts);
+  const file = findFile('clouds', opts);
+  if (file === undefined) {
+    throw new ConfigError({ file: CLOUDS_FILE }, undefined, `no clouds.yaml found (searched ${searchPath('clouds', opts).join(', ')}) and no OS_AUTH_URL in the environment`);
   }
   const main = readYaml(file);
   const secureFile = findFile('secure', opts);
   const sources = secureFile === undefined ? [main] : [readYaml(secureFile), main];
 
-  const name = opts.cloud ?? env['OS_CLOUD'];
   const known = cloudNames(sources);
+  // openstacksdk uses the only cloud when none is named.
+  const name = requested || (cloudNames([main]).length === 1 ? cloudNames([main])[0] : undefined);
   if (!name) throw new ConfigError({ file }, 'clouds', `no cloud selected: pass a cloud name or set OS_CLOUD (defined: ${known.join(', ') || 'none'})`);
   if (!known.includes(name)) throw new ConfigError(locate(main, ['clouds']), `clouds.${name}`, `unknown cloud (defined: ${known.join(', ') || 'none'})`);
+  return buildCloud(name, file, secureFile, yamlSource(sources, main, name), opts);
+}
 
-  const base = ['clouds', name];
-  const where = (keys: string[]): SourceLocation => locate(main, [...base, ...keys]);
-  const fieldName = (keys: string[]): string => [...base, ...keys].join('.');
+function buildCloud(name: string, file: string, secureFile: string | undefined, src: CloudSource, opts: LoadCloudOptions): CloudConfig {
+  const env = opts.env ?? process.env;
   const str = (keys: string[]): string | undefined => {
-    const found = lookup(sources, [...base, ...keys]);
+    const found = src.get(keys);
     if (found === undefined) return undefined;
     if (typeof found.value === 'string' || typeof found.value === 'number') return String(found.value);
-    throw new ConfigError(found.loc, fieldName(keys), 'must be a string');
+    throw new ConfigError(found.loc, src.field(keys), 'must be a string');
   };
+  /** An auth option: under `auth:` or, as keystoneauth's loader also accepts, at the top of the cloud. */
+  const authStr = (key: string): string | undefined => str(['auth', key]) ?? str([key]);
+  const authField = (key: string): string[] => (src.get(['auth', key]) === undefined && src.get([key]) !== undefined ? [key] : ['auth', key]);
   const bool = (keys: string[]): boolean | undefined => {
-    const found = lookup(sources, [...base, ...keys]);
+    const found = src.get(keys);
     if (found === undefined) return undefined;
     if (typeof found.value === 'boolean') return found.value;
-    if (typeof found.value === 'string' && /^(true|false)$/i.test(found.value)) return found.value.toLowerCase() === 'true';
-    throw new ConfigError(found.loc, fieldName(keys), 'must be true or false');
+    if (typeof found.value === 'string' && /^(true|false|1|0|yes|no)$/i.test(found.value)) return /^(true|1|yes)$/i.test(found.value);
+    throw new ConfigError(found.loc, src.field(keys), 'must be true or false');
   };
-  const required = (keys: string[], what: string): string => {
-    const v = str(keys);
-    if (v === undefined || v === '') throw new ConfigError(where(keys), fieldName(keys), `missing ${what}`);
+  const required = (key: string, what: string): string => {
+    const v = authStr(key);
+    if (v === undefined || v === '') throw new ConfigError(src.where(authField(key)), src.field(authField(key)), `missing ${what}`);
     return v;
   };
 
+  const identityVersion = str(['identity_api_version']);
+  if (identityVersion !== undefined && !/^3(\.\d+)?$/.test(identityVersion)) {
+    throw new ConfigError(src.where(['identity_api_version']), src.field(['identity_api_version']), `Keystone v${identityVersion} is not supported (only v3)`);
+  }
   const authType = str(['auth_type']);
-  if (authType !== undefined && authType !== 'password' && authType !== 'v3password') {
-    throw new ConfigError(where(['auth_type']), fieldName(['auth_type']), `unsupported auth_type '${authType}' (only password)`);
+  if (authType !== undefined && !PASSWORD_TYPES.has(authType) && !APPCRED_TYPES.has(authType)) {
+    throw new ConfigError(src.where(['auth_type']), src.field(['auth_type']),
+      `unsupported auth_type '${authType}' (password, v3password or v3applicationcredential)`);
   }
-  const authUrl = required(['auth', 'auth_url'], 'Keystone URL');
-  const password = required(['auth', 'password'], 'password');
-  const username = str(['auth', 'username']);
-  const userId = str(['auth', 'user_id']);
-  if (!username && !userId) throw new ConfigError(where(['auth']), fieldName(['auth', 'username']), 'missing username or user_id');
-  const projectName = str(['auth', 'project_name']) ?? str(['auth', 'tenant_name']);
-  const projectId = str(['auth', 'project_id']) ?? str(['auth', 'tenant_id']);
-  if (!projectName && !projectId) {
-    throw new ConfigError(where(['auth']), fieldName(['auth', 'project_name']), 'missing project_name or project_id (a project-scoped token is needed)');
+  const appCred = authType !== undefined && APPCRED_TYPES.has(authType);
+  if (!appCred && (authStr('application_credential_id') || authStr('application_credential_secret'))) {
+    throw new ConfigError(src.where(['auth_type']), src.field(['auth_type']), 'application credential given, but auth_type is not v3applicationcredential');
   }
+  const authUrl = required('auth_url', 'Keystone URL');
+  const username = authStr('username');
+  const userId = authStr('user_id');
   const domain = (kind: 'user' | 'project'): DomainRef => {
-    const id = str(['auth', `${kind}_domain_id`]) ?? str(['auth', 'default_domain_id']);
+    const id = authStr(`${kind}_domain_id`) ?? authStr('default_domain_id');
     if (id) return { id };
-    const dname = str(['auth', `${kind}_domain_name`]) ?? str(['auth', 'default_domain_name']);
+    const dname = authStr(`${kind}_domain_name`) ?? authStr('default_domain_name');
     return dname ? { name: dname } : { id: 'default' };
   };
-
-  const auth: CloudAuth = {
-    authUrl, password, userDomain: domain('user'), projectDomain: domain('project'),
-    ...(username ? { username } : {}), ...(userId ? { userId } : {}),
-    ...(projectName ? { projectName } : {}), ...(projectId ? { projectId } : {}),
-  };
-  const regionName = str(['region_name']) ?? firstRegion(lookup(sources, [...base, 'regions'])?.value);
+  let auth: CloudAuth;
+  if (appCred) {
+    const secret = required('application_credential_secret', 'application credential secret');
+    const credId = authStr('application_credential_id');
+    const credName = authStr('application_credential_name');
+    if (!credId && !credName) {
+      throw new ConfigError(src.where(authField('application_credential_id')), src.field(authField('application_credential_id')), 'missing application_credential_id or application_credential_name');
+    }
+    if (!credId && !username && !userId) {
+      throw new ConfigError(src.where(authField('username')), src.field(authField('username')), 'an application credential named by name needs its user (username or user_id)');
+    }
+    auth = {
+      authUrl, method: 'application_credential', applicationCredentialSecret: secret, userDomain: domain('user'), projectDomain: domain('project'),
+      ...(credId ? { applicationCredentialId: credId } : { applicationCredentialName: credName! }),
+      ...(username ? { username } : {}), ...(userId ? { userId } : {}),
+    };
+  } else {
+    const password = required('password', 'password');
+    if (!username && !userId) throw new ConfigError(src.where(authField('username')), src.field(authField('username')), 'missing username or user_id');
+    const projectName = authStr('project_name') ?? authStr('tenant_name');
+    const projectId = authStr('project_id') ?? authStr('tenant_id');
+    if (!projectName && !projectId) {
+      throw new ConfigError(src.where(authField('project_name')), src.field(authField('project_name')), 'missing project_name or project_id (a project-scoped token is needed)');
+    }
+    auth = {
+      authUrl, password, userDomain: domain('user'), projectDomain: domain('project'),
+      ...(username ? { username } : {}), ...(userId ? { userId } : {}),
+      ...(projectName ? { projectName } : {}), ...(projectId ? { projectId } : {}),
+    };
+  }
+  const knownRegions = regionNames(src.get(['regions'])?.value) ?? regionNames(str(['region_name'])?.split(','));
+  // openstack (OSC) reads OS_REGION_NAME as its --os-region-name default, so it picks the region of a named cloud too.
+  const wanted = env['OS_REGION_NAME'] || undefined;
+  if (wanted !== undefined && knownRegions !== undefined && knownRegions.length > 0 && !knownRegions.includes(wanted)) {
+    throw new ConfigError({ file: ENV_SOURCE }, 'OS_REGION_NAME', `region ${wanted} is not a region of cloud ${name} (valid: ${knownRegions.join(', ')})`);
+  }
+  const regionName = wanted ?? knownRegions?.[0];
   const timeout = str(['api_timeout']);
   const apiTimeoutSec = timeout === undefined ? undefined : Number(timeout);
   if (apiTimeoutSec !== undefined && !(Number.isFinite(apiTimeoutSec) && apiTimeoutSec > 0 && apiTimeoutSec <= 3600)) {
-    throw new ConfigError(where(['api_timeout']), fieldName(['api_timeout']), `must be a number of seconds between 0 and 3600 (got '${timeout}')`);
+    throw new ConfigError(src.where(['api_timeout']), src.field(['api_timeout']), `must be a number of seconds between 0 and 3600 (got '${timeout}')`);
   }
+  const ifaceKeys = src.get(['interface']) !== undefined ? ['interface'] : ['endpoint_type'];
   return {
     name, file, auth,
     ...(secureFile === undefined ? {} : { secureFile }),
     ...(regionName ? { regionName } : {}),
     ...(apiTimeoutSec === undefined ? {} : { apiTimeoutMs: Math.round(apiTimeoutSec * 1000) }),
-    interface: endpointInterface(str(['interface']) ?? str(['endpoint_type']), where(['interface']), fieldName(['interface'])),
-    tls: tlsOf(bool(['verify']), bool(['insecure']), str(['cacert']), where(['cacert']), fieldName(['cacert']), opts.cwd ?? process.cwd()),
+    interface: endpointInterface(str(ifaceKeys), src.where(ifaceKeys), src.field(ifaceKeys)),
+    tls: tlsOf(bool(['verify']), bool(['insecure']), str(['cacert']), src.where(['cacert']), src.field(['cacert']), opts.cwd ?? process.cwd()),
   };
 }
 
-function firstRegion(value: unknown): string | undefined {
+function regionNames(raw: unknown): string[] | undefined {
+  // A YAML sequence arrives as a node; plain arrays come from split region_name.
+  const value: unknown = isSeq(raw) ? raw.toJSON() : raw;
   if (!Array.isArray(value)) return undefined;
-  const first: unknown = value[0];
-  if (typeof first === 'string') return first;
-  if (first !== null && typeof first === 'object' && typeof (first as { name?: unknown }).name === 'string') return (first as { name: string }).name;
-  return undefined;
+  const names = value.flatMap((r: unknown) => {
+    if (typeof r === 'string') return [r.trim()];
+    if (r !== null && typeof r === 'object' && typeof (r as { name?: unknown }).name === 'string') return [(r as { name: string }).name];
+    return [];
+  }).filter((n) => n !== '');
+  return names.length > 0 ? names : undefined;
 }
 
 function endpointInterface(raw: string | undefined, loc: SourceLocation, field: string): EndpointInterface {

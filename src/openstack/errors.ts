@@ -88,3 +88,12 @@ export class OpenStackProtocolError extends OrchestratorError {
     super('E_OPENSTACK_PROTOCOL', message, ctx);
   }
 }
+
+/** The catalog has no endpoint of the wanted type at all (for optional services such as Placement). */
+export class NoEndpointError extends OpenStackProtocolError {
+  readonly serviceType: string;
+  constructor(serviceType: string, message: string) {
+    super(message);
+    this.serviceType = serviceType;
+  }
+}

@@ -1,7 +1,7 @@
-// Keystone v3 password auth (project-scoped): the token, its expiry, the catalog, and authenticated requests that re-auth once on 401.
+// Keystone v3 password or application-credential auth (project-scoped): the token, its expiry, the catalog, and authenticated requests that re-auth once on 401.
 import { AbortedError } from '../transport/types.js';
 import type { CloudAuth, DomainRef, EndpointInterface } from './clouds.js';
-import { OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
+import { NoEndpointError, OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
 import type { HttpClient, HttpRequest, HttpResponse } from './http.js';
 
 export interface CatalogEndpoint {
@@ -53,6 +53,20 @@ function domainJson(d: DomainRef): { id: string } | { name: string } {
   return 'id' in d ? { id: d.id } : { name: d.name };
 }
 
+/** keystoneauth's v3applicationcredential body: by id, or by name with the user; the credential carries its own scope. */
+export function applicationCredentialAuthBody(auth: CloudAuth): unknown {
+  const user = auth.userId ? { id: auth.userId } : { name: auth.username, domain: domainJson(auth.userDomain) };
+  const cred = auth.applicationCredentialId
+    ? { id: auth.applicationCredentialId, secret: auth.applicationCredentialSecret }
+    : { name: auth.applicationCredentialName, secret: auth.applicationCredentialSecret, user };
+  return { auth: { identity: { methods: ['application_credential'], application_credential: cred } } };
+}
+
+/** The token request for the cloud's method. */
+export function authBody(auth: CloudAuth): unknown {
+  return auth.method === 'application_credential' ? applicationCredentialAuthBody(auth) : passwordAuthBody(auth);
+}
+
 export function passwordAuthBody(auth: CloudAuth): unknown {
   const user = auth.userId
     ? { id: auth.userId, password: auth.password }
@@ -70,7 +84,7 @@ export function selectEndpoint(catalog: CatalogService[], filter: EndpointFilter
   const first = candidates[0];
   if (first === undefined) {
     const have = services.flatMap((s) => s.endpoints).map((e) => `${e.interface}@${e.region ?? '(none)'}`).join(', ') || 'none';
-    throw new OpenStackProtocolError(
+    throw new NoEndpointError(filter.type,
       `no ${filter.interface} '${filter.type}' endpoint${filter.region ? ` in region ${filter.region}` : ''} in the Keystone catalog (available: ${have})`,
     );
   }
@@ -114,7 +128,7 @@ export class KeystoneSession implements AuthenticatedRequester {
     this.#auth = auth;
     this.#margin = opts.refreshMarginMs ?? 5 * 60_000;
     this.#now = opts.now ?? Date.now;
-    http.addSecret(auth.password);
+    for (const secret of [auth.password, auth.applicationCredentialSecret]) if (secret) http.addSecret(secret);
   }
 
   /** How many times this session has authenticated (for diagnostics and tests). */
@@ -162,17 +176,23 @@ export class KeystoneSession implements AuthenticatedRequester {
     return this.#pending;
   }
 
+  #who(): string {
+    const a = this.#auth;
+    if (a.method === 'application_credential') return `application credential ${a.applicationCredentialId ?? a.applicationCredentialName ?? ''}`;
+    return a.username ?? a.userId ?? 'the user';
+  }
+
   async #authenticate(): Promise<TokenState> {
     const url = `${identityV3Url(this.#auth.authUrl)}/auth/tokens`;
     let res: HttpResponse<{ token?: Record<string, unknown> }>;
     try {
       // Issuing a token changes nothing on the cloud, so this POST may be retried like a GET.
-      res = await this.#http.request({ method: 'POST', url, body: passwordAuthBody(this.#auth), idempotent: true });
+      res = await this.#http.request({ method: 'POST', url, body: authBody(this.#auth), idempotent: true });
     } catch (err) {
       if (err instanceof OpenStackHttpError && (err.status === 401 || err.status === 403)) {
         throw new OpenStackAuthError({
           method: err.method, path: err.path, status: err.status,
-          apiMessage: `Keystone refused the credentials of ${this.#auth.username ?? this.#auth.userId ?? 'the user'}${err.apiMessage ? ` (${err.apiMessage})` : ''}`,
+          apiMessage: `Keystone refused the credentials of ${this.#who()}${err.apiMessage ? ` (${err.apiMessage})` : ''}`,
         }, { cause: err });
       }
       throw err;

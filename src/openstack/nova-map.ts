@@ -59,6 +59,8 @@ export function mapServer(raw: unknown): Server {
     vmState: strOrNull(s['OS-EXT-STS:vm_state']),
     projectId: String(s['tenant_id'] ?? s['project_id'] ?? ''),
     flavor: embedded ? { vcpus: flavor['vcpus'] as number, ramMb: flavor['ram'] as number } : null,
+    ...('OS-EXT-AZ:availability_zone' in s ? { availabilityZone: strOrNull(s['OS-EXT-AZ:availability_zone']) } : {}),
+    ...('pinned_availability_zone' in s ? { pinnedAvailabilityZone: strOrNull(s['pinned_availability_zone']) } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import {
   type VersionRange,
 } from './microversion.js';
 import { hasHostAttribute, itemOf, listOf, mapHypervisor, mapMigration, mapServer, mapService, nextMarker } from './nova-map.js';
+import { createPlacementClient, type PlacementClient } from './placement.js';
 import type { ComputeService, Hypervisor, Migration, NovaApi, Server } from './types.js';
 import { OrchestratorError } from '../util/errors.js';
 
@@ -24,6 +25,10 @@ export interface NovaClientOptions {
 export interface NovaClient extends NovaApi {
   /** The negotiated microversion (discovers it on first use). */
   microversion(): Promise<string>;
+  /** One page of one server across all projects (`GET /servers?all_tenants=1&limit=1`): proves the right, cheaply. */
+  probeAllTenantsListing?(): Promise<void>;
+  /** Placement on the same session. Optional in the type so test doubles of NovaClient keep compiling. */
+  placement?(): PlacementClient;
 }
 
 interface Negotiated {
@@ -119,8 +124,17 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
     return after ?? { ...svc, status, disabledReason: status === 'disabled' ? (reason ?? null) : null };
   };
 
+  let placement: PlacementClient | undefined;
   const client: NovaClient = {
     microversion: async () => (await negotiated()).version,
+
+    placement() {
+      placement ??= createPlacementClient({
+        session: opts.session, ...(opts.interface ? { interface: opts.interface } : {}), ...(opts.region ? { region: opts.region } : {}),
+        ...(signal ? { signal } : {}),
+      });
+      return placement;
+    },
 
     listComputeServices,
 
@@ -149,6 +163,10 @@ export function createNovaClient(opts: NovaClientOptions): NovaClient {
       if (filter.host === undefined) return raw.map(mapServer);
       // Down-cell placeholders (status UNKNOWN, no host) are kept: the caller must not treat the host as empty.
       return raw.map(mapServer).filter((s) => s.host === filter.host || (s.host === null && s.status === 'UNKNOWN'));
+    },
+
+    async probeAllTenantsListing() {
+      await call('GET', '/servers?all_tenants=1&limit=1');
     },
 
     async getServer(serverId) {

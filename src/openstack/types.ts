@@ -1,4 +1,5 @@
 // The Nova operations the workflow needs, as plain data; implemented by the fetch-based client in this folder.
+import type { PlacementClient } from './placement.js';
 
 export interface ComputeService {
   id: string;
@@ -19,6 +20,13 @@ export interface Server {
   vmState: string | null;      // OS-EXT-STS:vm_state
   projectId: string;
   flavor: { vcpus: number; ramMb: number } | null;
+  /** OS-EXT-AZ:availability_zone: the zone of the host it runs on now. */
+  availabilityZone?: string | null;
+  /**
+   * The zone the instance was booted into (2.96 pinned_availability_zone): null when it may go anywhere, undefined when
+   * Nova is older than 2.96 and does not say.
+   */
+  pinnedAvailabilityZone?: string | null;
 }
 
 export interface Hypervisor {
@@ -58,4 +66,6 @@ export interface NovaApi {
   abortLiveMigration(serverId: string, migrationId: string): Promise<void>;
   stopServer(serverId: string): Promise<void>;
   startServer(serverId: string): Promise<void>;
+  /** Placement on the same Keystone session (capacity as the scheduler sees it); absent in test doubles without it. */
+  placement?(): PlacementClient;
 }

@@ -68,7 +68,7 @@ function placeInstances(world: CloudWorld, index: CloudIndex, c: Counts): void {
     const inst: InstanceRec = {
       uuid: world.rng.uuid(), name, projectId: projectIds.get(project) ?? project, userId: world.users[0]!.id, flavorId: flavor.id, host,
       vmState: st.vm as InstanceRec['vmState'], taskState: null, powerState: st.power as InstanceRec['powerState'],
-      mdClear: world.probeMdClear(host), createdAt: stamp, updatedAt: stamp, seq: world.nextSeq(),
+      mdClear: world.probeMdClear(host), createdAt: stamp, updatedAt: stamp, seq: world.nextSeq(), requestedAz: null,
     };
     world.instances.set(inst.uuid, inst);
     index.add(inst);

@@ -138,12 +138,7 @@ export class InProcessNova implements NovaApi {
   }
 
   abortLiveMigration(serverId: string, migrationId: string): Promise<void> {
-    return this.call(() => {
-      const inst = this.instance(serverId);
-      const m = this.sim.world.migrations.find((x) => String(x.id) === migrationId && x.instanceUuid === serverId);
-      if (!m) throw new ApiError(404, `Migration ${migrationId} not found for instance ${serverId}.`);
-      this.sim.engine.abort(m, inst, 90);
-    });
+    return this.call(() => this.sim.engine.abort(this.instance(serverId), migrationId, 90));
   }
 
   stopServer(serverId: string): Promise<void> {

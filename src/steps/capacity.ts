@@ -1,5 +1,7 @@
-// Whether the rest of the fleet can take a host's instances: summed free vCPU and RAM, and a home for the largest one.
-import type { Hypervisor, Server } from '../openstack/types.js';
+// Whether the rest of the fleet can take a host's instances: as Placement counts room (ratios, reserved, max_unit), each
+// instance placed where the scheduler could put it (its pinned zone); os-hypervisors' summed free room without Placement.
+import type { Hypervisor, NovaApi, Server } from '../openstack/types.js';
+import { readCapacityView, type CapacityView, type NodeRoom } from './capacity-view.js';
 
 export interface CapacityVerdict {
   ok: boolean;
@@ -8,6 +10,7 @@ export interface CapacityVerdict {
   reason?: string;
 }
 
+/** The os-hypervisors rule, kept for clouds without Placement: summed free vCPU and RAM, and a home for the largest one. */
 export function checkCapacity(source: string, toMove: Server[], hypervisors: Hypervisor[]): CapacityVerdict {
   const targets = hypervisors.filter((h) => h.serviceHost !== source && h.status === 'enabled' && h.state === 'up');
   const freeOf = (h: Hypervisor) => ({ vcpus: Math.max(0, h.vcpus - h.vcpusUsed), ramMb: Math.max(0, h.memoryMb - h.memoryMbUsed) });
@@ -18,7 +21,7 @@ export function checkCapacity(source: string, toMove: Server[], hypervisors: Hyp
   const needed = toMove.reduce((acc, s) => ({ vcpus: acc.vcpus + (s.flavor?.vcpus ?? 0), ramMb: acc.ramMb + (s.flavor?.ramMb ?? 0) }), { vcpus: 0, ramMb: 0 });
   const verdict: CapacityVerdict = { ok: true, needed, free };
   if (toMove.length === 0) return verdict;
-  if (free.hosts === 0) return { ...verdict, ok: false, reason: 'no other enabled and up compute host can receive instances' };
+  if (free.hosts === 0) return { ...verdict, ok: false, reason: NO_HOST };
   if (needed.vcpus > free.vcpus || needed.ramMb > free.ramMb) {
     return { ...verdict, ok: false, reason: `the other enabled hosts have ${free.vcpus} vCPU / ${free.ramMb} MB free, the instances need ${needed.vcpus} vCPU / ${needed.ramMb} MB` };
   }
@@ -27,4 +30,72 @@ export function checkCapacity(source: string, toMove: Server[], hypervisors: Hyp
     return { ...verdict, ok: false, reason: `no single host has room for instance ${largest.name} (${largest.flavor.vcpus} vCPU / ${largest.flavor.ramMb} MB)` };
   }
   return verdict;
+}
+
+const NO_HOST = 'no other enabled and up compute host can receive instances';
+
+export interface PlacedVerdict {
+  ok: boolean;
+  reason?: string;
+  /** For the plan: where the numbers came from, the room left once these instances moved, any zone assumption. */
+  notes: string[];
+  /** Where each instance would fit (the scheduler decides; this is the check that a place exists). */
+  placement: Map<string, string>;
+}
+
+/** Zones an instance may go to: its pinned zone; anywhere when Nova says it is not pinned; its current zone when Nova cannot say. */
+function allowedZone(s: Server, sourceZone: string): { zone: string | null; assumed: boolean } {
+  if (s.pinnedAvailabilityZone === undefined) return { zone: s.availabilityZone ?? sourceZone, assumed: true };
+  return { zone: s.pinnedAvailabilityZone, assumed: false };
+}
+
+/**
+ * Places the instances one by one, largest first, each on the usable node of its zone with the most free RAM (Nova's
+ * default weigher) where Placement would accept the allocation, and deducts it. Refuses only when one has nowhere to go.
+ */
+export function placeInstances(source: string, toMove: Server[], view: CapacityView): PlacedVerdict {
+  const notes = [...view.notes];
+  const nodes: NodeRoom[] = view.nodes.filter((n) => n.host !== source && n.usable).map((n) => ({ ...n, free: { ...n.free } }));
+  const sourceZone = view.nodes.find((n) => n.host === source)?.zone ?? '';
+  const placement = new Map<string, string>();
+  if (toMove.length === 0) return { ok: true, notes, placement };
+  if (nodes.length === 0) return { ok: false, reason: NO_HOST, notes, placement };
+  const unknown = toMove.filter((s) => s.flavor === null);
+  if (unknown.length > 0) {
+    return { ok: false, reason: `the flavor of ${unknown.map((s) => s.name).join(', ')} is not known (Nova embeds it from 2.47), so the room it needs cannot be checked`, notes, placement };
+  }
+  let assumed = 0;
+  const order = [...toMove].sort((a, b) => b.flavor!.ramMb - a.flavor!.ramMb || b.flavor!.vcpus - a.flavor!.vcpus || a.name.localeCompare(b.name));
+  for (const s of order) {
+    const f = s.flavor!;
+    const z = allowedZone(s, sourceZone);
+    if (z.assumed) assumed += 1;
+    const inZone = nodes.filter((n) => z.zone === null || n.zone === z.zone);
+    const fits = inZone.filter((n) => f.vcpus <= n.maxUnit.VCPU && f.ramMb <= n.maxUnit.MEMORY_MB && f.vcpus <= n.free.VCPU && f.ramMb <= n.free.MEMORY_MB);
+    const best = fits.sort((a, b) => b.free.MEMORY_MB - a.free.MEMORY_MB || a.host.localeCompare(b.host))[0];
+    if (best === undefined) {
+      const where = z.zone === null ? `the ${inZone.length} other enabled hosts` : `the ${inZone.length} other enabled hosts of zone ${z.zone}`;
+      const most = inZone.map((n) => `${n.host} ${n.free.VCPU} vCPU / ${n.free.MEMORY_MB} MB`).slice(0, 5).join(', ') || 'none';
+      return { ok: false, reason: `${view.source === 'placement' ? 'Placement' : 'os-hypervisors'} has no room for instance ${s.name} (${f.vcpus} vCPU / ${f.ramMb} MB) on ${where} (free after the larger ones: ${most})`, notes, placement };
+    }
+    best.free.VCPU -= f.vcpus;
+    best.free.MEMORY_MB -= f.ramMb;
+    placement.set(s.id, best.host);
+  }
+  if (assumed > 0) notes.push(`capacity: Nova (before 2.96) does not say which instances were booted into a zone, so ${assumed} instance(s) are kept in their current zone`);
+  const left = nodes.reduce((acc, n) => ({ vcpus: acc.vcpus + Math.max(0, n.free.VCPU), ramMb: acc.ramMb + Math.max(0, n.free.MEMORY_MB) }), { vcpus: 0, ramMb: 0 });
+  const needed = toMove.reduce((acc, s) => ({ vcpus: acc.vcpus + s.flavor!.vcpus, ramMb: acc.ramMb + s.flavor!.ramMb }), { vcpus: 0, ramMb: 0 });
+  notes.push(`capacity (${view.source}): ${needed.vcpus} vCPU / ${needed.ramMb} MB to move; room left after the move: ${left.vcpus} vCPU / ${left.ramMb} MB on ${nodes.length} other enabled hosts`);
+  return { ok: true, notes, placement };
+}
+
+/** The drain's check: Placement when the catalog has it, else the os-hypervisors rule; the plan notes say which. */
+export async function assessCapacity(nova: NovaApi, source: string, toMove: Server[]): Promise<{ ok: boolean; reason?: string; notes: string[] }> {
+  const view = await readCapacityView(nova);
+  if (view.source === 'os-hypervisors') {
+    const v = checkCapacity(source, toMove, view.hypervisors);
+    if (!v.ok) return { ok: false, notes: view.notes, ...(v.reason ? { reason: v.reason } : {}) };
+    return { ok: true, notes: [...view.notes, `capacity: ${v.needed.vcpus} vCPU / ${v.needed.ramMb} MB to move, ${v.free.vcpus} vCPU / ${v.free.ramMb} MB free on ${v.free.hosts} other hosts`] };
+  }
+  return placeInstances(source, toMove, view);
 }

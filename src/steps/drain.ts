@@ -3,11 +3,12 @@ import PQueue from 'p-queue';
 import { z } from 'zod';
 import type { Server } from '../openstack/types.js';
 import { sleep } from '../util/sleep.js';
-import { checkCapacity } from './capacity.js';
+import { assessCapacity } from './capacity.js';
 import { disruptiveEvidence, rebootEvidence, refuseWithoutEvidence, requireEvidence } from './evidence-rules.js';
 import { changesOf } from './changes.js';
 import { CommandFailedError, RefusedError } from './errors.js';
 import { isFinishedMigration, migrateAway } from './live-migration.js';
+import { createTargetPicker } from './migration-target.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
@@ -73,9 +74,9 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
     throw new RefusedError(`cannot drain ${host}: ${blockers.join('; ')} (allow these states with drain.allow_states, or fix them first)`);
   }
   if (toMove.length && ctx.params.capacity_check) {
-    const verdict = checkCapacity(host, toMove, await nova.listHypervisors());
+    const verdict = await assessCapacity(nova, host, toMove);
     if (!verdict.ok) throw new RefusedError(`not drained: ${verdict.reason}`);
-    diff.notes.push(`capacity: ${verdict.needed.vcpus} vCPU / ${verdict.needed.ramMb} MB to move, ${verdict.free.vcpus} vCPU / ${verdict.free.ramMb} MB free on ${verdict.free.hosts} other hosts`);
+    diff.notes.push(...verdict.notes);
   }
   for (const s of toMove) {
     const flavor = s.flavor ? ` (${s.flavor.vcpus} vCPU, ${s.flavor.ramMb} MB)` : '';
@@ -99,6 +100,8 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
   const cp: DrainCheckpoint = { started: [...(ctx.checkpoint.get<DrainCheckpoint>()?.started ?? [])] };
   const policy = { timeoutMs: ctx.params.migration_timeout, retries: ctx.params.retries, pollMs: ctx.params.poll_interval };
   const failures: string[] = [];
+  // Fixed hosts first: an instance sent to a host this run already remediated never has to move again.
+  const pickTarget = createTargetPicker(nova, () => ctx.fleet.remediatedHosts?.() ?? new Set<string>(), host);
 
   const moveAll = async (ids: { serverId: string; resume: boolean }[]): Promise<void> => {
     const queue = new PQueue({ concurrency: ctx.params.parallel_per_host });
@@ -111,7 +114,7 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
               cp.started.push(serverId);
               await ctx.checkpoint.set(cp);
             }
-            const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume);
+            const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume, pickTarget);
             ctx.log.info({ serverId, attempts }, 'instance migrated');
           }, ctx.signal);
         } catch (err) {

@@ -62,16 +62,30 @@ async function abortRunning(nova: NovaApi, server: Server, source: string, polic
   }
 }
 
-/** Resolves once the instance runs elsewhere; throws MigrationError when it cannot be moved. `resume` skips the first request. */
-export async function migrateAway(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal, resume = false): Promise<number> {
+/**
+ * Resolves once the instance runs elsewhere; throws MigrationError when it cannot be moved. `resume` skips the first
+ * request. `pickTarget` may name a host for the first request; if Nova refuses it there, the next try lets the
+ * scheduler choose, without using up a retry.
+ */
+export async function migrateAway(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal, resume = false,
+  pickTarget?: (server: Server) => Promise<string | null>): Promise<number> {
   let attempt = 0;
+  let named: string | null = null;
+  let namedTried = false;
   for (;;) {
     attempt += 1;
     if (!(resume && attempt === 1)) {
-      await nova.liveMigrate(server.id, null);
+      named = !namedTried && pickTarget ? await pickTarget(server).catch(() => null) : null;
+      namedTried = true;
+      await nova.liveMigrate(server.id, named);
     }
     const outcome = await waitForOutcome(nova, server, source, Date.now() + policy.timeoutMs, policy, signal);
     if (outcome === 'moved') return attempt;
+    if (outcome === 'failed' && named !== null) {
+      named = null;
+      attempt -= 1;
+      continue;
+    }
     if (outcome === 'timeout') {
       const aborted = await abortRunning(nova, server, source, policy, signal);
       throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s; ${aborted}; it stays on ${source}`, server.id);

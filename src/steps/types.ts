@@ -51,6 +51,9 @@ export interface FleetCoordinator {
   withFailureDomain<T>(host: HostSpec, fn: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Whether disruptive steps may start now (maintenance window). */
   inWindow(now?: Date): boolean;
+  /** Nova host names of the hosts this run found or left remediated (live-migration targets that need no second move). */
+  remediatedHosts?(): ReadonlySet<string>;
+  markRemediated?(novaHost: string): void;
 }
 
 /** What a sweep knows of the playbook when it picks the params of its read-only steps. */

@@ -8,7 +8,9 @@ import { HttpClient } from '../../src/openstack/http.js';
 import { KeystoneSession } from '../../src/openstack/keystone.js';
 import { atLeast, compareMicroversions, MAX_SUPPORTED } from '../../src/openstack/microversion.js';
 import { createNovaClient, InvalidRequestError, type NovaClient } from '../../src/openstack/nova.js';
+import { preflightCloud } from '../../src/openstack/preflight.js';
 import type { Migration } from '../../src/openstack/types.js';
+import { ConfigError } from '../../src/util/errors.js';
 import { COMPUTE_HOSTS, missingPrerequisite, passwordToken, startRealCloud, type RealCloud } from './real-cloud.js';
 import { raw, waitFor } from './raw-api.js';
 
@@ -126,6 +128,34 @@ suite('Keystone v3 (real keystone 22, fernet tokens)', () => {
     expect((err as Error).message).not.toContain(wrong);
   });
 
+  it('authenticates with an application credential, by id and by name with its user, as automation accounts do', async () => {
+    const who = await fetch(`${cloud.keystoneUrl}/v3/auth/tokens`, { headers: { 'X-Auth-Token': adminToken, 'X-Subject-Token': adminToken } });
+    const userId = ((await who.json()) as { token: { user: { id: string } } }).token.user.id;
+    const name = `contract-${randomUUID().slice(0, 8)}`;
+    const created = await fetch(`${cloud.keystoneUrl}/v3/users/${userId}/application_credentials`, {
+      method: 'POST', headers: { 'X-Auth-Token': adminToken, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ application_credential: { name } }),
+    });
+    expect(created.status).toBe(201);
+    const cred = ((await created.json()) as { application_credential: { id: string; secret: string; project_id: string } }).application_credential;
+    const cfg = cloudConfig('admin');
+    const base = { authUrl: cfg.auth.authUrl, method: 'application_credential' as const, userDomain: cfg.auth.userDomain, projectDomain: cfg.auth.projectDomain };
+    const byId = connectNova({ ...cfg, auth: { ...base, applicationCredentialId: cred.id, applicationCredentialSecret: cred.secret } }, { warn: () => undefined });
+    const byName = connectNova({ ...cfg, auth: { ...base, applicationCredentialName: name, applicationCredentialSecret: cred.secret, userId } }, { warn: () => undefined });
+    const wrongSecret = 'not-the-secret-42';
+    const wrong = connectNova({ ...cfg, auth: { ...base, applicationCredentialId: cred.id, applicationCredentialSecret: wrongSecret } }, { warn: () => undefined });
+    connections.push(byId, byName, wrong);
+    for (const conn of [byId, byName]) {
+      // The credential carries the admin role in project admin: the admin-only reads the workflow makes work with it.
+      expect((await conn.nova.listComputeServices()).map((s) => s.host).sort()).toEqual(COMPUTE_HOSTS);
+      expect(await conn.session.projectId()).toBe(cred.project_id);
+    }
+    const err = await wrong.nova.listComputeServices().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenStackAuthError);
+    expect((err as OpenStackAuthError).status).toBe(401);
+    expect((err as Error).message).not.toContain(wrongSecret);
+  });
+
   it('re-authenticates once when Nova refuses a token that Keystone revoked (real 401 from auth_token)', async () => {
     const cfg = cloudConfig('admin');
     const http = new HttpClient();
@@ -212,6 +242,42 @@ suite('Placement (real placement 8, raw calls for the shapes the capacity code w
     expect(byName.body.resource_providers).toHaveLength(1);
     const demoToken = await passwordToken(cloud.keystoneUrl, cloud.demo);
     expect((await raw(`${cloud.placementUrl}/resource_providers`, demoToken, 'GET', { service: 'placement', version: '1.14' })).status).toBe(403);
+  });
+});
+
+suite('the Placement client and the preflight, as the drain and every verb use them', () => {
+  it('reads providers, inventories, usages and aggregates through the client, with Nova\'s default ratios', async () => {
+    const placement = connect('admin').nova.placement!();
+    expect(await placement.available()).toBe(true);
+    expect(await placement.microversion()).toBe('1.19');
+    const providers = await placement.listResourceProviders();
+    expect(providers.map((p) => p.name).sort()).toEqual(COMPUTE_HOSTS);
+    const servers = (await raw(`${cloud.computeUrl}/servers/detail?all_tenants=1`, adminToken, 'GET', { version: '2.47' })).body.servers as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const p of providers) {
+      expect(p.uuid).toMatch(UUID);
+      expect(p.generation).toBeGreaterThan(0);
+      const inv = await placement.inventories(p.uuid);
+      expect(Object.keys(inv).sort()).toEqual(['DISK_GB', 'MEMORY_MB', 'VCPU']);
+      expect(inv['VCPU']).toMatchObject({ reserved: 0, minUnit: 1, stepSize: 1, allocationRatio: 16 });
+      expect(inv['VCPU']!.maxUnit).toBe(inv['VCPU']!.total);
+      expect(inv['MEMORY_MB']).toMatchObject({ reserved: 512, allocationRatio: 1.5 });
+      const here = servers.filter((s) => s['OS-EXT-SRV-ATTR:host'] === p.name);
+      const usages = await placement.usages(p.uuid);
+      expect(usages['VCPU']).toBe(here.reduce((n, s) => n + (s['flavor'].vcpus as number), 0));
+      expect(usages['MEMORY_MB']).toBe(here.reduce((n, s) => n + (s['flavor'].ram as number), 0));
+      // Nova's fixtures put no compute node in a host aggregate: Placement mirrors none.
+      expect(await placement.aggregates(p.uuid)).toEqual([]);
+    }
+    const err = await connect('demo').nova.placement!().listResourceProviders().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenStackHttpError);
+    expect((err as OpenStackHttpError).status).toBe(403);
+  });
+
+  it('the preflight passes the admin and refuses the member with Nova\'s policy words, as a configuration error (exit 4)', async () => {
+    await expect(preflightCloud(connect('admin').nova, cloudConfig('admin'))).resolves.toBeUndefined();
+    const err = await preflightCloud(connect('demo').nova, cloudConfig('demo')).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/Policy doesn't allow os_compute_api:os-services:list to be performed/);
   });
 });
 

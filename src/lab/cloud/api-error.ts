@@ -1,6 +1,6 @@
 // HTTP errors the fake cloud answers with, rendered in Nova's fault shape or Keystone's error shape.
 
-export type ErrorStyle = 'nova' | 'keystone' | 'lab';
+export type ErrorStyle = 'nova' | 'keystone' | 'placement' | 'lab';
 
 export class ApiError extends Error {
   readonly code = 'E_FAKE_CLOUD_HTTP';
@@ -25,6 +25,10 @@ const KEYSTONE_TITLES: Record<number, string> = {
 export function errorBody(style: ErrorStyle, status: number, message: string): unknown {
   if (style === 'nova') return { [NOVA_FAULT_NAMES[status] ?? 'computeFault']: { code: status, message } };
   if (style === 'keystone') return { error: { code: status, message, title: KEYSTONE_TITLES[status] ?? 'Error' } };
+  // placement/handlers: webob errors rendered by placement's json_error_formatter.
+  if (style === 'placement') {
+    return { errors: [{ status, title: KEYSTONE_TITLES[status] ?? 'Error', detail: message, code: 'placement.undefined_code', request_id: 'req-lab' }] };
+  }
   return { error: message };
 }
 

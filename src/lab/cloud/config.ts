@@ -15,6 +15,10 @@ const hostSchema = z.strictObject({
   /** Defaults to the host name; real clouds often use the FQDN here. */
   hypervisorHostname: z.string().min(1).optional(),
   hostIp: z.string().optional(),
+  /** Per-host overrides of the cloud-wide allocation ratios and reserved memory (nova.conf of that compute node). */
+  cpuAllocationRatio: z.number().positive().optional(),
+  ramAllocationRatio: z.number().positive().optional(),
+  reservedHostMemoryMb: z.number().int().nonnegative().optional(),
   /** Disabled at start, e.g. by an operator before the tool runs. */
   disabled: z.strictObject({ by: z.string().min(1), reason: z.string().min(1).max(255) }).optional(),
 });
@@ -26,6 +30,14 @@ const userSchema = z.strictObject({
   domain: z.string().min(1).default('Default'),
   projects: z.array(z.string().min(1)).min(1).default(['admin']),
   roles: z.array(z.string().min(1)).default(['admin']),
+  /** Keystone application credentials owned by this user, scoped to one of its projects with (a subset of) its roles. */
+  applicationCredentials: z.array(z.strictObject({
+    name: z.string().min(1),
+    id: z.string().min(1).optional(),
+    secret: z.string().min(1),
+    project: z.string().min(1).optional(),
+    roles: z.array(z.string().min(1)).optional(),
+  })).default([]),
 });
 
 const flavorSchema = z.strictObject({
@@ -45,6 +57,8 @@ const explicitInstanceSchema = z.strictObject({
   host: z.string().min(1).optional(),
   state: instanceStateSchema.default('ACTIVE'),
   project: z.string().min(1).optional(),
+  /** Booted into this availability zone: the scheduler keeps it there (Nova's request spec), shown from 2.96. */
+  availabilityZone: z.string().min(1).optional(),
 });
 
 const instanceCountsSchema = z.strictObject({
@@ -61,8 +75,12 @@ export const fakeCloudConfigSchema = z.strictObject({
   controllerHost: z.string().min(1).default('controller'),
   region: z.string().min(1).default('RegionOne'),
   users: z.array(userSchema).min(1).default([
-    { name: 'mds-orchestrate', password: 'lab-password', domain: 'Default', projects: ['admin'], roles: ['admin'] },
-    { name: 'operator', password: 'operator-password', domain: 'Default', projects: ['admin'], roles: ['admin'] },
+    { name: 'mds-orchestrate', password: 'lab-password', domain: 'Default', projects: ['admin'], roles: ['admin'],
+      applicationCredentials: [{ name: 'mds-lab', id: 'a0d2c1b7e5f84c0f9c3e6b1d2a4f7e90', secret: 'lab-appcred-secret' }] },
+    { name: 'operator', password: 'operator-password', domain: 'Default', projects: ['admin'], roles: ['admin'], applicationCredentials: [] },
+    // A project member without the admin role, to see Nova's and Placement's policy refusals. A fixed id keeps the
+    // seeded generator's sequence (instance placement) what it was before this user existed.
+    { name: 'member', id: '5f1e0c2b9d8a4e7f8a6b3c2d1e0f9a8b', password: 'member-password', domain: 'Default', projects: ['demo'], roles: ['member', 'reader'], applicationCredentials: [] },
   ]),
   /** Projects that own the instances (besides every project a user names). */
   tenantProjects: z.array(z.string().min(1)).min(1).default(['demo', 'web']),
@@ -72,14 +90,25 @@ export const fakeCloudConfigSchema = z.strictObject({
     { name: 'm1.large', vcpus: 4, ramMb: 8192, diskGb: 80 },
   ]),
   instances: z.union([instanceCountsSchema, z.array(explicitInstanceSchema)]).default({ count: 0, shutoff: 0, error: 0, paused: 0, namePrefix: 'vm' }),
-  /** Placement counts vCPU and RAM times these ratios (Nova's allocation ratios); 1.0 keeps capacity tests obvious. */
-  cpuAllocationRatio: z.number().positive().default(1),
-  ramAllocationRatio: z.number().positive().default(1),
+  /**
+   * Placement inventories of every compute node: Nova's defaults (initial_cpu_allocation_ratio 16.0,
+   * initial_ram_allocation_ratio 1.5, initial_disk_allocation_ratio 1.0, reserved_host_memory_mb 512, as the contract
+   * suite reads them from the real Nova), so the fake cloud overcommits CPU as real clouds do. The lab passes the values
+   * of its hosts' nova.conf instead; hosts may override them.
+   */
+  cpuAllocationRatio: z.number().positive().default(16),
+  ramAllocationRatio: z.number().positive().default(1.5),
+  diskAllocationRatio: z.number().positive().default(1),
+  reservedHostMemoryMb: z.number().int().nonnegative().default(512),
+  /** Whether the catalog lists Placement (false: an old cloud where only os-hypervisors tells capacity). */
+  placement: z.boolean().default(true),
+  /** nova-compute's max_concurrent_live_migrations: live migrations run at once per source host, the rest wait queued. */
+  maxConcurrentLiveMigrations: z.number().int().nonnegative().default(1),
   migrationMs: z.number().int().nonnegative().default(300),
   powerActionMs: z.number().int().nonnegative().default(20),
   tokenTtlMs: z.number().int().positive().default(3_600_000),
   minMicroversion: microversion.default('2.1'),
-  maxMicroversion: microversion.default('2.90'),
+  maxMicroversion: microversion.default('2.96'),
   seed: z.number().int().default(1),
 });
 

@@ -20,6 +20,8 @@ import { hypervisorRoutes } from './nova-hypervisors-routes.js';
 import { migrationRoutes } from './nova-migrations-routes.js';
 import { serverRoutes } from './nova-servers-routes.js';
 import { serviceRoutes } from './nova-services-routes.js';
+import { PlacementFront } from './placement-front.js';
+import { placementRoutes } from './placement-routes.js';
 import { PowerActions } from './power.js';
 import { RequestLog } from './request-log.js';
 import type { RequestLogEntry } from './request-log.js';
@@ -60,6 +62,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
     ...serviceRoutes(world), ...serverRoutes(world), ...actionRoutes(world, engine, power),
     ...migrationRoutes(world, engine), ...hypervisorRoutes(world),
   ], tokens, range);
+  const placement = new PlacementFront(world, placementRoutes(world), tokens);
   const sleepers = new Set<{ timer: NodeJS.Timeout; reject: (e: Error) => void }>();
   let server: Server | undefined;
   let url: string | undefined;
@@ -79,7 +82,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
       if (!isLoopback(host)) throw new Error(`fake cloud listens on loopback only, not ${host}`);
       if (server) throw new Error('fake cloud is already listening');
       const srv = createServer(createRequestHandler({
-        baseUrl: () => cloud.url, keystone: keystoneRoutes(world, tokens), lab: labRoutes(cloud), compute, faults, log, sleep,
+        baseUrl: () => cloud.url, keystone: keystoneRoutes(world, tokens), lab: labRoutes(cloud), compute, placement, faults, log, sleep,
       }));
       server = srv;
       await new Promise<void>((resolve, reject) => {

@@ -4,6 +4,7 @@ import { ApiError, errorBody } from './api-error.js';
 import type { ErrorStyle } from './api-error.js';
 import type { ComputeFront } from './compute-front.js';
 import type { FaultStore } from './faults.js';
+import type { PlacementFront } from './placement-front.js';
 import { readJsonBody, sendReply } from './http-io.js';
 import type { Reply, RequestContext } from './http-io.js';
 import { actionName } from './nova-actions-routes.js';
@@ -16,6 +17,7 @@ export interface FrontDeps {
   keystone: Route[];
   lab: Route[];
   compute: ComputeFront;
+  placement: PlacementFront;
   faults: FaultStore;
   log: RequestLog;
   /** Resolves after ms unless the cloud closes first (then rejects), so delay faults never outlive close(). */
@@ -25,11 +27,13 @@ export interface FrontDeps {
 function styleOf(path: string): ErrorStyle {
   if (path.startsWith('/identity')) return 'keystone';
   if (path.startsWith('/_lab')) return 'lab';
+  if (path.startsWith('/placement')) return 'placement';
   return 'nova';
 }
 
 async function dispatch(deps: FrontDeps, ctx: RequestContext): Promise<Reply> {
   if (ctx.path.startsWith('/compute')) return deps.compute.handle(ctx);
+  if (ctx.path === '/placement' || ctx.path.startsWith('/placement/')) return deps.placement.handle(ctx);
   const routes = ctx.path.startsWith('/_lab') ? deps.lab : ctx.path.startsWith('/identity') ? deps.keystone : [];
   const match = matchRoute(routes, ctx.method, ctx.path);
   if (!match.route) throw new ApiError(match.methodMismatch ? 405 : 404, match.methodMismatch ? 'Method not allowed' : 'The resource could not be found.');

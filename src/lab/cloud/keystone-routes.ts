@@ -3,7 +3,7 @@ import { ApiError, badRequest } from './api-error.js';
 import { isObject } from './http-io.js';
 import type { Reply, RequestContext } from './http-io.js';
 import { keystoneTime } from './model.js';
-import type { ProjectRec, UserRec } from './model.js';
+import type { AppCredRec, ProjectRec, UserRec } from './model.js';
 import { route } from './router.js';
 import type { Route } from './router.js';
 import type { TokenStore } from './tokens.js';
@@ -29,6 +29,7 @@ function catalog(world: CloudWorld, baseUrl: string, projectId: string): unknown
     // A decoy that a prefix match on "compute" would wrongly pick (real old catalogs carry it).
     { type: 'compute_legacy', name: 'nova_legacy', id: 'svc-compute-legacy', endpoints: ep('compute-legacy', `${baseUrl}/compute/v2/${projectId}`) },
     { type: 'compute', name: 'nova', id: 'svc-compute', endpoints: ep('compute', `${baseUrl}/compute/v2.1`) },
+    ...(world.cfg.placement ? [{ type: 'placement', name: 'placement', id: 'svc-placement', endpoints: ep('placement', `${baseUrl}/placement`) }] : []),
   ];
 }
 
@@ -55,20 +56,21 @@ function findProject(world: CloudWorld, ref: unknown): ProjectRec | undefined {
   return world.projects.find((p) => p.name === ref.name && p.domainId === domainId);
 }
 
-function authenticate(world: CloudWorld, tokens: TokenStore, ctx: RequestContext): Reply {
-  const auth = isObject(ctx.body) ? ctx.body.auth : undefined;
-  if (!isObject(auth) || !isObject(auth.identity)) throw badRequest("Expecting to find identity in auth. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.");
-  const identity = auth.identity;
-  if (!Array.isArray(identity.methods) || !identity.methods.includes('password') || !isObject(identity.password)) {
-    throw new ApiError(401, UNAUTHORIZED);
-  }
+interface Authenticated {
+  user: UserRec;
+  method: 'password' | 'application_credential';
+  project: ProjectRec | null;
+  roles: string[];
+  appCred?: AppCredRec;
+}
+
+function passwordIdentity(world: CloudWorld, auth: Record<string, unknown>, identity: Record<string, unknown>): Authenticated {
+  if (!isObject(identity.password)) throw badRequest("Invalid input for field 'identity/password': expected an object");
   const ref = identity.password.user;
   if (!isObject(ref) || typeof ref.password !== 'string') throw badRequest("Invalid input for field 'identity/password/user/password'");
   const user = findUser(world, ref);
   // One message for unknown user and wrong password, like Keystone, so names cannot be probed.
   if (!user || user.password !== ref.password) throw new ApiError(401, UNAUTHORIZED);
-  ctx.user = user.name;
-
   let project: ProjectRec | null = null;
   if (auth.scope !== undefined) {
     if (!isObject(auth.scope) || auth.scope.project === undefined) throw new ApiError(401, UNAUTHORIZED);
@@ -76,16 +78,54 @@ function authenticate(world: CloudWorld, tokens: TokenStore, ctx: RequestContext
     if (!p || !user.projects.includes(p.name)) throw new ApiError(401, UNAUTHORIZED);
     project = p;
   }
-  const roles = project ? user.roles : [];
+  return { user, method: 'password', project, roles: project ? user.roles : [] };
+}
+
+/** keystone/auth/plugins/application_credential.py: by id, or by name with its user; the scope is the credential's own. */
+function appCredIdentity(world: CloudWorld, auth: Record<string, unknown>, identity: Record<string, unknown>): Authenticated {
+  const ref = identity.application_credential;
+  if (!isObject(ref) || typeof ref.secret !== 'string') throw badRequest("Invalid input for field 'identity/application_credential/secret'");
+  let found: { user: UserRec; cred: AppCredRec } | undefined;
+  if (typeof ref.id === 'string') {
+    for (const user of world.users) {
+      const cred = user.applicationCredentials.find((c) => c.id === ref.id);
+      if (cred) found = { user, cred };
+    }
+  } else if (typeof ref.name === 'string' && isObject(ref.user)) {
+    const user = findUser(world, ref.user);
+    const cred = user?.applicationCredentials.find((c) => c.name === ref.name);
+    if (user && cred) found = { user, cred };
+  } else {
+    throw badRequest("Invalid input for field 'identity/application_credential': 'id', or 'name' and 'user', is required");
+  }
+  if (!found || found.cred.secret !== ref.secret) throw new ApiError(401, UNAUTHORIZED);
+  if (auth.scope !== undefined) throw new ApiError(401, 'The request you have made requires authentication. Application credentials cannot request a scope.');
+  const project = world.projects.find((p) => p.name === found.cred.projectName) ?? null;
+  return { user: found.user, method: 'application_credential', project, roles: found.cred.roles, appCred: found.cred };
+}
+
+function authenticate(world: CloudWorld, tokens: TokenStore, ctx: RequestContext): Reply {
+  const auth = isObject(ctx.body) ? ctx.body.auth : undefined;
+  if (!isObject(auth) || !isObject(auth.identity)) throw badRequest("Expecting to find identity in auth. The server could not comply with the request since it is either malformed or otherwise incorrect. The client is assumed to be in error.");
+  const identity = auth.identity;
+  const methods = Array.isArray(identity.methods) ? identity.methods : [];
+  let who: Authenticated;
+  if (methods.includes('application_credential')) who = appCredIdentity(world, auth, identity);
+  else if (methods.includes('password')) who = passwordIdentity(world, auth, identity);
+  else throw new ApiError(401, UNAUTHORIZED);
+  const { user, project, roles } = who;
+  ctx.user = user.name;
+
   const { token, info } = tokens.issue(user, project?.id ?? null, roles, world.tokenTtlMs);
   const domainOf = (id: string): { id: string; name: string } => ({ id, name: world.domains.find((d) => d.id === id)?.name ?? id });
   const body: Record<string, unknown> = {
-    methods: ['password'],
+    methods: [who.method],
     user: { id: user.id, name: user.name, domain: domainOf(user.domainId), password_expires_at: null },
     audit_ids: [info.auditId],
     issued_at: keystoneTime(info.issuedAt),
     expires_at: keystoneTime(info.expiresAt),
   };
+  if (who.appCred) body.application_credential = { id: who.appCred.id, name: who.appCred.name, restricted: true };
   if (project) {
     body.project = { id: project.id, name: project.name, domain: domainOf(project.domainId) };
     body.is_domain = false;

@@ -22,6 +22,16 @@ export interface UserRec {
   /** Project names the user holds a role on, and the role names. */
   projects: string[];
   roles: string[];
+  applicationCredentials: AppCredRec[];
+}
+
+/** A Keystone application credential: authenticates as its user, always scoped to its project, with its roles. */
+export interface AppCredRec {
+  id: string;
+  name: string;
+  secret: string;
+  projectName: string;
+  roles: string[];
 }
 
 export interface DomainRec {
@@ -56,6 +66,11 @@ export interface HostRec {
   az: string;
   aggregate: string | null;
   hostIp: string;
+  /** What this compute node reports to Placement (nova.conf's allocation ratios and reserved_host_memory_mb). */
+  cpuAllocationRatio: number;
+  ramAllocationRatio: number;
+  diskAllocationRatio: number;
+  reservedHostMemoryMb: number;
 }
 
 export type VmState = 'active' | 'stopped' | 'paused' | 'error';
@@ -78,6 +93,8 @@ export interface InstanceRec {
   updatedAt: string;
   /** Sort key standing in for created_at ordering (instances created in the same millisecond still order). */
   seq: number;
+  /** The availability zone the instance was booted into, if one was asked for: the scheduler keeps it there. */
+  requestedAz: string | null;
 }
 
 export type MigrationStatus =
@@ -89,6 +106,8 @@ export interface MigrationRec {
   instanceUuid: string;
   sourceCompute: string;
   destCompute: string | null;
+  /** The host named in the live-migrate call: Nova's conductor records it as dest_compute before the scheduler checks it. */
+  requestedHost: string | null;
   status: MigrationStatus;
   migrationType: 'live-migration';
   userId: string;

@@ -78,8 +78,7 @@ export function migrationRoutes(world: CloudWorld, engine: MigrationEngine): Rou
     route<NovaContext>('DELETE', '/servers/{id}/migrations/{mid}', (ctx) => {
       requireMv(ctx, 24);
       requireAdmin(ctx, 'os_compute_api:servers:migrations:delete');
-      const { inst, m } = inProgress(world, ctx);
-      engine.abort(m, inst, ctx.mv);
+      engine.abort(findServer(world, ctx, ctx.params.id!), ctx.params.mid!, ctx.mv);
       return { status: 202 };
     }),
     route<NovaContext>('POST', '/servers/{id}/migrations/{mid}/action', (ctx) => {

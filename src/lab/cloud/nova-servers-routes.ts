@@ -3,7 +3,7 @@ import { notFound } from './api-error.js';
 import type { Reply } from './http-io.js';
 import type { InstanceRec } from './model.js';
 import type { NovaContext } from './nova-context.js';
-import { computeUrl, isAdmin, queryFlag } from './nova-context.js';
+import { computeUrl, isAdmin, queryFlag, requireAdmin } from './nova-context.js';
 import { serverStatus, serverView } from './nova-views.js';
 import { paginate } from './paging.js';
 import { route } from './router.js';
@@ -17,11 +17,13 @@ export function findServer(world: CloudWorld, ctx: NovaContext, id: string): Ins
   return inst;
 }
 
-function visible(world: CloudWorld, ctx: NovaContext): InstanceRec[] {
+function visible(world: CloudWorld, ctx: NovaContext, detail: boolean): InstanceRec[] {
   const q = ctx.query;
   const admin = isAdmin(ctx);
-  // all_tenants, host and node are admin-only filters; Nova silently ignores them for everyone else.
-  const allTenants = admin && queryFlag(q, 'all_tenants');
+  // all_tenants is checked against its own policy (servers.py _get_servers): a non-admin gets 403, not its own project.
+  const allTenants = queryFlag(q, 'all_tenants');
+  if (allTenants) requireAdmin(ctx, `os_compute_api:servers:${detail ? 'detail' : 'index'}:get_all_tenants`);
+  // host and node are admin-only filters; Nova silently drops them for everyone else.
   const project = allTenants ? q.get('project_id') ?? q.get('tenant_id') : ctx.token.projectId;
   const host = admin ? q.get('host') : null;
   const node = admin ? q.get('node') : null;
@@ -39,7 +41,7 @@ function visible(world: CloudWorld, ctx: NovaContext): InstanceRec[] {
 
 function listServers(world: CloudWorld, ctx: NovaContext, detail: boolean): Reply {
   const base = computeUrl(ctx);
-  const page = paginate(visible(world, ctx), ctx.query, (i) => i.uuid);
+  const page = paginate(visible(world, ctx, detail), ctx.query, (i) => i.uuid);
   const admin = isAdmin(ctx);
   const servers = page.items.map((i) => detail
     ? serverView(world, i, ctx.mv, admin, base)

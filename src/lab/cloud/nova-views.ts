@@ -50,6 +50,8 @@ export function serverView(world: CloudWorld, inst: InstanceRec, mv: Mv, admin: 
     view['OS-EXT-SRV-ATTR:instance_name'] = `instance-${inst.seq.toString(16).padStart(8, '0')}`;
   }
   if (mv >= 9) view.locked = false;
+  // 2.96: the zone the request spec pins the instance to (null when it was booted without one).
+  if (mv >= 96) view.pinned_availability_zone = inst.requestedAz;
   return view;
 }
 
@@ -104,8 +106,8 @@ export function migrationView(world: CloudWorld, m: MigrationRec, mv: Mv, comput
     instance_uuid: m.instanceUuid,
     source_compute: m.sourceCompute,
     source_node: nodeOf(world, m.sourceCompute),
-    dest_compute: m.destCompute,
-    dest_node: nodeOf(world, m.destCompute),
+    dest_compute: m.destCompute ?? m.requestedHost,
+    dest_node: nodeOf(world, m.destCompute ?? m.requestedHost),
     dest_host: m.destCompute === null ? null : world.hosts.get(m.destCompute)?.hostIp ?? null,
     status: m.status,
     old_instance_type_id: Number(m.flavorId) || 1,
@@ -133,8 +135,8 @@ export function serverMigrationView(world: CloudWorld, m: MigrationRec, mv: Mv):
     status: m.status,
     source_compute: m.sourceCompute,
     source_node: nodeOf(world, m.sourceCompute),
-    dest_compute: m.destCompute,
-    dest_node: nodeOf(world, m.destCompute),
+    dest_compute: m.destCompute ?? m.requestedHost,
+    dest_node: nodeOf(world, m.destCompute ?? m.requestedHost),
     dest_host: m.destCompute === null ? null : world.hosts.get(m.destCompute)?.hostIp ?? null,
     created_at: m.createdAt,
     updated_at: m.updatedAt,

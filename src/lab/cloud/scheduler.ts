@@ -1,4 +1,4 @@
-// Chooses a live-migration target like Nova's scheduler: enabled, up, not the source, with room for the flavor.
+// Chooses a live-migration target like Nova's scheduler: enabled, up, not the source, in the instance's zone, with room in Placement.
 import type { InstanceRec } from './model.js';
 import type { CloudWorld } from './world.js';
 
@@ -22,12 +22,14 @@ export function chooseTarget(world: CloudWorld, inst: InstanceRec, requested: st
   }
   const candidates = [...world.hosts.keys()].filter((h) => {
     if (h === inst.host || (requested !== null && h !== requested)) return false;
+    // The AvailabilityZoneFilter keeps an instance booted into a zone in that zone.
+    if (inst.requestedAz !== null && world.hosts.get(h)!.az !== inst.requestedAz) return false;
     const svc = world.computeService(h);
     return svc !== undefined && svc.status === 'enabled' && world.isUp(svc) && world.fits(h, flavor);
   });
   if (candidates.length === 0) return { ok: false, reason: NO_VALID_HOST };
   // Nova's default RAM weigher spreads: most free RAM wins; the name breaks ties so runs repeat exactly.
-  const free = (h: string): number => world.hosts.get(h)!.ramMb * world.cfg.ramAllocationRatio - world.usage(h).ramMb;
+  const free = (h: string): number => world.freeRamMb(h);
   candidates.sort((a, b) => free(b) - free(a) || a.localeCompare(b));
   return { ok: true, host: candidates[0]! };
 }

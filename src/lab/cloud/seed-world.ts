@@ -33,7 +33,19 @@ export function seedWorld(cfg: ResolvedCloudConfig, hooks: FakeCloudHooks): Clou
     const domain = world.domains.find((d) => d.name === u.domain || d.id === u.domain);
     if (!domain) throw new ConfigError({ file: SOURCE }, `users.${i}.domain`, `unknown domain ${u.domain} (the lab has Default)`);
     u.projects.forEach(projectId);
-    world.users.push({ id: u.id ?? rng.hex32(), name: u.name, domainId: domain.id, password: u.password, projects: u.projects, roles: u.roles });
+    const appCreds = u.applicationCredentials.map((a, j) => {
+      const project = a.project ?? u.projects[0]!;
+      if (!u.projects.includes(project)) {
+        throw new ConfigError({ file: SOURCE }, `users.${i}.applicationCredentials.${j}.project`, `user ${u.name} has no role on project ${project}`);
+      }
+      const extra = (a.roles ?? []).filter((r) => !u.roles.includes(r));
+      if (extra.length > 0) {
+        throw new ConfigError({ file: SOURCE }, `users.${i}.applicationCredentials.${j}.roles`, `user ${u.name} does not hold ${extra.join(', ')}`);
+      }
+      return { id: a.id ?? rng.hex32(), name: a.name, secret: a.secret, projectName: project, roles: a.roles ?? [...u.roles] };
+    });
+    world.users.push({ id: u.id ?? rng.hex32(), name: u.name, domainId: domain.id, password: u.password, projects: u.projects, roles: u.roles,
+      applicationCredentials: appCreds });
   }
   cfg.tenantProjects.forEach(projectId);
 
@@ -50,6 +62,10 @@ export function seedWorld(cfg: ResolvedCloudConfig, hooks: FakeCloudHooks): Clou
     world.hosts.set(h.name, {
       name: h.name, hypervisorHostname: h.hypervisorHostname ?? h.name, hypervisorIntId: i + 1, hypervisorUuid: rng.uuid(),
       vcpus: h.vcpus, ramMb: h.ramMb, diskGb: h.diskGb, az: h.az, aggregate: h.aggregate, hostIp: h.hostIp ?? `192.0.2.${(i % 250) + 1}`,
+      cpuAllocationRatio: h.cpuAllocationRatio ?? cfg.cpuAllocationRatio,
+      ramAllocationRatio: h.ramAllocationRatio ?? cfg.ramAllocationRatio,
+      diskAllocationRatio: cfg.diskAllocationRatio,
+      reservedHostMemoryMb: h.reservedHostMemoryMb ?? cfg.reservedHostMemoryMb,
     });
     addService('nova-compute', h.name, h.az);
     const svc = world.computeService(h.name)!;
@@ -82,12 +98,17 @@ function placeInstance(world: CloudWorld, spec: ExplicitInstance, projectId: (na
     : world.flavors.find((f) => f.name === spec.flavor || f.id === spec.flavor);
   if (!flavor) throw new ConfigError({ file: SOURCE }, `${field}.flavor`, `unknown flavor ${spec.flavor}`);
   let host = spec.host;
+  const az = spec.availabilityZone ?? null;
+  if (az !== null && ![...world.hosts.values()].some((h) => h.az === az)) {
+    throw new ConfigError({ file: SOURCE }, `${field}.availabilityZone`, `no host is in availability zone ${az}`);
+  }
   if (host !== undefined) {
+    if (az !== null && world.hosts.get(host)?.az !== az) throw new ConfigError({ file: SOURCE }, `${field}.host`, `host ${host} is not in ${az}`);
     if (!world.hosts.has(host)) throw new ConfigError({ file: SOURCE }, `${field}.host`, `unknown host ${host}`);
     if (!world.fits(host, flavor)) throw new ConfigError({ file: SOURCE }, `${field}.host`, `host ${host} has no room for ${flavor.name}`);
   } else {
     // Spread: the fitting host with the fewest instances; ties broken by the seeded generator.
-    const fitting = [...world.hosts.keys()].filter((h) => world.fits(h, flavor));
+    const fitting = [...world.hosts.keys()].filter((h) => (az === null || world.hosts.get(h)!.az === az) && world.fits(h, flavor));
     if (fitting.length === 0) throw new ConfigError({ file: SOURCE }, field, `no host has room for a ${flavor.name} instance`);
     const counts = fitting.map((h) => world.usage(h).runningVms);
     const least = Math.min(...counts);
@@ -105,7 +126,7 @@ function placeInstance(world: CloudWorld, spec: ExplicitInstance, projectId: (na
   const inst: InstanceRec = {
     uuid, name: spec.name, projectId: projectId(project), userId: owner.id, flavorId: flavor.id, host,
     vmState: st.vm, taskState: null, powerState: st.power, mdClear: world.probeMdClear(host),
-    createdAt: stamp, updatedAt: stamp, seq: world.nextSeq(),
+    createdAt: stamp, updatedAt: stamp, seq: world.nextSeq(), requestedAz: az,
   };
   world.instances.set(uuid, inst);
 }

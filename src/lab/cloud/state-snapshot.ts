@@ -24,6 +24,6 @@ export function snapshotState(world: CloudWorld): LabStateSnapshot {
       powerState: i.powerState, flavor: world.flavor(i.flavorId).name, projectId: i.projectId, mdClear: i.mdClear,
     })),
     migrations: world.migrations.map((m) => ({ id: m.id, uuid: m.uuid, instanceUuid: m.instanceUuid, source: m.sourceCompute,
-      dest: m.destCompute, status: m.status, createdAt: m.createdAt })),
+      dest: m.destCompute ?? m.requestedHost, status: m.status, createdAt: m.createdAt })),
   };
 }

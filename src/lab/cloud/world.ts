@@ -1,4 +1,5 @@
 // The fake cloud's in-memory world: every record, capacity usage, guest lists per host, the audit log and change events.
+import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FakeCloudHooks, ResolvedCloudConfig } from './config.js';
 import { UNFINISHED, novaTime } from './model.js';
@@ -6,6 +7,7 @@ import type {
   AuditKind, AuditRecord, DomainRec, FlavorRec, GuestInfo, GuestState, HostRec, InstanceRec, MigrationRec, PowerState,
   ProjectRec, ServiceRec, UserRec, VmState,
 } from './model.js';
+import { flavorResources, placementFits } from './placement-model.js';
 import type { Rng } from './rng.js';
 
 export interface Usage {
@@ -32,6 +34,7 @@ export class CloudWorld {
   readonly instances = new Map<string, InstanceRec>();
   readonly migrations: MigrationRec[] = [];
   private readonly auditLog: AuditRecord[] = [];
+  private readonly generations = new Map<string, number>();
   private seq = 0;
   private migrationIds = 0;
   migrationMs: number;
@@ -85,12 +88,33 @@ export class CloudWorld {
     return u;
   }
 
+  /** Placement's claim test: (total - reserved) * allocation_ratio, and no single allocation above max_unit. */
   fits(host: string, flavor: FlavorRec): boolean {
     const h = this.hosts.get(host);
     if (!h) return false;
     const u = this.usage(host);
-    return u.vcpus + flavor.vcpus <= h.vcpus * this.cfg.cpuAllocationRatio
-      && u.ramMb + flavor.ramMb <= h.ramMb * this.cfg.ramAllocationRatio;
+    return placementFits(h, { VCPU: u.vcpus, MEMORY_MB: u.ramMb, DISK_GB: u.diskGb }, flavorResources(flavor));
+  }
+
+  /** Free memory as the scheduler's RAM weigher sees it. */
+  freeRamMb(host: string): number {
+    const h = this.hosts.get(host)!;
+    return (h.ramMb - h.reservedHostMemoryMb) * h.ramAllocationRatio - this.usage(host).ramMb;
+  }
+
+  /** Placement's resource provider generation: bumped whenever the provider's allocations change. */
+  generation(host: string): number {
+    return this.generations.get(host) ?? 0;
+  }
+
+  /** A stable uuid per aggregate name (hashed, so asking never moves the seeded generator), shared by Nova and Placement. */
+  aggregateUuid(name: string): string {
+    const h = createHash('sha256').update(`aggregate:${this.cfg.seed}:${name}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  }
+
+  bumpGeneration(...hosts: (string | null)[]): void {
+    for (const h of hosts) if (h !== null) this.generations.set(h, this.generation(h) + 1);
   }
 
   instancesOn(host: string): InstanceRec[] {
@@ -120,6 +144,7 @@ export class CloudWorld {
 
   setMigrationStatus(m: MigrationRec, status: MigrationRec['status']): void {
     m.status = status;
+    this.bumpGeneration(m.sourceCompute, m.destCompute);
     m.updatedAt = novaTime(this.now());
     this.events.emit('migration-status', m);
   }

@@ -46,3 +46,26 @@ describe('lab description', () => {
     expect(JSON.stringify(base.error?.issues[0]?.path)).toContain('address_base');
   });
 });
+
+describe('lab capacity keys', () => {
+  it('the default fleet is overcommitted like a real cloud: more vCPUs in use than a host has, within 4.0', async () => {
+    const { createFakeCloud } = await import('../../../src/lab/cloud/index.js');
+    const { cloudConfig } = await import('../../../src/lab/lab-mapping.js');
+    const cloud = createFakeCloud(cloudConfig(labConfig.parse(defaultLabConfig(12, 40))));
+    const hosts = cloud.state().hosts;
+    expect(hosts.some((h) => h.vcpusUsed > h.vcpus)).toBe(true);
+    for (const h of hosts) expect(h.vcpusUsed).toBeLessThanOrEqual(h.vcpus * 4);
+    const world = cloud.world;
+    expect([...world.hosts.values()].every((h) => h.cpuAllocationRatio === 4 && h.reservedHostMemoryMb === 4096)).toBe(true);
+  });
+
+  it('per-host ratios and reserved memory override the nova: values', async () => {
+    const { cloudConfig } = await import('../../../src/lab/lab-mapping.js');
+    const cfg = cloudConfig(labConfig.parse({ hosts: [{ name: 'a', cpu_allocation_ratio: 16, reserved_host_memory_mb: 0 }, { name: 'b' }],
+      nova: { ram_allocation_ratio: 1.5 } }));
+    expect(cfg.hosts[0]).toMatchObject({ cpuAllocationRatio: 16, reservedHostMemoryMb: 0 });
+    expect(cfg.hosts[1]).not.toHaveProperty('cpuAllocationRatio');
+    expect(cfg).toMatchObject({ cpuAllocationRatio: 4, ramAllocationRatio: 1.5, reservedHostMemoryMb: 4096, maxConcurrentLiveMigrations: 1 });
+    expect(() => labConfig.parse({ hosts: [{ name: 'a', cpu_allocation_ratio: 0 }] })).toThrow();
+  });
+});

@@ -55,6 +55,8 @@ describe('fake cloud audit of host reboots', () => {
     const token = await login(cloud);
     const inst = instanceByName(cloud, 'mover');
     await call(cloud, 'POST', `/compute/v2.1/servers/${inst.uuid}/action`, { token, mv: '2.60', body: { 'os-migrateLive': { host: null, block_migration: 'auto' } } });
+    // The conductor creates the record after the 202; the reboot comes once it exists.
+    await waitFor(() => cloud.state().migrations[0], 'the migration record');
     cloud.hostRebooting('cmp-a');
     expect(cloud.audit().map((a) => [a.kind, a.host])).toEqual([['migration-interrupted', 'cmp-a']]);
     expect(instanceByName(cloud, 'mover').status).toBe('ERROR');

@@ -24,6 +24,9 @@ export function baseConfig(extra: Partial<FakeCloudConfig> = {}): FakeCloudConfi
     migrationMs: 40,
     powerActionMs: 5,
     seed: 7,
+    // 1:1 and nothing reserved keep these tests' arithmetic obvious; placement.test.ts uses Nova's defaults.
+    cpuAllocationRatio: 1,
+    reservedHostMemoryMb: 0,
     ...extra,
   };
 }

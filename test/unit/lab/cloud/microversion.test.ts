@@ -6,7 +6,7 @@ describe('fake Nova microversions', () => {
     const cloud = await startCloud(baseConfig());
     const res = await call(cloud, 'GET', '/compute/v2.1/');
     expect(res.status).toBe(200);
-    expect(res.body.version).toMatchObject({ id: 'v2.1', version: '2.90', min_version: '2.1', status: 'CURRENT' });
+    expect(res.body.version).toMatchObject({ id: 'v2.1', version: '2.96', min_version: '2.1', status: 'CURRENT' });
     const root = await call(cloud, 'GET', '/compute/');
     expect(root.body.versions.map((v: { id: string }) => v.id)).toEqual(['v2.0', 'v2.1']);
   });
@@ -31,7 +31,7 @@ describe('fake Nova microversions', () => {
     });
     expect(both.headers.get('openstack-api-version')).toBe('compute 2.60');
     const latest = await call(cloud, 'GET', '/compute/v2.1/os-services', { token, mv: 'latest' });
-    expect(latest.headers.get('openstack-api-version')).toBe('compute 2.90');
+    expect(latest.headers.get('openstack-api-version')).toBe('compute 2.96');
   });
 
   it('answers 406 outside the range and 400 for a malformed version', async () => {

@@ -69,10 +69,25 @@ describe('fake Nova servers', () => {
     expect(res.body.servers).toEqual([]);
   });
 
-  it('ignores host and all_tenants for a non-admin and hides admin fields', async () => {
+  it('refuses all_tenants to a non-admin with 403 and Nova\'s policy message, like the default policy', async () => {
     const cloud = await startCloud(baseConfig({ instances }));
     const token = await login(cloud, MEMBER, 'demo');
-    const res = await call(cloud, 'GET', '/compute/v2.1/servers/detail?all_tenants=1&host=cmp-b', { token, mv: '2.60' });
+    for (const [path, rule] of [['servers/detail', 'detail'], ['servers', 'index']] as const) {
+      const res = await call(cloud, 'GET', `/compute/v2.1/${path}?all_tenants=1`, { token, mv: '2.60' });
+      expect(res.status).toBe(403);
+      expect(res.body).toEqual({ forbidden: { code: 403, message: `Policy doesn't allow os_compute_api:servers:${rule}:get_all_tenants to be performed.` } });
+    }
+    for (const path of ['os-services', 'os-hypervisors/detail', 'os-migrations']) {
+      const res = await call(cloud, 'GET', `/compute/v2.1/${path}`, { token, mv: '2.60' });
+      expect(res.status).toBe(403);
+      expect(res.body.forbidden.message).toMatch(/^Policy doesn't allow os_compute_api:os-\w+:\w+ to be performed\.$/);
+    }
+  });
+
+  it('ignores host for a non-admin and hides admin fields', async () => {
+    const cloud = await startCloud(baseConfig({ instances }));
+    const token = await login(cloud, MEMBER, 'demo');
+    const res = await call(cloud, 'GET', '/compute/v2.1/servers/detail?host=cmp-b', { token, mv: '2.60' });
     expect(res.body.servers.map((s: { name: string }) => s.name).sort()).toEqual(['a1', 'a3', 'c1']);
     expect(res.body.servers[0]['OS-EXT-SRV-ATTR:host']).toBeUndefined();
     const b1 = cloud.state().instances.find((i) => i.name === 'b1')!;

@@ -1,0 +1,88 @@
+// Reads the room on every compute node as Nova's scheduler sees it: Placement's inventories and usages, mapped to hosts.
+import type { Hypervisor, NovaApi } from '../openstack/types.js';
+
+export type ResourceClass = 'VCPU' | 'MEMORY_MB';
+
+export interface NodeRoom {
+  /** The compute service's host name (what live-migrate names and the inventory's nova_host means). */
+  host: string;
+  zone: string;
+  /** Enabled and up: the scheduler may pick it. */
+  usable: boolean;
+  /** (total - reserved) * allocation_ratio - used, per resource class. */
+  free: Record<ResourceClass, number>;
+  /** The largest single allocation Placement accepts (max_unit). */
+  maxUnit: Record<ResourceClass, number>;
+}
+
+export interface CapacityView {
+  source: 'placement' | 'os-hypervisors';
+  nodes: NodeRoom[];
+  /** Said in the plan: where the numbers came from, and nodes whose room could not be read. */
+  notes: string[];
+  hypervisors: Hypervisor[];
+}
+
+const READ_CONCURRENCY = 8;
+
+async function mapLimited<T, R>(items: T[], fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, items.length) }, worker));
+  return out;
+}
+
+function zoneMap(services: { host: string; zone: string }[]): Map<string, string> {
+  return new Map(services.map((s) => [s.host, s.zone]));
+}
+
+/** Without Placement only os-hypervisors' raw counts exist: no allocation ratio, no reserved memory, so 1:1. */
+function fromHypervisors(hypervisors: Hypervisor[], zones: Map<string, string>): CapacityView {
+  return {
+    source: 'os-hypervisors',
+    hypervisors,
+    notes: ['capacity: the catalog has no Placement, so room comes from os-hypervisors, counted 1:1 (allocation ratios unknown)'],
+    nodes: hypervisors.map((h) => ({
+      host: h.serviceHost, zone: zones.get(h.serviceHost) ?? '', usable: h.status === 'enabled' && h.state === 'up',
+      free: { VCPU: h.vcpus - h.vcpusUsed, MEMORY_MB: h.memoryMb - h.memoryMbUsed },
+      maxUnit: { VCPU: h.vcpus, MEMORY_MB: h.memoryMb },
+    })),
+  };
+}
+
+/** `only` limits the Placement reads to these service hosts (the others are left out of the view). */
+export async function readCapacityView(nova: NovaApi, only?: ReadonlySet<string>): Promise<CapacityView> {
+  // os-hypervisors first: it maps compute nodes (Placement's providers) to service hosts, with their status and state.
+  const hypervisors = (await nova.listHypervisors()).filter((h) => only === undefined || only.has(h.serviceHost));
+  const zones = zoneMap(await nova.listComputeServices());
+  const placement = nova.placement?.();
+  if (placement === undefined || !(await placement.available())) return fromHypervisors(hypervisors, zones);
+  const providers = await placement.listResourceProviders();
+  const notes: string[] = [];
+  const nodes = await mapLimited(hypervisors, async (h): Promise<NodeRoom> => {
+    // Nova's compute node uuid is its provider's uuid (2.53+ ids); older ids are integers, so the node name decides.
+    const rp = providers.find((p) => p.uuid === h.id) ?? providers.find((p) => p.name === h.hostname);
+    const base = { host: h.serviceHost, zone: zones.get(h.serviceHost) ?? '' };
+    if (rp === undefined) {
+      notes.push(`capacity: compute node ${h.hostname} has no resource provider in Placement, so nothing is counted there`);
+      return { ...base, usable: false, free: { VCPU: 0, MEMORY_MB: 0 }, maxUnit: { VCPU: 0, MEMORY_MB: 0 } };
+    }
+    const [inv, used] = await Promise.all([placement.inventories(rp.uuid), placement.usages(rp.uuid)]);
+    const room = (rc: ResourceClass): { free: number; maxUnit: number } => {
+      const i = inv[rc];
+      if (i === undefined) return { free: 0, maxUnit: 0 };
+      return { free: Math.floor((i.total - i.reserved) * i.allocationRatio - (used[rc] ?? 0)), maxUnit: i.maxUnit };
+    };
+    const cpu = room('VCPU');
+    const ram = room('MEMORY_MB');
+    return { ...base, usable: h.status === 'enabled' && h.state === 'up', free: { VCPU: cpu.free, MEMORY_MB: ram.free },
+      maxUnit: { VCPU: cpu.maxUnit, MEMORY_MB: ram.maxUnit } };
+  });
+  return { source: 'placement', nodes, notes, hypervisors };
+}
