@@ -1,5 +1,5 @@
 // Indexes over the lab's cloud world so 1,000 hosts and 20,000 instances stay fast: per-host usage, instances and services.
-import { IN_PROGRESS, UNFINISHED, type CloudWorld, type InstanceRec, type MigrationRec, type Usage } from './lab-model.js';
+import { IN_PROGRESS, UNFINISHED, type CloudWorld, type HostRec, type InstanceRec, type MigrationRec, type Usage } from './lab-model.js';
 
 /**
  * The lab's CloudWorld answers usage(host) and instancesOn(host) by scanning every instance and migration, and
@@ -12,6 +12,8 @@ const EMPTY: Readonly<Usage> = Object.freeze({ vcpus: 0, ramMb: 0, diskGb: 0, ru
 
 export class CloudIndex {
   private readonly usageOf = new Map<string, Usage>();
+  /** Placement's resource providers are the compute nodes, by their uuid. */
+  private readonly providers = new Map<string, HostRec>();
   private readonly instancesOf = new Map<string, Set<InstanceRec>>();
   /** Migration id -> the host its resources are claimed on, while it is unfinished. */
   private readonly claims = new Map<number, string>();
@@ -23,7 +25,8 @@ export class CloudIndex {
   private seen = 0;
 
   constructor(private readonly world: CloudWorld) {
-    for (const h of world.hosts.keys()) {
+    for (const [h, rec] of world.hosts) {
+      this.providers.set(rec.hypervisorUuid, rec);
       this.usageOf.set(h, { vcpus: 0, ramMb: 0, diskGb: 0, runningVms: 0 });
       this.instancesOf.set(h, new Set());
     }
@@ -49,6 +52,10 @@ export class CloudIndex {
   add(inst: InstanceRec): void {
     this.instancesOf.get(inst.host)?.add(inst);
     this.bump(inst.host, inst.flavorId, 1);
+  }
+
+  provider(uuid: string): HostRec | undefined {
+    return this.providers.get(uuid);
   }
 
   /** Instances on a host without sorting or copying (hot path of the simulated virsh). */

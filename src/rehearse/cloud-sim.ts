@@ -3,7 +3,7 @@ import { ConfigError } from '../util/errors.js';
 import { CloudIndex } from './cloud-index.js';
 import {
   FaultStore, MigrationEngine, PowerActions, resolveCloudConfig, seedWorld, type CloudWorld, type FlavorRec, type InstanceRec,
-  type ResolvedCloudConfig, type FakeCloudConfig,
+  type MigrationRec, type ResolvedCloudConfig, type FakeCloudConfig,
 } from './lab-model.js';
 
 export interface CloudSim {
@@ -12,11 +12,15 @@ export interface CloudSim {
   engine: MigrationEngine;
   power: PowerActions;
   cfg: ResolvedCloudConfig;
+  /** This instance's live-migration time: its RAM and the spread (durations.ts). */
+  migrationMsOf(inst: InstanceRec): number;
 }
 
 export interface CloudSimHooks {
   /** Would a guest cold-booted on this host now get md-clear? */
   guestCpuProbe(host: string): boolean;
+  /** An instance's live-migration time (the lab runs every one in the world's migrationMs). */
+  migrationMs(inst: InstanceRec, flavor: FlavorRec, labMigrationMs: number): number;
 }
 
 /**
@@ -33,9 +37,21 @@ export function createCloudSim(config: FakeCloudConfig, hooks: CloudSimHooks): C
   const index = new CloudIndex(world);
   placeInstances(world, index, counts);
   const engine = new MigrationEngine(world, new FaultStore());
+  const migrationMsOf = (inst: InstanceRec): number => hooks.migrationMs(inst, world.flavor(inst.flavorId), full.migrationMs);
+  // The engine reads world.migrationMs when the source host's queue starts a job (its private run()), which may be long
+  // after the call that asked for it: each job gets its own instance's time at that moment.
+  const jobs = engine as unknown as { run(m: MigrationRec, inst: InstanceRec): void };
+  if (typeof jobs.run !== 'function') throw new Error('rehearse: the lab migration engine has no run(m, inst) to time per instance');
+  const run = jobs.run.bind(engine);
   // Same answer as the engine's own scan of every migration, which hostRebooting asks once per reboot.
-  Object.assign(engine, { inFlightTouching: (host: string) => index.inFlightTouching(host) });
-  return { world, index, engine, power: new PowerActions(world), cfg: full };
+  Object.assign(engine, {
+    inFlightTouching: (host: string) => index.inFlightTouching(host),
+    run: (m: MigrationRec, inst: InstanceRec) => {
+      world.migrationMs = migrationMsOf(inst);
+      run(m, inst);
+    },
+  });
+  return { world, index, engine, power: new PowerActions(world), cfg: full, migrationMsOf };
 }
 
 type Counts = Exclude<ResolvedCloudConfig['instances'], unknown[]>;

@@ -32,14 +32,19 @@ export async function loadFleetInput(o: FleetInputOptions): Promise<LabConfig> {
   return lab;
 }
 
-/** Every host gets the same size, so the fleet's expected free share after placement is `spare`. */
+/**
+ * Every host gets the same size, so the fleet's expected free share after placement is `spare` of what Placement
+ * counts: vCPU times the CPU allocation ratio, RAM less the reserved memory times the RAM ratio (the lab's own values,
+ * a host's override first).
+ */
 export function sizeForSpare(lab: LabConfig, spare: number): void {
   if (!(spare >= 0 && spare < 1)) throw new RangeError(`spare capacity must be in [0, 1), got ${spare}`);
   const perHost = lab.instances / lab.hosts.length;
-  const vcpus = Math.max(1, Math.ceil((perHost * MEAN_FLAVOR.vcpus) / (1 - spare)));
-  const ramMb = Math.max(1024, Math.ceil((perHost * MEAN_FLAVOR.ramMb) / (1 - spare) / 1024) * 1024);
   for (const h of lab.hosts) {
-    h.vcpus = vcpus;
-    h.ram_mb = ramMb;
+    const cpuRatio = h.cpu_allocation_ratio ?? lab.nova.cpu_allocation_ratio;
+    const ramRatio = h.ram_allocation_ratio ?? lab.nova.ram_allocation_ratio;
+    const reserved = h.reserved_host_memory_mb ?? lab.nova.reserved_host_memory_mb;
+    h.vcpus = Math.max(1, Math.ceil((perHost * MEAN_FLAVOR.vcpus) / (1 - spare) / cpuRatio));
+    h.ram_mb = Math.max(1024, Math.ceil((reserved + (perHost * MEAN_FLAVOR.ramMb) / (1 - spare) / ramRatio) / 1024) * 1024);
   }
 }

@@ -1,7 +1,10 @@
 // NovaApi over the lab's cloud model in process (no HTTP), so the virtual clock drives every Nova call and migration.
+import { MAX_SUPPORTED } from '../openstack/microversion.js';
+import type { PlacementClient } from '../openstack/placement.js';
 import type { ComputeService, Hypervisor, Migration, NovaApi, Server } from '../openstack/types.js';
 import type { CloudSim } from './cloud-sim.js';
 import type { Durations } from './durations.js';
+import { InProcessPlacement } from './in-process-placement.js';
 import { ApiError, serverStatus, setLabServiceStatus, type InstanceRec, type MigrationRec, type TokenInfo } from './lab-model.js';
 
 export interface NovaObserver {
@@ -22,6 +25,9 @@ export class InProcessNova implements NovaApi {
   /** Nova API calls made (a cost figure: each is one HTTP round trip on a real cloud). */
   calls = 0;
   private readonly token: TokenInfo;
+  /** The compute microversion the real client negotiates with the lab's Nova: the lower of the two maxima. */
+  private readonly mv: number;
+  private readonly placementClient: PlacementClient;
 
   constructor(private readonly sim: CloudSim, private readonly durations: Durations, private readonly observer: NovaObserver = {}) {
     const user = sim.world.users[0]!;
@@ -29,6 +35,19 @@ export class InProcessNova implements NovaApi {
       userId: user.id, userName: user.name, projectId: sim.world.projects[0]?.id ?? null, roles: ['admin'],
       issuedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, auditId: 'rehearse',
     };
+    const minor = (v: string): number => Number(v.split('.')[1]);
+    this.mv = Math.min(minor(String(sim.cfg.maxMicroversion)), minor(MAX_SUPPORTED));
+    this.placementClient = new InProcessPlacement(sim, (fn) => this.call(fn));
+  }
+
+  /** The negotiated compute microversion, as the real client reports it (the drain names targets from 2.30). */
+  microversion(): Promise<string> {
+    return Promise.resolve(`2.${this.mv}`);
+  }
+
+  /** Placement over the same world (the drain's capacity check and its choice of target read it, as on a real cloud). */
+  placement(): PlacementClient {
+    return this.placementClient;
   }
 
   /** Every call costs one API round trip of virtual time, then runs against the world at that instant. */
@@ -56,6 +75,8 @@ export class InProcessNova implements NovaApi {
     return {
       id: i.uuid, name: i.name, status: serverStatus(i), host: i.host, taskState: i.taskState, vmState: i.vmState,
       projectId: i.projectId, flavor: { vcpus: f.vcpus, ramMb: f.ramMb },
+      availabilityZone: this.sim.world.hosts.get(i.host)?.az ?? 'nova',
+      ...(this.mv >= 96 ? { pinnedAvailabilityZone: i.requestedAz } : {}),
     };
   }
 
@@ -112,7 +133,7 @@ export class InProcessNova implements NovaApi {
     });
   }
 
-  /** The checks of the lab's os-migrateLive route (microversion 2.34+: the scheduler's answer comes later), then the engine. */
+  /** The checks of the lab's os-migrateLive route (src/lab/cloud/nova-actions-routes.ts), then the lab's engine. */
   liveMigrate(serverId: string, targetHost: string | null): Promise<void> {
     return this.call(() => {
       const w = this.sim.world;
@@ -122,9 +143,10 @@ export class InProcessNova implements NovaApi {
       if (targetHost !== null && !w.hosts.has(targetHost)) throw new ApiError(400, `Compute host ${targetHost} could not be found.`);
       const source = w.computeService(inst.host);
       if (source && !w.isUp(source)) throw new ApiError(409, `Compute service of ${inst.host} is unavailable at this time.`);
-      // The engine reads the world's migration time when it starts a migration: this one's, from its RAM and the spread.
-      w.migrationMs = this.durations.migration(inst.name, w.flavor(inst.flavorId).ramMb, this.sim.cfg.migrationMs);
-      this.sim.engine.start(inst, { host: targetHost, forced: false, synchronousPrecheck: false }, this.token);
+      // The conductor's delay is read from the world's migration time now; the job's own time when the source host's
+      // queue starts it (cloud-sim.ts sets it there from the instance).
+      w.migrationMs = this.sim.migrationMsOf(inst);
+      this.sim.engine.start(inst, { host: targetHost, forced: false, synchronousPrecheck: this.mv < 34 }, this.token);
       this.observer.liveMigrate?.(inst);
     });
   }
@@ -137,8 +159,9 @@ export class InProcessNova implements NovaApi {
       .map((m) => this.migration(m)));
   }
 
+  /** The lab's live_migrate_abort rules (409 not migrating, 404 not its migration, 400 not abortable at this microversion). */
   abortLiveMigration(serverId: string, migrationId: string): Promise<void> {
-    return this.call(() => this.sim.engine.abort(this.instance(serverId), migrationId, 90));
+    return this.call(() => this.sim.engine.abort(this.instance(serverId), migrationId, this.mv));
   }
 
   stopServer(serverId: string): Promise<void> {

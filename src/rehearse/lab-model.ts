@@ -20,5 +20,7 @@ export { hostBooted, hostRebooting } from '../lab/cloud/host-lifecycle.js';
 export { setServiceStatus as setLabServiceStatus } from '../lab/cloud/service-ops.js';
 export { serverStatus } from '../lab/cloud/nova-views.js';
 export { ApiError } from '../lab/cloud/api-error.js';
-export { IN_PROGRESS, UNFINISHED, type InstanceRec, type MigrationRec, type FlavorRec } from '../lab/cloud/model.js';
+export { IN_PROGRESS, UNFINISHED, type HostRec, type InstanceRec, type MigrationRec, type FlavorRec } from '../lab/cloud/model.js';
+export { inventoriesOf } from '../lab/cloud/placement-model.js';
+export { aggregatesOf } from '../lab/cloud/placement-routes.js';
 export type { TokenInfo } from '../lab/cloud/tokens.js';

@@ -5,7 +5,8 @@
 //
 //   host chain   H_h = U_h + max(ΣM_h / P, max M_h) + B_h
 //                U_h: its package update, M_h: the migration time of each instance on it when the batch starts,
-//                P: drain.parallel_per_host, B_h: reboot delay + its boot + reboot.stable_for
+//                P: the smaller of drain.parallel_per_host and nova-compute's max_concurrent_live_migrations (the
+//                source host queues the rest), B_h: reboot delay + its boot + reboot.stable_for
 //   slot work    S_b = min_h U_h + ΣM_b / min(F, P·|R|) + min_h B_h
 //                F: drain.parallel_fleet; every instance on a host of R must move at least once, and no migration of
 //                the batch starts before the first update ends or ends after the last reboot must begin

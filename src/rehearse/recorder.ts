@@ -3,7 +3,7 @@ import type { EngineEvents, RunSummary } from '../engine/events.js';
 import type { CloudSim } from './cloud-sim.js';
 import type { DurationSettings } from './durations.js';
 import type { NovaObserver } from './in-process-nova.js';
-import type { LabConfig } from './lab-model.js';
+import type { HostRec, LabConfig } from './lab-model.js';
 import type { LowerBound } from './lower-bound.js';
 import type { SimHost } from './sim-host.js';
 
@@ -29,7 +29,12 @@ export interface BatchFigures {
 
 export interface RehearsalResult {
   playbook: string;
-  settings: { serial: unknown; forks: number; parallelPerHost: number; parallelFleet: number; durations: DurationSettings };
+  settings: {
+    serial: unknown; forks: number; parallelPerHost: number;
+    /** nova-compute's max_concurrent_live_migrations (0: no limit): what a source host runs at once, the rest queued. */
+    novaPerHost: number;
+    parallelFleet: number; durations: DurationSettings;
+  };
   fleet: { hosts: number; instances: number; activeInstances: number; vcpus: number; ramMb: number; spareAtStart: Capacity };
   makespanMs: number;
   lowerBound: LowerBound;
@@ -68,6 +73,14 @@ function median(xs: number[]): number {
   return s.length ? s[Math.floor(s.length / 2)]! : 0;
 }
 
+/** A host's room as Placement counts it (and the scheduler with it): (total - reserved) * allocation ratio. */
+function placementVcpus(h: HostRec): number {
+  return h.vcpus * h.cpuAllocationRatio;
+}
+function placementRamMb(h: HostRec): number {
+  return (h.ramMb - h.reservedHostMemoryMb) * h.ramAllocationRatio;
+}
+
 /** Hosts that did not end ok or changed for a reason other than deferral (which is the window's, not a fault). */
 export function hostsNotDone(o: RehearsalResult['outcome']): number {
   return o.failed + o.refused + o.unknown + o.unreachable + o.cancelled + o.notStarted;
@@ -93,8 +106,8 @@ export class RehearsalRecorder {
     let vcpus = 0;
     let ramMb = 0;
     for (const h of sim.world.hosts.values()) {
-      vcpus += h.vcpus;
-      ramMb += h.ramMb;
+      vcpus += placementVcpus(h);
+      ramMb += placementRamMb(h);
     }
     this.total = { vcpus, ramMb };
     this.activeAtStart = [...sim.world.instances.values()].filter((i) => i.vmState === 'active').length;
@@ -108,7 +121,7 @@ export class RehearsalRecorder {
     });
   }
 
-  /** Free room on enabled, up hosts: where the scheduler can still send instances. */
+  /** Free room on enabled, up hosts as Placement counts it: where the scheduler can still send instances. */
   capacity(): Capacity {
     const w = this.sim.world;
     let vcpus = 0;
@@ -117,8 +130,8 @@ export class RehearsalRecorder {
       const svc = w.computeService(h.name);
       if (!svc || svc.status !== 'enabled' || !w.isUp(svc)) continue;
       const u = w.usage(h.name);
-      vcpus += Math.max(0, h.vcpus - u.vcpus);
-      ramMb += Math.max(0, h.ramMb - u.ramMb);
+      vcpus += Math.max(0, placementVcpus(h) - u.vcpus);
+      ramMb += Math.max(0, placementRamMb(h) - u.ramMb);
     }
     return { vcpus, ramMb, vcpusPct: (100 * vcpus) / this.total.vcpus, ramPct: (100 * ramMb) / this.total.ramMb };
   }

@@ -69,7 +69,10 @@ export class SimFleet {
       })),
     };
     for (const spec of hostSpecsFromLabConfig(lab)) this.hosts.set(spec.name, new SimHost(spec, this.durations, life));
-    this.sim = createCloudSim(cloudConfig(lab), { guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false });
+    this.sim = createCloudSim(cloudConfig(lab), {
+      guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false,
+      migrationMs: (inst, flavor, labMs) => this.durations.migration(inst.name, flavor.ramMb, labMs),
+    });
   }
 }
 
@@ -153,13 +156,16 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
       b.bootChainMs = (reboot.delay ?? 1) * 1000 + durations.boot(b.name, h.spec.bootDelayMs, rebootsBefore.get(b.name)!) + h.spec.faults.slowBootMs + (reboot.stable_for ?? 10_000);
     }
   }
-  const bound = lowerBound([...boundHosts.values()], perHost, fleetSlots);
+  // nova-compute runs max_concurrent_live_migrations per source host (0: no limit) and queues the rest, whatever the
+  // drain asks for at once: the bound's per-host parallelism is the smaller of the two.
+  const novaPerHost = sim.cfg.maxConcurrentLiveMigrations;
+  const bound = lowerBound([...boundHosts.values()], novaPerHost === 0 ? perHost : Math.min(perHost, novaPerHost), fleetSlots);
   return recorder.result({
     playbook: playbook.file, lab, summary, bound, hosts, rebootsBefore,
     cost: {
       wallMs: performance.now() - wallStart, timersFired: clock.fired, novaCalls: nova.calls,
       execs: transports.reduce((a, t) => a + t.execs, 0), connects: transports.reduce((a, t) => a + t.connects, 0),
     },
-    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, parallelFleet: fleetSlots, durations: durations.s },
+    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, novaPerHost, parallelFleet: fleetSlots, durations: durations.s },
   });
 }
