@@ -15,8 +15,19 @@ export interface FleetInputOptions {
   spare?: number;
 }
 
-/** The lab's default flavors (src/lab/cloud/config.ts) picked uniformly: the expected vCPU and RAM of one instance. */
-const MEAN_FLAVOR = { vcpus: (1 + 2 + 4) / 3, ramMb: (2048 + 4096 + 8192) / 3 };
+/** The lab's default flavors (src/lab/cloud/config.ts) picked uniformly: the expected vCPU, RAM and disk of one instance. */
+const MEAN_FLAVOR = { vcpus: (1 + 2 + 4) / 3, ramMb: (2048 + 4096 + 8192) / 3, diskGb: (20 + 40 + 80) / 3 };
+
+/**
+ * Placement also claims DISK_GB, and a lab description has no disk size (every lab host gets the fake cloud's 500 GB,
+ * room for about ten instances): a fleet sized by sizeForSpare gets disks sized the same way, kept here beside it.
+ */
+const spareDisk = new WeakMap<LabConfig, number>();
+
+/** The disk (GB) sizeForSpare chose for this fleet's hosts, if it sized them. */
+export function sparedDiskGb(lab: LabConfig): number | undefined {
+  return spareDisk.get(lab);
+}
 
 export async function loadFleetInput(o: FleetInputOptions): Promise<LabConfig> {
   let input: LabConfigInput;
@@ -47,4 +58,6 @@ export function sizeForSpare(lab: LabConfig, spare: number): void {
     h.vcpus = Math.max(1, Math.ceil((perHost * MEAN_FLAVOR.vcpus) / (1 - spare) / cpuRatio));
     h.ram_mb = Math.max(1024, Math.ceil((reserved + (perHost * MEAN_FLAVOR.ramMb) / (1 - spare) / ramRatio) / 1024) * 1024);
   }
+  // Never the constraint: the spare asked for is of vCPU and RAM (the lab's disk allocation ratio is 1.0).
+  spareDisk.set(lab, Math.max(500, Math.ceil((perHost * MEAN_FLAVOR.diskGb) / (1 - spare) * 2)));
 }

@@ -10,7 +10,7 @@ import { STEP_BY_ID, stepSchemas } from '../steps/registry.js';
 import { createCloudSim, type CloudSim } from './cloud-sim.js';
 import { Durations, LAB_DURATIONS, type DurationSettings } from './durations.js';
 import { playbookDurations } from './playbook-durations.js';
-import { loadFleetInput, type FleetInputOptions } from './fleet-input.js';
+import { loadFleetInput, sparedDiskGb, type FleetInputOptions } from './fleet-input.js';
 import { InProcessNova } from './in-process-nova.js';
 import { cloudConfig, guestState, hostBooted, hostRebooting, hostSpecsFromLabConfig, type LabConfig } from './lab-model.js';
 import { lowerBound, type BoundHost } from './lower-bound.js';
@@ -69,7 +69,10 @@ export class SimFleet {
       })),
     };
     for (const spec of hostSpecsFromLabConfig(lab)) this.hosts.set(spec.name, new SimHost(spec, this.durations, life));
-    this.sim = createCloudSim(cloudConfig(lab), {
+    const cloud = cloudConfig(lab);
+    const diskGb = sparedDiskGb(lab);
+    if (diskGb !== undefined) cloud.hosts = cloud.hosts?.map((h) => ({ ...h, diskGb }));
+    this.sim = createCloudSim(cloud, {
       guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false,
       migrationMs: (inst, flavor, labMs) => this.durations.migration(inst.name, flavor.ramMb, labMs),
     });
