@@ -84,19 +84,26 @@ export const EXIT_CODE_LINES: Record<ExitCode, string> = {
 export const EXIT_CODE_ORDER: readonly ExitCode[] = [8, 130, 143, 1, 6, 3, 7, 2, 0, 4, 5];
 
 /** What each verb can return (its --help lists these; status and hosts read files only). */
-export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status' | 'hosts', readonly ExitCode[]> = {
+export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status' | 'hosts' | 'rehearse', readonly ExitCode[]> = {
   run: [8, 130, 143, 1, 6, 3, 7, 0, 4, 5],
   plan: [8, 130, 143, 1, 6, 3, 7, 2, 0, 4],
   sweep: [8, 130, 143, 1, 6, 3, 7, 2, 0, 4],
   exec: [8, 130, 143, 1, 3, 0, 4],
   status: [0, 4],
   hosts: [0, 4],
+  rehearse: [1, 0, 4],
 };
 
 /** Verbs that read files only say what their codes mean for them. */
 export const VERB_EXIT_LINES: Partial<Record<keyof typeof VERB_EXIT_CODES, Partial<Record<ExitCode, string>>>> = {
   status: { 0: "0    printed (the last run's own result is in the output)" },
   hosts: { 0: '0    listed', 4: '4    usage or inventory error, or the pattern selects no host (nothing was contacted)' },
+  // A rehearsal contacts nothing: its codes speak of the simulated rollout.
+  rehearse: {
+    1: '1    the rehearsed rollout did not complete (a host failed, was refused, unknown, unreachable or not started) or the safety audit found a violation',
+    0: '0    every simulated host completed (or was deferred by the window) and the safety audit is clean',
+    4: '4    usage, playbook or fleet description error (nothing was simulated)',
+  },
 };
 
 /** The exit-code section of a --help text: the codes given, in the policy's order, in the verb's own words if it has them. */

@@ -57,6 +57,7 @@ ${EXIT_CODE_HELP}`);
 
   playbookVerbs(program);
   hostVerbs(program);
+  rehearseVerb(program);
   labVerbs(program);
   return program;
 }
@@ -134,6 +135,38 @@ function hostVerbs(program: Command): void {
       process.exitCode = await hostsCommand(pattern, opts);
     });
 
+}
+
+/** rehearse: the rollout on a simulated fleet on a virtual clock (src/rehearse). */
+function rehearseVerb(program: Command): void {
+  program.command('rehearse').argument('<playbook>', 'playbook YAML')
+    .description('rehearse the rollout on a simulated fleet on a virtual clock: makespan, batches, peak drained, migrations, capacity left')
+    .option('--hosts <n>', "the lab's default mixed fleet at this size", intOption('--hosts', 1, 100000))
+    .option('--instances <n>', 'Nova instances placed on it', intOption('--instances', 0, 10000000))
+    .option('--config <file>', 'lab description (YAML) instead of --hosts')
+    .option('--spare <fraction>', 'size every host so this share of vCPU and RAM stays free (0.1 or 10%)')
+    .option('--serial <list>', 'batch sizes (overrides the playbook)', serialOption)
+    .option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 100000))
+    .option('--boot <duration>', "boot time of a host (default: the description's boot_delay)")
+    .option('--migration <duration>', "live-migration time per instance (default: the description's nova.migration_time)")
+    .option('--migration-per-gb <duration>', "added live-migration time per GiB of the flavor's RAM")
+    .option('--update <duration>', 'yum/dnf update time')
+    .option('--check-update <duration>', 'yum/dnf check-update time')
+    .option('--gather <duration>', 'facts gather time')
+    .option('--command <duration>', 'time of any other remote command')
+    .option('--connect <duration>', 'SSH connect time')
+    .option('--api <duration>', 'Nova API round trip')
+    .option('--restart <duration>', 'nova-compute restart time')
+    .option('--spread <fraction>', 'each duration varies by up to this share (seeded)')
+    .option('--seed <n>', 'seed of the spread')
+    .option('--start <iso-time>', 'virtual start time (matters with a maintenance window)')
+    .option('-i, --inventory <path>', 'seed from a real fleet (not implemented yet)')
+    .option('--json <file>', "write every figure as JSON ('-': to stdout, instead of the text)")
+    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.rehearse, VERB_EXIT_LINES.rehearse)}`)
+    .action(async (playbook: string, opts: Record<string, unknown>) => {
+      const { rehearseCommand } = await import('./commands/rehearse.js');
+      process.exitCode = await rehearseCommand(playbook, opts);
+    });
 }
 
 /** The rehearsal lab's verbs (lab up, down, status, audit, demo). */

@@ -1,4 +1,4 @@
-// The lab's edge: src/lab imports only general utilities, only the lab command imports src/lab, and no lab export shares a product name.
+// The lab's edge: src/lab imports only general utilities, only the lab command and the rehearsal's one import site import src/lab, and no lab export shares a product name.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,8 +7,12 @@ const REPO = path.resolve(import.meta.dirname, '../../..');
 
 /** What src/lab may import from the rest of src: general utilities with no product knowledge (errors, durations, yaml helpers). */
 const LAB_MAY_IMPORT = ['src/util/'];
-/** The only product files that may import src/lab: the `lab` command (and its daemon entry) and `lab demo`. */
-const LAB_ENTRY_POINTS = ['src/cli/commands/lab.ts', 'src/cli/commands/demo.ts'];
+/**
+ * The only product files that may import src/lab: the `lab` command (and its daemon entry), `lab demo`, and the
+ * rehearsal's single import site (issue 18: simulated hosts built from the lab's host model, its cloud model in process).
+ */
+const REHEARSE_LAB_SITE = 'src/rehearse/lab-model.ts';
+const LAB_ENTRY_POINTS = ['src/cli/commands/lab.ts', 'src/cli/commands/demo.ts', REHEARSE_LAB_SITE];
 /** The only file of src that knows where the fake compute host's files are. */
 const HOST_FILES_RESOLVER = 'src/lab/compute-host-files.ts';
 
@@ -59,14 +63,24 @@ describe('the lab boundary', () => {
     expect(outside).toEqual([]);
   });
 
-  it('only the lab command and the demo import src/lab', () => {
+  it('only the lab command, the demo and src/rehearse/lab-model.ts import src/lab', () => {
     const importers = product.flatMap((f) => importsOf(f).filter((s) => s.startsWith('src/lab/')).map((s) => `${f} imports ${s}`))
       .filter((line) => !LAB_ENTRY_POINTS.some((ok) => line.startsWith(`${ok} `)));
     expect(importers).toEqual([]);
   });
 
+  it('src/rehearse reaches the lab only through lab-model.ts, and nothing outside src/rehearse imports that site', () => {
+    expect(importsOf('src/rehearse/sim-host.ts')).toContain(REHEARSE_LAB_SITE);
+    expect(importsOf(REHEARSE_LAB_SITE).some((s) => s.startsWith('src/lab/cloud/'))).toBe(true);
+    const outside = product.filter((f) => !f.startsWith('src/rehearse/'))
+      .flatMap((f) => importsOf(f).filter((s) => s === REHEARSE_LAB_SITE).map(() => `${f} imports ${REHEARSE_LAB_SITE}`));
+    expect(outside).toEqual([]);
+  });
+
   it('no name the lab exports is also a name the product exports', () => {
-    const productNames = new Set(product.flatMap(exportedNames));
+    // The rehearsal's import site passes the lab's own names through: they are the lab's, not the product's.
+    const productNames = new Set(product.filter((f) => f !== REHEARSE_LAB_SITE).flatMap(exportedNames));
+    expect(productNames.has('SimHost')).toBe(true);
     expect(productNames.has('Fleet')).toBe(true);
     const clashes = lab.flatMap((f) => exportedNames(f).filter((n) => productNames.has(n)).map((n) => `${f}: ${n}`));
     expect(clashes).toEqual([]);

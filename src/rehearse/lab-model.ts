@@ -1,0 +1,26 @@
+// The one place the rehearsal imports the lab's host and cloud models from, so a rename in src/lab is fixed here only.
+export { OS_RELEASE, type LabDist } from '../lab/catalog.js';
+export { initialPackages, repoOffers, type InstalledRow, type RepoRow } from '../lab/host/packages.js';
+export { computeBootState, type BootState } from '../lab/host/boot-state.js';
+export { compareLabEvr } from '../lab/host/evr.js';
+export { renderDomcaps } from '../lab/host/domcaps.js';
+export { renderNovaConf, readLibvirtCpu, configPassesMdClear } from '../lab/host/nova-conf.js';
+export { renderDmesg, renderJournalKernel } from '../lab/host/kernel-log.js';
+export { hostSpecsFromLabConfig } from '../lab/host/from-lab-config.js';
+export type { FakeHostSpec } from '../lab/host/spec.js';
+export { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../lab/lab-config.js';
+export { cloudConfig, startsWithMdClear } from '../lab/lab-mapping.js';
+export { resolveCloudConfig, type ResolvedCloudConfig, type FakeCloudConfig } from '../lab/cloud/config.js';
+export { seedWorld } from '../lab/cloud/seed-world.js';
+export { CloudWorld, guestState, type Usage } from '../lab/cloud/world.js';
+export { MigrationEngine } from '../lab/cloud/live-migration.js';
+export { FaultStore } from '../lab/cloud/faults.js';
+export { PowerActions } from '../lab/cloud/power.js';
+export { hostBooted, hostRebooting } from '../lab/cloud/host-lifecycle.js';
+export { setServiceStatus as setLabServiceStatus } from '../lab/cloud/service-ops.js';
+export { serverStatus } from '../lab/cloud/nova-views.js';
+export { ApiError } from '../lab/cloud/api-error.js';
+export { IN_PROGRESS, UNFINISHED, type HostRec, type InstanceRec, type MigrationRec, type FlavorRec } from '../lab/cloud/model.js';
+export { inventoriesOf } from '../lab/cloud/placement-model.js';
+export { aggregatesOf } from '../lab/cloud/placement-routes.js';
+export type { TokenInfo } from '../lab/cloud/tokens.js';

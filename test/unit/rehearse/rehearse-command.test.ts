@@ -1,0 +1,87 @@
+// `rehearse` on the command line: bad input is refused before anything runs (exit 4 via UsageError/ConfigError); --json has it all.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UsageError } from '../../../src/cli/options.js';
+import { ConfigError, ConfigErrors } from '../../../src/util/errors.js';
+import { rehearseCommand } from '../../../src/cli/commands/rehearse.js';
+
+const PLAYBOOK = 'playbooks/remediate.yaml';
+
+afterEach(() => vi.restoreAllMocks());
+
+/** main.ts's mapping (it runs the CLI on import, so it is not imported here): input errors exit 4. */
+function describeError(err: unknown): { code: number; message: string } {
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: err instanceof UsageError || err instanceof ConfigError || err instanceof ConfigErrors ? 4 : 1, message };
+}
+
+async function exitOf(opts: Record<string, unknown>, playbook = PLAYBOOK): Promise<{ code: number; message: string }> {
+  try {
+    return { code: await rehearseCommand(playbook, opts), message: '' };
+  } catch (err) {
+    return describeError(err);
+  }
+}
+
+describe('rehearse command', () => {
+  it('refuses -i until seeding from a real fleet exists, naming the alternatives', async () => {
+    const r = await exitOf({ inventory: ['inv.yaml'] });
+    expect(r.code).toBe(4);
+    expect(r.message).toMatch(/not implemented yet.*--hosts/);
+  });
+
+  it('refuses a bad duration, --hosts with --config, and a bad --spare', async () => {
+    expect(await exitOf({ hosts: 3, boot: 'soon' })).toMatchObject({ code: 4, message: expect.stringMatching(/--boot/) });
+    expect(await exitOf({ hosts: 3, config: 'lab.yaml' })).toMatchObject({ code: 4, message: expect.stringMatching(/exclude/) });
+    expect(await exitOf({ hosts: 3, spare: '150%' })).toMatchObject({ code: 4, message: expect.stringMatching(/--spare/) });
+  });
+
+  it('names the file and field of a bad lab description', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-'));
+    const file = join(dir, 'lab.yaml');
+    writeFileSync(file, 'hosts:\n  - name: compute01\n    dist: el9\n');
+    const r = await exitOf({ config: file });
+    expect(r.code).toBe(4);
+    expect(r.message).toContain(file);
+    expect(r.message).toMatch(/dist/);
+  });
+
+  it('writes every figure as JSON and exits 0 when the rollout completes cleanly', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-'));
+    const out = join(dir, 'r.json');
+    const printed: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((s) => { printed.push(String(s)); return true; });
+    const code = await rehearseCommand(PLAYBOOK, { hosts: 5, instances: 10, json: out, seed: '3' });
+    expect(code).toBe(0);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(r)).toEqual(expect.arrayContaining(['makespanMs', 'lowerBound', 'ratio', 'batches', 'peakDrained', 'migrations', 'audit']));
+    expect(printed.join('')).toMatch(/makespan/);
+  });
+});
+
+describe('rehearse durations from the playbook', () => {
+  const withVars = (vars: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-pb-'));
+    const file = join(dir, 'pb.yaml');
+    writeFileSync(file, readFileSync(PLAYBOOK, 'utf8').replace(/^steps:/m, `vars:\n  rehearse:\n${vars}\nsteps:`));
+    return file;
+  };
+
+  it('takes vars.rehearse from the playbook, and the command line over it', async () => {
+    const file = withVars('    boot: 7m\n    update: 90s\n    spread: 0');
+    const out = join(mkdtempSync(join(tmpdir(), 'rehearse-')), 'r.json');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    await rehearseCommand(file, { hosts: 3, instances: 3, json: out, update: '30s' });
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { settings: { durations: Record<string, number> } };
+    expect(r.settings.durations).toMatchObject({ bootMs: 420_000, packageUpdateMs: 30_000, spread: 0 });
+  });
+
+  it('names the playbook, line and field of a bad rehearse duration', async () => {
+    const file = withVars('    boot: soon');
+    const r = await exitOf({ hosts: 3 }, file);
+    expect(r.code).toBe(4);
+    expect(r.message).toMatch(new RegExp(`${file}:\\d+:\\d+: vars\\.rehearse\\.boot`));
+  });
+});
