@@ -61,3 +61,31 @@ describe('createTargetPicker', () => {
     expect(cloud.state().migrations.map((m) => [m.dest, m.status])).toEqual([['fixed', 'error'], ['roomy', 'completed']]);
   });
 });
+
+describe('createTargetPicker reads Placement once per drain', () => {
+  it('answers later picks from what it read, minus what earlier picks took; reads again when more hosts are remediated or the figures age', async () => {
+    const { cloud, nova } = await setup({ ramAllocationRatio: 1, instances: [
+      { name: 'a', host: 'src', flavor: 'm' }, { name: 'b', host: 'src', flavor: 'm' }, { name: 'c', host: 'src', flavor: 'm' },
+      { name: 'f1', host: 'fixed', flavor: 'm' }, { name: 'f2', host: 'fixed', flavor: 'm' }] });
+    const servers = await nova.listServers({ host: 'src' });
+    let clock = 0;
+    const remediated = new Set(['fixed']);
+    const pick = createTargetPicker(nova, () => remediated, 'src', () => clock);
+    const placementReads = () => cloud.requests().filter((r) => r.path.includes('/placement/resource_providers')).length;
+    // 'fixed' has 16 GiB at 1:1 with 8 GiB used, and each flavor takes 4 GiB: two picks fit, the third would overcommit it.
+    expect(await pick(servers[0]!)).toBe('fixed');
+    const afterFirst = placementReads();
+    expect(afterFirst).toBeGreaterThan(0);
+    expect(await pick(servers[1]!)).toBe('fixed');
+    expect(await pick(servers[2]!)).toBeNull();
+    expect(placementReads(), 'the second and third picks read nothing').toBe(afterFirst);
+    // A newly remediated host is a reason to read again, and so is age.
+    remediated.add('roomy');
+    expect(await pick(servers[2]!)).toBe('roomy');
+    const afterGrowth = placementReads();
+    expect(afterGrowth).toBeGreaterThan(afterFirst);
+    clock += 61_000;
+    await pick(servers[2]!);
+    expect(placementReads()).toBeGreaterThan(afterGrowth);
+  });
+});
