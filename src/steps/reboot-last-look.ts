@@ -22,6 +22,17 @@ export async function rebootLastLook(ctx: StepContext<unknown>, action = 'reboot
   const changed: string[] = [];
   let reEnabled = false;
 
+  // Migrations first, the service last: whatever changes while the earlier answers travel is caught by a later read.
+  // Nova's host filter matches either end: an instance migrating in is on the source's list until it lands.
+  const unfinished = (await nova.listMigrations({ host })).filter((m) => !isFinishedMigration(m.status));
+  if (unfinished.length) {
+    changed.push(`Nova shows ${unfinished.length} unfinished migration(s): ${unfinished.map((m) => describeMigration(m, host)).join(', ')}`);
+  }
+
+  const servers = (await nova.listServers({ host })).filter((s) => s.status !== 'SHUTOFF' || s.taskState);
+  if (servers.length) {
+    changed.push(`Nova shows ${servers.length} instance(s) on ${host}: ${servers.map((s) => `${s.name} (${s.status}${s.taskState ? `, ${s.taskState}` : ''})`).join(', ')}`);
+  }
   const svc = await computeServiceOf(nova, host);
   const ours = disableReason(ctx.runId);
   if (svc.status !== 'disabled') {
@@ -32,16 +43,6 @@ export async function rebootLastLook(ctx: StepContext<unknown>, action = 'reboot
     changed.push(`nova-compute on ${host} is disabled, but not by this run (reason "${svc.disabledReason ?? ''}", expected "${ours}")`);
   }
   // An operator's own disable (the drain left it and said so) keeps the scheduler away just as well as ours.
-
-  const servers = (await nova.listServers({ host })).filter((s) => s.status !== 'SHUTOFF' || s.taskState);
-  if (servers.length) {
-    changed.push(`Nova shows ${servers.length} instance(s) on ${host}: ${servers.map((s) => `${s.name} (${s.status}${s.taskState ? `, ${s.taskState}` : ''})`).join(', ')}`);
-  }
-  // Nova's host filter matches either end: an instance migrating in is on the source's list until it lands.
-  const unfinished = (await nova.listMigrations({ host })).filter((m) => !isFinishedMigration(m.status));
-  if (unfinished.length) {
-    changed.push(`Nova shows ${unfinished.length} unfinished migration(s): ${unfinished.map((m) => describeMigration(m, host)).join(', ')}`);
-  }
 
   // A fresh gather, not the facts the plan was made on; an empty list proves nothing unless virsh answered.
   const facts = await ctx.refreshFacts();

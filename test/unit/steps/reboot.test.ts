@@ -154,7 +154,7 @@ describe('reboot', () => {
       nova.migrations.push(migration({}));
       host.state.guests.push(guest('instance-0000002d', { state: 'running' }));
       const err = await reboot.apply(ctx, diff).then(() => null, (e: unknown) => e as Error);
-      expect(err?.message).toMatch(/enabled again.*scheduled-here \(BUILD, spawning\).*unfinished migration.*instance-0000002d \(running\)/);
+      expect(err?.message).toMatch(/unfinished migration.*scheduled-here \(BUILD, spawning\).*enabled again.*instance-0000002d \(running\)/);
       expect(host.reboots).toBe(0);
     });
   });
