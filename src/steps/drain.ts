@@ -50,6 +50,10 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
   const svc = await computeServiceOf(nova, host);
   if (svc.status === 'enabled') {
     diff.changes.push({ kind: 'disable-service', summary: `disable nova-compute on ${host} (reason: "${disableReason(ctx.runId)}")`, data: { serviceId: svc.id } });
+  } else if (disabledByUs(svc) && svc.disabledReason !== disableReason(ctx.runId)) {
+    // An earlier run of this tool disabled it and stopped (a crash, a refused reboot): this run re-drains and takes it over,
+    // so the reboot's last look finds it disabled by the run that is about to reboot.
+    diff.changes.push({ kind: 'disable-service', summary: `take over the disable of nova-compute on ${host} from an earlier run (reason: "${disableReason(ctx.runId)}")`, data: { serviceId: svc.id } });
   } else if (!disabledByUs(svc)) {
     diff.notes.push(`nova-compute on ${host} was disabled by someone else ("${svc.disabledReason ?? ''}"): it stays disabled and will not be re-enabled`);
   }

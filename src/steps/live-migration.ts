@@ -33,8 +33,11 @@ async function waitForOutcome(nova: NovaApi, server: Server, source: string, dea
   return 'timeout';
 }
 
-/** Nova migration states after which nothing more happens (the one list, shared by the drain's incoming check). */
-const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished']);
+/**
+ * Nova migration states after which nothing more happens (the one list, shared by the drain's incoming check and the
+ * reboot's last look). os-migrations keeps history: a resize long confirmed or reverted must not block a host for ever.
+ */
+const FINISHED = new Set(['completed', 'error', 'failed', 'cancelled', 'done', 'finished', 'confirmed', 'reverted']);
 
 export function isFinishedMigration(status: string): boolean {
   return FINISHED.has(status);

@@ -1,9 +1,9 @@
 // Step reboot: only when needed, never with instances on board; waits for a new boot_id and checks the host stays up.
 import { z } from 'zod';
 import { AbortedError, AuthError, HostKeyError } from '../transport/types.js';
-import { refuseWithoutEvidence, rebootEvidence, requireEvidence } from './evidence-rules.js';
-import { CommandFailedError, RefusedError } from './errors.js';
-import { requireNova } from './nova-service.js';
+import { rebootEvidence, requireEvidence } from './evidence-rules.js';
+import { CommandFailedError } from './errors.js';
+import { rebootLastLook } from './reboot-last-look.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
@@ -39,22 +39,6 @@ async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
   }
   diff.changes.push({ kind: 'reboot', summary: `reboot: ${reasons.map((r) => r.message).join('; ')}`, data: { reasons } });
   return diff;
-}
-
-/** The last line of defence: whatever earlier steps believed, a host with a running instance is not rebooted. */
-async function assertNoInstances(ctx: StepContext<RebootParams>): Promise<void> {
-  const nova = requireNova(ctx.nova, 'reboot');
-  const onHost = (await nova.listServers({ host: ctx.host.novaHost })).filter((s) => s.status !== 'SHUTOFF');
-  if (onHost.length) {
-    throw new RefusedError(`refusing to reboot: Nova shows ${onHost.length} instance(s) on ${ctx.host.novaHost}: ${onHost.map((s) => `${s.name} (${s.status})`).join(', ')}`);
-  }
-  const facts = await ctx.refreshFacts();
-  // An empty list proves nothing unless virsh answered for qemu:///system: both Nova and the hypervisor must be read.
-  refuseWithoutEvidence(facts, ['guests'], `reboot ${ctx.host.name}`, ctx.host);
-  const running = facts.guests.filter((g) => g.state !== 'shut off');
-  if (running.length) {
-    throw new RefusedError(`refusing to reboot: virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
-  }
 }
 
 async function readBootId(ctx: StepContext<RebootParams>, signal: AbortSignal = ctx.signal): Promise<string> {
@@ -93,7 +77,8 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
   if (saved && !saved.done && saved.bootIdBefore !== current) {
     ctx.log.info('the reboot requested earlier has happened');
   } else {
-    await assertNoInstances(ctx);
+    // The last line of defence: whatever earlier steps believed, the world is read again from both sides just before the command.
+    await rebootLastLook(ctx);
     const before = (await ctx.facts()).bootId;
     await ctx.checkpoint.set({ bootIdBefore: before, requestedAt: new Date().toISOString() } satisfies RebootCheckpoint);
     // Detached, so the session that asked is not the one the reboot cuts: its drop is expected, not an error.

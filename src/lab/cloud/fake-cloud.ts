@@ -94,6 +94,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
       return url;
     },
     async close(): Promise<void> {
+      faults.release();
       engine.close();
       power.close();
       for (const s of sleepers) {
@@ -124,6 +125,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
       for (const f of update.endpoints ?? []) faults.addEndpoint({ count: 1, ...f, method: f.method?.toUpperCase() });
       if (update.migrationFailures) faults.setMigrationFailures(update.migrationFailures);
       if (update.migrationHangs) faults.setMigrationHangs(update.migrationHangs);
+      if (update.release) faults.release();
       if (update.expireTokens) tokens.expireAll();
       if (update.tokenTtlMs !== undefined) world.tokenTtlMs = update.tokenTtlMs;
       if (update.migrationMs !== undefined) world.migrationMs = update.migrationMs;

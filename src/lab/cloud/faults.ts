@@ -1,4 +1,4 @@
-// Runtime faults: endpoint failures for the next K matching calls, failing or hanging migrations, token expiry.
+// Runtime faults: endpoint failures for the next K matching calls, held calls, failing or hanging migrations, token expiry.
 import { z } from 'zod';
 
 export const endpointFaultSchema = z.strictObject({
@@ -8,8 +8,14 @@ export const endpointFaultSchema = z.strictObject({
   path: z.string().min(1),
   /** For POST .../action: the action key to match (e.g. os-migrateLive). */
   action: z.string().min(1).optional(),
-  /** status: answer with `status` at once; hang: never answer; delay: wait `delayMs`, then answer normally (or with `status`). */
-  kind: z.enum(['status', 'hang', 'delay']),
+  /** Query parameters the call must carry with these values; null: must not carry it at all. */
+  query: z.record(z.string(), z.string().nullable()).optional(),
+  /**
+   * status: answer with `status` at once; hang: never answer; delay: wait `delayMs`, then answer normally (or with `status`);
+   * hold: wait until the test releases held calls (`release: true`), then answer from the state at that moment, so a test
+   * can change the world at an exact point of a run, not at a guessed time.
+   */
+  kind: z.enum(['status', 'hang', 'delay', 'hold']),
   status: z.number().int().min(400).max(599).optional(),
   delayMs: z.number().int().nonnegative().optional(),
   count: z.number().int().positive().default(1),
@@ -25,6 +31,8 @@ export const faultUpdateSchema = z.strictObject({
   migrationFailures: z.array(z.string().min(1)).optional(),
   /** Instance names or uuids whose live migrations stay `running` until aborted (replaces the list). */
   migrationHangs: z.array(z.string().min(1)).optional(),
+  /** Answers every held call (kind hold) now. */
+  release: z.boolean().optional(),
   /** Every token issued so far expires now (Nova calls with them get 401 until the client re-authenticates). */
   expireTokens: z.boolean().optional(),
   tokenTtlMs: z.number().int().positive().optional(),
@@ -43,17 +51,33 @@ export interface FaultSnapshot {
   endpoints: (EndpointFault & { remaining: number })[];
   migrationFailures: string[];
   migrationHangs: string[];
+  /** Calls held right now by a hold fault. */
+  held: number;
 }
 
 export class FaultStore {
   private endpoints: PendingFault[] = [];
   private failures = new Set<string>();
   private hangs = new Set<string>();
+  private held: (() => void)[] = [];
 
+  /** Clearing also lets held calls go: no fault outlives its reset. */
   clear(): void {
     this.endpoints = [];
     this.failures.clear();
     this.hangs.clear();
+    this.release();
+  }
+
+  /** Resolves when the test releases held calls. */
+  hold(): Promise<void> {
+    return new Promise((resolve) => this.held.push(resolve));
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const go of held) go();
   }
 
   addEndpoint(f: EndpointFault): void {
@@ -75,9 +99,10 @@ export class FaultStore {
   }
 
   /** The first pending fault matching this call, consumed by one use. */
-  take(method: string, path: string, action: string | undefined): EndpointFault | undefined {
+  take(method: string, path: string, action: string | undefined, query: URLSearchParams = new URLSearchParams()): EndpointFault | undefined {
     const idx = this.endpoints.findIndex((f) =>
-      (f.method === undefined || f.method === method) && (f.action === undefined || f.action === action) && globMatch(f.path, path));
+      (f.method === undefined || f.method === method) && (f.action === undefined || f.action === action) && globMatch(f.path, path)
+      && Object.entries(f.query ?? {}).every(([k, v]) => (v === null ? !query.has(k) : query.get(k) === v)));
     if (idx < 0) return undefined;
     const f = this.endpoints[idx]!;
     f.remaining -= 1;
@@ -86,7 +111,7 @@ export class FaultStore {
   }
 
   snapshot(): FaultSnapshot {
-    return { endpoints: this.endpoints.map((f) => ({ ...f })), migrationFailures: [...this.failures], migrationHangs: [...this.hangs] };
+    return { endpoints: this.endpoints.map((f) => ({ ...f })), migrationFailures: [...this.failures], migrationHangs: [...this.hangs], held: this.held.length };
   }
 }
 

@@ -56,8 +56,9 @@ export function createRequestHandler(deps: FrontDeps): (req: IncomingMessage, re
       };
       try {
         ctx.body = await readJsonBody(req);
-        const fault = logged ? deps.faults.take(method, url.pathname, method === 'POST' ? actionName(ctx.body) : undefined) : undefined;
+        const fault = logged ? deps.faults.take(method, url.pathname, method === 'POST' ? actionName(ctx.body) : undefined, url.searchParams) : undefined;
         if (fault?.kind === 'hang') return finish(null);
+        if (fault?.kind === 'hold') await deps.faults.hold();
         if (fault?.kind === 'delay') await deps.sleep(fault.delayMs ?? 0);
         if (fault?.status !== undefined) {
           return finish({ status: fault.status, body: errorBody(style, fault.status, `Injected fault: HTTP ${fault.status}`) });

@@ -181,10 +181,23 @@ describe('drain', () => {
 
     const ctx = await stepContext(drain, dueHost(), nova, FAST, { checkpoint, runId: 'run-2' });
     const { first, second } = await converge(drain, ctx);
-    expect(kinds(first)).toEqual(['await-migration']);
+    // The resumed run also takes the disable over from run-1, for the reboot's last look.
+    expect(kinds(first)).toEqual(['disable-service', 'await-migration']);
     expect(second.changes).toEqual([]);
     expect(nova.callsTo('liveMigrate')).toEqual([]);
     expect(nova.servers.get(s.id)?.host).not.toBe(SRC);
+  });
+
+  it("takes over the disable of an earlier run, so the reboot's last look finds it disabled by the run that reboots", async () => {
+    const nova = cloud();
+    nova.addServer({ name: 'web-1', host: SRC });
+    await nova.setServiceStatus(nova.service(SRC).id, 'disabled', 'mds-orchestrate: MDS remediation (run run-1)');
+    const ctx = await stepContext(drain, dueHost(), nova, FAST, { runId: 'run-2' });
+    const { first, second } = await converge(drain, ctx);
+    expect(kinds(first)).toEqual(['disable-service', 'migrate-instance']);
+    expect(first.changes[0]?.summary).toMatch(/take over the disable of nova-compute on .* from an earlier run/);
+    expect(nova.service(SRC)).toMatchObject({ status: 'disabled', disabledReason: 'mds-orchestrate: MDS remediation (run run-2)' });
+    expect(second.changes).toEqual([]);
   });
 
   it('treats a migration it did not start as a blocker', async () => {

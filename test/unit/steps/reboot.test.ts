@@ -1,5 +1,7 @@
 // reboot: only when a reason exists, never with instances aboard, waits for a new boot_id, a deadline that fires, stays up.
 import { describe, expect, it } from 'vitest';
+import type { Migration } from '../../../src/openstack/types.js';
+import { disableReason } from '../../../src/steps/nova-service.js';
 import { reboot } from '../../../src/steps/reboot.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import { guest, VERSIONS } from '../../helpers/host-facts.js';
@@ -9,8 +11,15 @@ import { FakeHost, type RebootScript } from './fake-host.js';
 const NAME = 'compute-0.example.org';
 const FAST = { timeout: '2s', stable_for: '1ms', backoff: '1ms', max_backoff: '4ms', delay: 0 };
 
+const RUN = 'run-20190515T0900';
+
+/** The reboot follows a drain: the host's compute service is disabled by this run. */
 function cloud(): FakeNovaApi {
-  return new FakeNovaApi().addHost(NAME).addHost('compute-1.example.org');
+  return new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: disableReason(RUN) }).addHost('compute-1.example.org');
+}
+
+function migration(over: Partial<Migration>): Migration {
+  return { id: '41', instanceUuid: 'c0ffee00-0000-4000-8000-00000000002a', status: 'running', sourceCompute: 'compute-1.example.org', destCompute: NAME, migrationType: 'live-migration', createdAt: '2019-05-15T09:10:00.000000', ...over };
 }
 
 async function setup(script: RebootScript = {}, params: Record<string, unknown> = FAST) {
@@ -18,7 +27,7 @@ async function setup(script: RebootScript = {}, params: Record<string, unknown> 
   host.nextReboot = script;
   const nova = cloud();
   const checkpoint = new MemoryCheckpoint();
-  const ctx = await stepContext(reboot, host, nova, params, { checkpoint });
+  const ctx = await stepContext(reboot, host, nova, params, { checkpoint, runId: RUN });
   return { host, nova, ctx, checkpoint, bootBefore: host.state.bootId };
 }
 
@@ -60,7 +69,7 @@ describe('reboot', () => {
     nova.addServer({ name: 'off', host: NAME, status: 'SHUTOFF' });
     nova.addServer({ name: 'left-behind', host: NAME });
     const diff = await reboot.check(ctx);
-    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/refusing to reboot: Nova shows 1 instance\(s\) on compute-0\.example\.org: left-behind \(ACTIVE\)/);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(/refusing to reboot: the host changed since the drain: Nova shows 1 instance\(s\) on compute-0\.example\.org: left-behind \(ACTIVE\);.*rerun to re-drain/);
     expect(host.reboots).toBe(0);
   });
 
@@ -70,6 +79,84 @@ describe('reboot', () => {
     const diff = await reboot.check(ctx);
     await expect(reboot.apply(ctx, diff)).rejects.toThrow(/virsh shows 1 guest\(s\) not shut off: instance-0000002a \(running\)/);
     expect(host.reboots).toBe(0);
+  });
+
+  describe('last look right before the command', () => {
+    it('refuses while a live migration INTO the host is unfinished, though neither Nova nor virsh lists its instance here yet', async () => {
+      const { host, nova, ctx } = await setup();
+      const diff = await reboot.check(ctx);
+      // Started after the drain's last loop: the instance is still on the source in Nova and not running here.
+      nova.migrations.push(migration({ status: 'running' }));
+      await expect(reboot.apply(ctx, diff)).rejects.toMatchObject({
+        code: 'E_REFUSED',
+        message: expect.stringMatching(/unfinished migration\(s\): live-migration 41 of instance c0ffee00-0000-4000-8000-00000000002a into compute-0\.example\.org from compute-1\.example\.org \(running\);.*left drained with its compute service disabled.*let the migration finish \(or abort it\), then rerun/),
+      });
+      expect(host.reboots).toBe(0);
+      expect(nova.mutatingCalls()).toEqual([]);
+    });
+
+    it('refuses while a migration OUT of the host is unfinished (any type, any unfinished state)', async () => {
+      for (const status of ['accepted', 'queued', 'preparing', 'post-migrating', 'migrating']) {
+        const { host, nova, ctx } = await setup();
+        nova.migrations.push(migration({ status, sourceCompute: NAME, destCompute: 'compute-1.example.org', migrationType: 'migration' }));
+        const diff = await reboot.check(ctx);
+        await expect(reboot.apply(ctx, diff)).rejects.toThrow(new RegExp(`migration 41 of instance .* out of compute-0\\.example\\.org to compute-1\\.example\\.org \\(${status}\\)`));
+        expect(host.reboots).toBe(0);
+      }
+    });
+
+    it('reboots when every migration touching the host is finished (history is not a blocker)', async () => {
+      const { host, nova, ctx } = await setup();
+      for (const [i, status] of ['completed', 'error', 'failed', 'cancelled', 'done', 'confirmed', 'reverted'].entries()) {
+        nova.migrations.push(migration({ id: String(i), status }));
+      }
+      await converge(reboot, ctx);
+      expect(host.reboots).toBe(1);
+    });
+
+    it('refuses when someone re-enabled the compute service after the drain', async () => {
+      const { host, nova, ctx } = await setup();
+      const diff = await reboot.check(ctx);
+      Object.assign(nova.service(NAME), { status: 'enabled', disabledReason: null });
+      await expect(reboot.apply(ctx, diff)).rejects.toThrow(/nova-compute on compute-0\.example\.org is enabled again \(someone re-enabled it after the drain\).*the host is left as it is and not rebooted; rerun to re-drain/);
+      expect(host.reboots).toBe(0);
+      expect(nova.mutatingCalls()).toEqual([]);
+    });
+
+    it('refuses when another run of this tool disabled the service since the drain', async () => {
+      const { host, nova, ctx } = await setup();
+      const diff = await reboot.check(ctx);
+      Object.assign(nova.service(NAME), { disabledReason: disableReason('run-20190514T2300') });
+      await expect(reboot.apply(ctx, diff)).rejects.toThrow(/is disabled, but not by this run \(reason "mds-orchestrate: MDS remediation \(run run-20190514T2300\)", expected "mds-orchestrate: MDS remediation \(run run-20190515T0900\)"\)/);
+      expect(host.reboots).toBe(0);
+    });
+
+    it("reboots a host an operator disabled (the drain left that disable in place; it keeps the scheduler away as well)", async () => {
+      const { host, nova, ctx } = await setup();
+      Object.assign(nova.service(NAME), { disabledReason: 'RMA ticket 4711: bad DIMM' });
+      await converge(reboot, ctx);
+      expect(host.reboots).toBe(1);
+    });
+
+    it('reads the guests again instead of trusting the facts the plan was made on', async () => {
+      const { host, ctx } = await setup();
+      const diff = await reboot.check(ctx);
+      host.state.guests.push(guest('instance-0000002c', { state: 'paused' }));
+      await expect(reboot.apply(ctx, diff)).rejects.toThrow(/virsh shows 1 guest\(s\) not shut off: instance-0000002c \(paused\)/);
+      expect(host.reboots).toBe(0);
+    });
+
+    it('names every change at once', async () => {
+      const { host, nova, ctx } = await setup();
+      const diff = await reboot.check(ctx);
+      Object.assign(nova.service(NAME), { status: 'enabled', disabledReason: null });
+      nova.addServer({ name: 'scheduled-here', host: NAME, status: 'BUILD', taskState: 'spawning' });
+      nova.migrations.push(migration({}));
+      host.state.guests.push(guest('instance-0000002d', { state: 'running' }));
+      const err = await reboot.apply(ctx, diff).then(() => null, (e: unknown) => e as Error);
+      expect(err?.message).toMatch(/unfinished migration.*scheduled-here \(BUILD, spawning\).*enabled again.*instance-0000002d \(running\)/);
+      expect(host.reboots).toBe(0);
+    });
   });
 
   it('fails when the host does not come back before the deadline', async () => {

@@ -60,6 +60,24 @@ describe('fake cloud faults and request log', () => {
     expect(failed.body.computeFault.code).toBe(500);
   });
 
+  it('a hold fault matching the query keeps the call until released, then answers from the state at that moment', async () => {
+    const cloud = await startCloud(baseConfig());
+    const token = await login(cloud);
+    cloud.setFaults({ endpoints: [{ method: 'GET', path: '/compute/v2.1/os-services', query: { host: 'cmp-a', binary: null }, kind: 'hold' }] });
+    // Another query does not match: answered at once, the fault stays pending.
+    expect((await call(cloud, 'GET', '/compute/v2.1/os-services?host=cmp-a&binary=nova-compute', { token })).status).toBe(200);
+    expect(cloud.faults().held).toBe(0);
+    const held = call(cloud, 'GET', '/compute/v2.1/os-services?host=cmp-a', { token });
+    for (let i = 0; i < 100 && cloud.faults().held === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(cloud.faults().held).toBe(1);
+    cloud.setServiceStatusAs('cmp-a', 'disabled', 'operator', 'changed while held');
+    cloud.setFaults({ release: true });
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(res.body.services.find((v: { host: string; binary: string }) => v.host === 'cmp-a' && v.binary === 'nova-compute').disabled_reason).toBe('changed while held');
+    expect(cloud.faults()).toMatchObject({ held: 0, endpoints: [] });
+  });
+
   it('rejects a malformed fault update with 400', async () => {
     const cloud = await startCloud(baseConfig());
     expect((await call(cloud, 'POST', '/_lab/faults', { body: { endpoints: [{ path: '/x', kind: 'status' }] } })).status).toBe(400);
