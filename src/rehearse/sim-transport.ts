@@ -1,26 +1,17 @@
 // The Transport to a simulated host: connect (refused while it is down, with the SSH transport's retries), exec, files.
 import { AbortedError, AuthError, InterruptedError, UnreachableError, type ExecOptions, type ExecResult, type Transport, type WriteFileOptions } from '../transport/types.js';
 import { RemoteFileError } from '../transport/remote-files.js';
+import { sleep } from '../util/sleep.js';
 import type { Durations } from './durations.js';
 import type { Session, SimHost } from './sim-host.js';
 
-/** The SSH transport's default connect retries (transport/backoff.ts DEFAULT_BACKOFF), at the middle of their jitter. */
+/** The SSH transport's default connect retries (util/backoff.ts DEFAULT_BACKOFF), at the middle of their jitter. */
 const CONNECT_RETRY_DELAYS_MS = [187, 375, 750];
 
+/** The project's abortable sleep, except that no wait at all resolves at once instead of after a zero timer. */
 function wait(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(new AbortedError());
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(t);
-      reject(new AbortedError());
-    };
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  return ms <= 0 ? Promise.resolve() : sleep(ms, signal);
 }
 
 /**

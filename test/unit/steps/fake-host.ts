@@ -5,6 +5,7 @@ import { AbortedError, AuthError, UnreachableError, type ExecOptions, type ExecR
 import type { HostFacts } from '../../../src/facts/types.js';
 import { compareEvr, newestOf, parseEvr } from '../../../src/rpm/index.js';
 import { VERSIONS, factsFromState, hostState, installedFixed, packagesOf, unameOf, type HostFactsOptions, type HostState } from '../../helpers/host-facts.js';
+import { shellWords } from '../../../src/rehearse/shell-words.js';
 
 export const NOVA_CONF = '/etc/nova/nova.conf';
 const MARKER = '/var/lib/mds-orchestrate/restart-pending';
@@ -28,33 +29,8 @@ export interface RebootScript {
 /** What the fake shell answers to one command. */
 type Answer = Partial<ExecResult>;
 
-/** Splits a command the way sh would for the simple words the steps produce (plain or single-quoted). */
-export function shellWords(cmd: string): string[] {
-  const words: string[] = [];
-  let cur = '';
-  let inWord = false;
-  for (let i = 0; i < cmd.length; i++) {
-    const c = cmd.charAt(i);
-    if (c === "'") {
-      const end = cmd.indexOf("'", i + 1);
-      cur += cmd.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < cmd.length) {
-      cur += cmd.charAt(++i);
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(cur);
-      cur = '';
-      inWord = false;
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(cur);
-  return words;
-}
+/** The rehearsal's own splitter: the fake shell reads commands as the simulated hosts do. */
+export { shellWords };
 
 /** yum's fmtColumns with its default widths: a value wider than its column ends the line, the row goes on indented. */
 export function yumColumns(values: string[], widths: number[] = [40, 22]): string {
