@@ -42,6 +42,7 @@ export function mapService(raw: unknown): ComputeService {
     // Down cells (2.69+) answer with status/state "UNKNOWN": treating that as down keeps callers from trusting it.
     state: upDown(s['state']),
     disabledReason: strOrNull(s['disabled_reason']),
+    forcedDown: typeof s['forced_down'] === 'boolean' ? s['forced_down'] : null,
   };
 }
 

@@ -9,6 +9,8 @@ export interface ComputeService {
   status: 'enabled' | 'disabled';
   state: 'up' | 'down';
   disabledReason: string | null;
+  /** An operator's or fencing tool's forced_down (2.11+); null when this Nova does not say. */
+  forcedDown?: boolean | null;
 }
 
 export interface Server {

@@ -108,6 +108,8 @@ export class SimHost {
       if (NOVA_UNITS.has(words[2] ?? '')) this.loadedNovaConf = this.novaConf;
       return {};
     }
+    // The simulated agent runs whenever the host is up (restore asks before it enables the service).
+    if (cmd === 'systemctl' && words[1] === 'is-active') return NOVA_UNITS.has(words[2] ?? '') ? { stdout: 'active\n' } : { code: 3, stdout: 'inactive\n' };
     if (command === 'cat /proc/sys/kernel/random/boot_id') return { stdout: `${this.boot.bootId}\n` };
     if (command.startsWith('nohup sh -c ') && command.includes('reboot')) {
       const delayS = Number(/sleep (\d+)/.exec(command)?.[1] ?? '0');

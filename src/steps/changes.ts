@@ -64,7 +64,9 @@ export type Finding =
   | { kind: 'checks'; checks: VerifyFinding[] }
   | { kind: 'guests-needing-cold-boot'; guests: GuestNeedingColdBoot[] }
   /** The repositories do not offer the minimum for these packages: apply must not start. */
-  | { kind: 'packages-not-offered'; packages: PackageShortfall[] };
+  | { kind: 'packages-not-offered'; packages: PackageShortfall[] }
+  /** The compute service's liveness from both sides; dead says why it is not alive (null when it is). */
+  | { kind: 'compute-service'; host: string; status: 'enabled' | 'disabled'; state: 'up' | 'down'; forcedDown: boolean | null; agent: 'active' | 'inactive' | 'unknown'; dead: string | null };
 
 export type FindingKind = Finding['kind'];
 export type FindingOfKind<K extends FindingKind> = Extract<Finding, { kind: K }>;

@@ -1,17 +1,31 @@
-// Step restore: re-enable the compute service, but only when this tool disabled it (an operator's own disable stays).
+// Step restore: re-enable the compute service, but only when this tool disabled it (an operator's own disable stays)
+// and only once nova-compute is alive again on both sides (restore never enables a dead service).
 import { z } from 'zod';
-import { changesOf } from './changes.js';
-import { computeServiceOf, disabledByUs, requireNova } from './nova-service.js';
+import { changesOf, findingOf } from './changes.js';
+import { deadReason, liveness, waitForLiveness } from './compute-liveness.js';
+import { RefusedError } from './errors.js';
+import { disabledByUs, requireNova } from './nova-service.js';
+import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
 
-export const restoreParams = z.strictObject({});
+export const restoreParams = z.strictObject({
+  /** The nova-compute systemd unit on the host (cpu_flags restarts the same one). */
+  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'expected a systemd unit name').default('openstack-nova-compute'),
+  /** How long to wait after the reboot for the agent to be active and Nova to report the service up. */
+  alive_timeout: duration.default(300_000),
+  alive_poll: duration.default(5_000),
+});
 export type RestoreParams = z.infer<typeof restoreParams>;
 
 async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
   const diff: Diff = { step: 'restore', changes: [], notes: [] };
   const nova = requireNova(ctx.nova, 'restore');
-  const svc = await computeServiceOf(nova, ctx.host.novaHost);
+  // Both sides of liveness, for the sweep's report (a down or forced-down service is not a healthy compute node).
+  const live = await liveness(ctx, nova, ctx.params.service);
+  const svc = live.service;
+  const dead = deadReason(live, ctx.params.service);
+  diff.findings = [{ kind: 'compute-service', host: svc.host, status: svc.status, state: live.service.state, forcedDown: live.service.forcedDown ?? null, agent: live.agent, dead }];
   if (svc.status === 'enabled') return diff;
   if (!disabledByUs(svc)) {
     diff.notes.push(`nova-compute on ${svc.host} stays disabled: an operator disabled it ("${svc.disabledReason ?? ''}")`);
@@ -22,6 +36,7 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
     diff.notes.push(`nova-compute on ${svc.host} stays disabled until the host is rebooted (${reasons.map((r) => r.message).join('; ')})`);
     return diff;
   }
+  if (dead) diff.notes.push(`nova-compute on ${svc.host} is not alive yet (${dead}): apply waits for it before enabling`);
   diff.changes.push({ kind: 'enable-service', summary: `enable nova-compute on ${svc.host} (disabled by this tool: "${svc.disabledReason}")`, data: { serviceId: svc.id } });
   return diff;
 }
@@ -29,6 +44,12 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
 async function apply(ctx: StepContext<RestoreParams>, diff: Diff): Promise<void> {
   const nova = requireNova(ctx.nova, 'restore');
   for (const change of changesOf(diff.changes, 'enable-service')) {
+    // Re-checked right before the enable: a service that is down or forced down, or whose agent is not running, would
+    // take scheduled instances it cannot build. It stays disabled (with this tool's reason) and the host fails.
+    const live = await waitForLiveness(ctx, nova, ctx.params.service, ctx.params.alive_timeout, ctx.params.alive_poll);
+    const dead = deadReason(live, ctx.params.service);
+    if (dead) throw new RefusedError(`nova-compute on ${live.service.host} is not alive after ${Math.round(ctx.params.alive_timeout / 1000)}s (${dead}): the service stays disabled; start the agent (journalctl -u ${ctx.params.service}) and run again`);
+    if (live.service.id !== change.data.serviceId) throw new RefusedError(`nova-compute on ${live.service.host} changed id since the check: not enabling`);
     await nova.setServiceStatus(change.data.serviceId, 'enabled');
   }
 }
@@ -39,6 +60,15 @@ export const restore: Step<RestoreParams> = {
   disruptive: false,
   needsNova: true,
   params: restoreParams,
+  sweep: ({ own }) => own ?? restoreParams.parse({}),
+  report(diff, host, kind) {
+    if (kind !== 'sweep') return;
+    const found = findingOf(diff.findings, 'compute-service');
+    if (!found) return;
+    const detail = found.dead ?? `up, ${found.status}, agent active`;
+    host.checks = host.checks.filter((c) => c.name !== 'nova-compute').concat({ name: 'nova-compute', ok: found.dead === null, detail });
+    if (found.dead) host.warnings.push(`compute service ${found.host} (${found.status}) is not alive: ${found.dead}`);
+  },
   check,
   apply,
 };

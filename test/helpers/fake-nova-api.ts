@@ -58,10 +58,10 @@ export class FakeNovaApi implements NovaApi {
   private readonly maxBySource = new Map<string, number>();
   private seq = 0;
 
-  addHost(host: string, o: { vcpus?: number; memoryMb?: number; zone?: string; status?: 'enabled' | 'disabled'; disabledReason?: string; state?: 'up' | 'down' } = {}): this {
+  addHost(host: string, o: { vcpus?: number; memoryMb?: number; zone?: string; status?: 'enabled' | 'disabled'; disabledReason?: string; state?: 'up' | 'down'; forcedDown?: boolean } = {}): this {
     const n = this.hypervisors.length + 1;
     const status = o.status ?? 'enabled';
-    this.services.push({ id: `svc-${n}`, binary: 'nova-compute', host, zone: o.zone ?? 'nova', status, state: o.state ?? 'up', disabledReason: status === 'disabled' ? (o.disabledReason ?? null) : null });
+    this.services.push({ id: `svc-${n}`, binary: 'nova-compute', host, zone: o.zone ?? 'nova', status, state: o.state ?? 'up', disabledReason: status === 'disabled' ? (o.disabledReason ?? null) : null, forcedDown: o.forcedDown ?? false });
     this.hypervisors.push({ id: `hv-${n}`, hostname: `${host}.example.org`, serviceHost: host, state: o.state ?? 'up', status, vcpus: o.vcpus ?? 32, vcpusUsed: 0, memoryMb: o.memoryMb ?? 131072, memoryMbUsed: 0 });
     return this;
   }

@@ -65,9 +65,14 @@ describe('compute services', () => {
   it('lists nova-compute services of a host, mapped', async () => {
     const { client, calls } = await nova((_p, _r, res) => json(res, 200, { services: [{ ...SVC, status: 'disabled', disabled_reason: 'mds-orchestrate: x' }] }));
     expect(await client.listComputeServices('cmp1')).toEqual([{
-      id: SVC.id, binary: 'nova-compute', host: 'cmp1', zone: 'nova', status: 'disabled', state: 'up', disabledReason: 'mds-orchestrate: x',
+      id: SVC.id, binary: 'nova-compute', host: 'cmp1', zone: 'nova', status: 'disabled', state: 'up', disabledReason: 'mds-orchestrate: x', forcedDown: false,
     }]);
     expect(calls()[0]?.url).toBe('/compute/v2.1/os-services?binary=nova-compute&host=cmp1');
+  });
+
+  it('maps forced_down (2.11+), and says null when an older Nova does not give it', async () => {
+    const { client } = await nova((_p, _r, res) => json(res, 200, { services: [{ ...SVC, state: 'down', forced_down: true }, { ...SVC, id: 'b', forced_down: undefined }] }));
+    expect((await client.listComputeServices('cmp1')).map((s) => [s.state, s.forcedDown])).toEqual([['down', true], ['up', null]]);
   });
 
   it('2.53: PUT by UUID; disabled_reason only when disabling', async () => {
@@ -103,7 +108,7 @@ describe('compute services', () => {
       return json(res, 200, { service: { binary: 'nova-compute', host: 'cmp1', status, disabled_reason: reason } });
     }, { max: '2.104' }, '2.52');
     const off = await client.setServiceStatus('7', 'disabled', 'maint');
-    expect(off).toEqual({ id: '7', binary: 'nova-compute', host: 'cmp1', zone: 'nova', status: 'disabled', state: 'up', disabledReason: 'maint' });
+    expect(off).toEqual({ id: '7', binary: 'nova-compute', host: 'cmp1', zone: 'nova', status: 'disabled', state: 'up', disabledReason: 'maint', forcedDown: false });
     await client.setServiceStatus('7', 'enabled');
     const puts = calls().filter((c) => c.method === 'PUT');
     expect(puts.map((c) => [c.url, c.body])).toEqual([

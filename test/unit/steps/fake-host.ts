@@ -69,6 +69,8 @@ export class FakeHost {
   /** The next `yum/dnf update` answers with this instead of updating. */
   updateFailure: Answer | null = null;
   systemctlFailure: Answer | null = null;
+  /** What `systemctl is-active <nova unit>` answers (a dead agent: 'failed'). */
+  agentState: string = 'active';
   readonly restarts: string[] = [];
   readonly stdins: { command: string; stdin: string }[] = [];
   reboots = 0;
@@ -151,6 +153,7 @@ export class FakeHost {
       this.restarts.push(words[2] ?? '');
       return {};
     }
+    if (cmd === 'systemctl' && words[1] === 'is-active') return { code: this.agentState === 'active' ? 0 : 3, stdout: `${this.agentState}\n` };
     if (command === 'cat /proc/sys/kernel/random/boot_id') return this.readBootId();
     if (command.startsWith('nohup sh -c ') && command.includes('systemctl reboot')) return this.requestReboot();
     throw new Error(`fake host: unexpected command: ${command}`);

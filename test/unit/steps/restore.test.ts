@@ -1,6 +1,10 @@
 // restore: re-enable only a service this tool disabled, and only once no reboot is due.
 import { describe, expect, it } from 'vitest';
+import type { HostReport } from '../../../src/report/model.js';
+import { findingOf } from '../../../src/steps/changes.js';
+import { RefusedError } from '../../../src/steps/errors.js';
 import { restore } from '../../../src/steps/restore.js';
+import { AbortedError } from '../../../src/transport/types.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import type { Stage } from '../../helpers/host-facts.js';
 import { converge, kinds, stepContext } from './context.js';
@@ -8,15 +12,22 @@ import { FakeHost } from './fake-host.js';
 
 const NAME = 'compute-0.example.org';
 
-async function setup(stage: Stage, svc: { status: 'enabled' | 'disabled'; disabledReason?: string }) {
+type Svc = { status: 'enabled' | 'disabled'; disabledReason?: string; state?: 'up' | 'down'; forcedDown?: boolean };
+
+async function setup(stage: Stage, svc: Svc, params: Record<string, unknown> = {}) {
   const nova = new FakeNovaApi().addHost(NAME, svc).addHost('compute-1.example.org');
-  const ctx = await stepContext(restore, new FakeHost({ hostname: NAME, stage }), nova, {});
-  return { nova, ctx };
+  const host = new FakeHost({ hostname: NAME, stage });
+  const ctx = await stepContext(restore, host, nova, params);
+  return { nova, ctx, host };
 }
+
+const OURS = 'mds-orchestrate: MDS remediation (run run-7)';
+// A short bounded wait: the tests count polls, never time.
+const FAST = { alive_timeout: '50ms', alive_poll: '1ms' };
 
 describe('restore', () => {
   it('enables a service this tool disabled once the host is fixed; twice', async () => {
-    const { nova, ctx } = await setup('fixed', { status: 'disabled', disabledReason: 'mds-orchestrate: MDS remediation (run run-7)' });
+    const { nova, ctx } = await setup('fixed', { status: 'disabled', disabledReason: OURS });
     const { first, verified, second } = await converge(restore, ctx);
     expect(kinds(first)).toEqual(['enable-service']);
     expect(verified.changes).toEqual([]);
@@ -50,7 +61,80 @@ describe('restore', () => {
   it('does nothing to an enabled service', async () => {
     const { nova, ctx } = await setup('fixed', { status: 'enabled' });
     const diff = await restore.check(ctx);
-    expect(diff).toEqual({ step: 'restore', changes: [], notes: [] });
+    expect(diff.changes).toEqual([]);
+    expect(diff.notes).toEqual([]);
+    expect(findingOf(diff.findings, 'compute-service')).toMatchObject({ status: 'enabled', state: 'up', forcedDown: false, agent: 'active', dead: null });
     expect(nova.mutatingCalls()).toEqual([]);
+  });
+});
+
+describe('restore never enables a dead nova-compute', () => {
+  it.each([
+    ['the agent failed to start', (h: FakeHost) => { h.agentState = 'failed'; }, /openstack-nova-compute is not active on the host \(systemctl is-active: failed\)/],
+    ['Nova reports the service down', (_h: FakeHost, n: FakeNovaApi) => { n.service(NAME).state = 'down'; }, /Nova reports the service down/],
+    ['the service is forced down', (_h: FakeHost, n: FakeNovaApi) => { n.service(NAME).forcedDown = true; n.service(NAME).state = 'down'; }, /Nova has the service forced down/],
+    ['systemctl answers nothing readable', (h: FakeHost) => { h.agentState = ''; }, /of unknown state/],
+  ])('fails the host and keeps the service disabled when %s', async (_what, kill, reason) => {
+    const { nova, ctx, host } = await setup('fixed', { status: 'disabled', disabledReason: OURS }, FAST);
+    kill(host, nova);
+    const diff = await restore.check(ctx);
+    expect(kinds(diff)).toEqual(['enable-service']);
+    expect(diff.notes.join('\n')).toMatch(/not alive yet/);
+    const err = await restore.apply(ctx, diff).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(RefusedError);
+    expect((err as Error).message).toMatch(reason);
+    expect((err as Error).message).toMatch(/stays disabled/);
+    expect(nova.mutatingCalls()).toEqual([]);
+    expect(nova.service(NAME)).toMatchObject({ status: 'disabled', disabledReason: OURS });
+    // It waited: more than one look before giving up.
+    expect(nova.callsTo('listComputeServices').length).toBeGreaterThan(2);
+  });
+
+  it('waits for the agent and Nova to come up, then enables', async () => {
+    const { nova, ctx, host } = await setup('fixed', { status: 'disabled', disabledReason: OURS, state: 'down' }, { alive_timeout: '1h', alive_poll: '1ms' });
+    host.agentState = 'activating';
+    const diff = await restore.check(ctx);
+    // The agent starts on the third look; Nova sees its first report on the fifth.
+    let looks = 0;
+    const list = nova.listComputeServices.bind(nova);
+    nova.listComputeServices = async (h?: string) => {
+      looks += 1;
+      if (looks === 3) host.agentState = 'active';
+      if (looks === 5) nova.service(NAME).state = 'up';
+      return list(h);
+    };
+    await restore.apply(ctx, diff);
+    expect(looks).toBe(5);
+    expect(nova.service(NAME)).toMatchObject({ status: 'enabled', disabledReason: null });
+  });
+
+  it('an abort stops the wait at once, service still disabled', async () => {
+    const ac = new AbortController();
+    const nova = new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: OURS, state: 'down' });
+    const host = new FakeHost({ hostname: NAME, stage: 'fixed' });
+    const ctx = await stepContext(restore, host, nova, { alive_timeout: '1h', alive_poll: '1h' }, { signal: ac.signal });
+    const diff = await restore.check(ctx);
+    const pending = restore.apply(ctx, diff);
+    ac.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortedError);
+    expect(nova.service(NAME).status).toBe('disabled');
+  });
+
+  it('a sweep reports a down or forced-down service that is enabled', async () => {
+    const { ctx } = await setup('fixed', { status: 'enabled', state: 'down', forcedDown: true });
+    const diff = await restore.check(ctx);
+    expect(diff.changes).toEqual([]);
+    const report = { checks: [], warnings: [] } as unknown as HostReport;
+    restore.report!(diff, report, 'sweep');
+    expect(report.checks).toEqual([{ name: 'nova-compute', ok: false, detail: 'Nova has the service forced down; Nova reports the service down' }]);
+    expect(report.warnings[0]).toMatch(/is not alive: Nova has the service forced down/);
+  });
+
+  it('a sweep passes a live service', async () => {
+    const { ctx } = await setup('fixed', { status: 'enabled' });
+    const report = { checks: [], warnings: [] } as unknown as HostReport;
+    restore.report!(await restore.check(ctx), report, 'sweep');
+    expect(report.checks).toEqual([{ name: 'nova-compute', ok: true, detail: 'up, enabled, agent active' }]);
+    expect(report.warnings).toEqual([]);
   });
 });
