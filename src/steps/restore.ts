@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { changesOf, findingOf } from './changes.js';
 import { deadReason, liveness, waitForLiveness } from './compute-liveness.js';
-import { RefusedError } from './errors.js';
+import { CommandFailedError, RefusedError } from './errors.js';
 import { disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
@@ -48,7 +48,7 @@ async function apply(ctx: StepContext<RestoreParams>, diff: Diff): Promise<void>
     // take scheduled instances it cannot build. It stays disabled (with this tool's reason) and the host fails.
     const live = await waitForLiveness(ctx, nova, ctx.params.service, ctx.params.alive_timeout, ctx.params.alive_poll);
     const dead = deadReason(live, ctx.params.service);
-    if (dead) throw new RefusedError(`nova-compute on ${live.service.host} is not alive after ${Math.round(ctx.params.alive_timeout / 1000)}s (${dead}): the service stays disabled; start the agent (journalctl -u ${ctx.params.service}) and run again`);
+    if (dead) throw new CommandFailedError(`nova-compute on ${live.service.host} is not alive after ${Math.round(ctx.params.alive_timeout / 1000)}s (${dead}): the service stays disabled; start the agent (journalctl -u ${ctx.params.service}) and run again`);
     if (live.service.id !== change.data.serviceId) throw new RefusedError(`nova-compute on ${live.service.host} changed id since the check: not enabling`);
     await nova.setServiceStatus(change.data.serviceId, 'enabled');
   }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { HostReport } from '../../../src/report/model.js';
 import { findingOf } from '../../../src/steps/changes.js';
-import { RefusedError } from '../../../src/steps/errors.js';
+import { CommandFailedError } from '../../../src/steps/errors.js';
 import { restore } from '../../../src/steps/restore.js';
 import { AbortedError } from '../../../src/transport/types.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
@@ -81,7 +81,7 @@ describe('restore never enables a dead nova-compute', () => {
     expect(kinds(diff)).toEqual(['enable-service']);
     expect(diff.notes.join('\n')).toMatch(/not alive yet/);
     const err = await restore.apply(ctx, diff).then(() => null, (e: unknown) => e);
-    expect(err).toBeInstanceOf(RefusedError);
+    expect(err).toBeInstanceOf(CommandFailedError);
     expect((err as Error).message).toMatch(reason);
     expect((err as Error).message).toMatch(/stays disabled/);
     expect(nova.mutatingCalls()).toEqual([]);
