@@ -45,7 +45,7 @@ export async function runLabDaemon(dir: string): Promise<void> {
     return runtimeWrite;
   };
   fleet.on('down', (name, reason) => { log(`${name}: down (${reason})`); publishStatus(); void publishRuntime(); });
-  fleet.on('booted', (name, bootId) => { log(`${name}: booted ${bootId}`); if (fleetUp) cloud.hostBooted(novaName(name)); publishStatus(); void publishRuntime(); });
+  fleet.on('booted', (name, bootId) => { log(`${name}: booted ${bootId}`); if (fleetUp) cloud.hostBooted(novaName(name), !(byNovaName.get(novaName(name))?.faults.nova_compute_dead ?? false)); publishStatus(); void publishRuntime(); });
 
   let stopping = false;
   const stop = async (why: string, code = 0) => {

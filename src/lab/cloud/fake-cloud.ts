@@ -137,7 +137,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
       setServiceStatus(world, svc, status, status === 'disabled' ? reason : null, user);
     },
     hostRebooting: (host) => hostRebooting(world, engine, host),
-    hostBooted: (host) => hostBooted(world, host),
+    hostBooted: (host, agentRunning) => hostBooted(world, host, agentRunning),
     requests: (): RequestLogEntry[] => log.list(),
     clearRequests: () => log.clear(),
   };

@@ -28,9 +28,11 @@ export function hostRebooting(world: CloudWorld, engine: MigrationEngine, host: 
   world.emitGuests(host);
 }
 
-export function hostBooted(world: CloudWorld, host: string): void {
+export function hostBooted(world: CloudWorld, host: string, agentRunning = true): void {
   const svc = world.computeService(host);
   if (!svc) throw new Error(`fake cloud: hostBooted for unknown host ${host}`);
   svc.rebooting = false;
+  // An agent that failed to start never reports: Nova keeps the service down (service_down_time has long passed).
+  svc.agentStopped = !agentRunning;
   world.emitGuests(host);
 }

@@ -17,7 +17,7 @@ export interface LabOps {
   setFaults(update: FaultUpdate): void;
   setServiceStatusAs(host: string, status: 'enabled' | 'disabled', user: string, reason: string | null): void;
   hostRebooting(host: string): void;
-  hostBooted(host: string): void;
+  hostBooted(host: string, agentRunning?: boolean): void;
   requests(): RequestLogEntry[];
   clearRequests(): void;
 }

@@ -52,6 +52,8 @@ export interface ServiceRec {
   forcedDown: boolean;
   /** True between hostRebooting and hostBooted: nova-compute stops reporting, so the service reads `down`. */
   rebooting: boolean;
+  /** The host is up but its nova-compute agent is not running: no reports, so the service reads `down`, as in real Nova. */
+  agentStopped: boolean;
   updatedAt: string;
 }
 

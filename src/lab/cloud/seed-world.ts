@@ -54,7 +54,7 @@ export function seedWorld(cfg: ResolvedCloudConfig, hooks: FakeCloudHooks): Clou
   let intId = 0;
   const addService = (binary: string, host: string, zone: string): void => {
     world.services.push({ intId: ++intId, uuid: rng.uuid(), binary, host, zone, status: 'enabled', disabledReason: null,
-      disabledBy: null, forcedDown: false, rebooting: false, updatedAt: stamp });
+      disabledBy: null, forcedDown: false, rebooting: false, agentStopped: false, updatedAt: stamp });
   };
   addService('nova-scheduler', cfg.controllerHost, 'internal');
   addService('nova-conductor', cfg.controllerHost, 'internal');

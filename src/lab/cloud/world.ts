@@ -70,7 +70,7 @@ export class CloudWorld {
   }
 
   isUp(svc: ServiceRec): boolean {
-    return !svc.forcedDown && !svc.rebooting;
+    return !svc.forcedDown && !svc.rebooting && !svc.agentStopped;
   }
 
   /** Resources held on a host: its instances (stopped ones too, as in placement) plus claims of migrations heading there. */

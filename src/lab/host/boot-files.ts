@@ -13,7 +13,7 @@ import { parseInstalled } from './packages.js';
 import { renderEnvFile } from './shell-env.js';
 import type { FakeHostSpec } from './spec.js';
 
-export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: string = randomUUID()): BootState {
+export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: string = randomUUID(), o: { agentDead?: boolean } = {}): BootState {
   const rpmdb = path.join(layout.state, STATE_FILES.rpmdb);
   const profile = LAB_LAYOUT_PROFILES[spec.layout];
   const imageDb = path.join(layout.state, STATE_FILES.imageRpmdb);
@@ -43,9 +43,11 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   // Units and containers come up at boot (restart policies, systemd units); nova-compute's loaded config is copied by
   // init.sh once /etc is mounted.
   const now = Math.floor(Date.now() / 1000);
-  writeLabFileSync(path.join(layout.state, STATE_FILES.services), profile.units.map((u) => `${u.name}\tactive\t${now}\n`).join(''));
+  // A dead agent (fault nova_compute_dead): the compute unit failed at boot, its container exited.
+  const dead = (role: string) => o.agentDead === true && role === 'compute';
+  writeLabFileSync(path.join(layout.state, STATE_FILES.services), profile.units.map((u) => `${u.name}\t${dead(u.role) ? 'failed' : 'active'}\t${now}\n`).join(''));
   writeLabFileSync(path.join(layout.state, STATE_FILES.containers),
-    profile.containers.map((c) => `${c.name}\t${c.image}\t${c.role}\trunning\t${now}\n`).join(''));
+    profile.containers.map((c) => `${c.name}\t${c.image}\t${c.role}\t${dead(c.role) ? 'exited' : 'running'}\t${now}\n`).join(''));
   return boot;
 }
 

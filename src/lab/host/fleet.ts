@@ -259,7 +259,7 @@ export class LabFleet extends EventEmitter<FleetEvents> {
     e.status = 'starting';
     const firstBoot = e.boots === 0;
     e.boots++;
-    const state = writeBootFiles(e.layout, e.spec);
+    const state = writeBootFiles(e.layout, e.spec, undefined, { agentDead: e.spec.faults.novaComputeDead && !firstBoot });
     const refuseKey = e.spec.faults.authRefusedAfterReboot && !firstBoot;
     const proc = await HostProcess.boot({
       spec: e.spec,

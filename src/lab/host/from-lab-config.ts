@@ -27,6 +27,7 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       noVirsh: h.faults.no_virsh,
       novaConf: h.faults.nova_conf,
       dmesgWrapped: h.faults.dmesg_wrapped,
+      novaComputeDead: h.faults.nova_compute_dead,
     },
   };
 }
