@@ -24,6 +24,10 @@ export interface ReportOptions {
   html?: string;
   markdown?: string;
   prometheus?: string;
+  /** run and sweep only: the tenants' list as files, and in full on the console. */
+  guestsCsv?: string;
+  guestsJson?: string;
+  listGuests?: boolean;
 }
 
 export function newRunId(now = new Date()): string {

@@ -1,5 +1,5 @@
-// Stage 3: the report files, the printed plan, the plan file and the exit code.
-import { writeReports } from '../report/index.js';
+// Stage 3: the report files, the printed plan, the closing lines of a run or sweep, and the exit code.
+import { migrationLines, tenantLines, writeReports } from '../report/index.js';
 import { COLOURS, PLAIN } from '../report/console-format.js';
 import type { Report } from '../report/model.js';
 import { reportLines } from '../report/plan-text.js';
@@ -13,7 +13,17 @@ export function printReport(report: Report, opts: WorkflowOptions): void {
 }
 
 export function writeReportFiles(report: Report, opts: ReportOptions): Promise<string[]> {
-  return writeReports(report, { json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus });
+  return writeReports(report, {
+    json: opts.json, junit: opts.junit, html: opts.html, markdown: opts.markdown, prometheus: opts.prometheus,
+    guestsCsv: opts.guestsCsv, guestsJson: opts.guestsJson,
+  });
+}
+
+/** The last lines of a run or sweep: the live migrations the run made, then the guests tenants must still cold-boot. */
+export function printClosing(report: Report, opts: WorkflowOptions): void {
+  const c = colourWanted(opts, process.stdout) ? COLOURS : PLAIN;
+  const lines = [...(report.migrations ? migrationLines(report.migrations, c) : []), ...tenantLines(report, c, opts.listGuests === true)];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
 }
 
 export function printWritten(written: readonly string[], logPath: string): void {

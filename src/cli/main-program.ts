@@ -36,6 +36,14 @@ function reportOptions(cmd: Command): Command {
     .option('--prometheus <file>', "write a Prometheus textfile for node_exporter's textfile collector");
 }
 
+/** run and sweep: the guests that still need a cold boot, for the notice to tenants. */
+function guestOptions(cmd: Command): Command {
+  return cmd
+    .option('--guests-csv <file>', 'write the guests needing a cold boot, by project, as CSV (RFC 4180)')
+    .option('--guests-json <file>', 'write the guests needing a cold boot, by project, as JSON')
+    .option('--list-guests', 'print every guest needing a cold boot at the end (a short list is printed anyway)');
+}
+
 /** The program and its help; each group of verbs is added by its own function below. */
 export function buildProgram(): Command {
   const program = new Command('mds-orchestrate')
@@ -64,7 +72,7 @@ ${EXIT_CODE_HELP}`);
 
 /** run, plan and sweep: the verbs that run a playbook's steps. */
 function playbookVerbs(program: Command): void {
-  reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml')))
+  guestOptions(reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml'))))
     .description('apply the playbook in rolling batches (resumes an interrupted run)')
     .option('--serial <list>', 'batch sizes, e.g. 1,5,20% (overrides the playbook)', serialOption)
     .option('--max-fail-percentage <pct>', 'per batch; the rollout stops when it is exceeded', percentOption('--max-fail-percentage'))
@@ -86,7 +94,7 @@ function playbookVerbs(program: Command): void {
       process.exitCode = await planCommand(playbook, opts);
     });
 
-  reportOptions(targetOptions(program.command('sweep')))
+  guestOptions(reportOptions(targetOptions(program.command('sweep'))))
     .description('read-only compliance sweep: verify checks, sysfs states, packages, reboot pending, guests needing a cold boot')
     .option('--playbook <file>', 'take minimum versions from this playbook', 'playbooks/remediate.yaml')
     .option('--schedule <cron>', 'keep running and sweep on this 5-field cron expression (runs never overlap)', cronOption)

@@ -9,6 +9,7 @@ import type { PlannedStep } from '../steps/types.js';
 import type { Diff, Step } from '../steps/types.js';
 import type { HostReport, HostStatus, Report, ReportKind, StepReport } from './model.js';
 import { REPORT_SCHEMA_VERSION } from './model.js';
+import { migrationsOf } from './migrations.js';
 import { summarizeHosts } from './summary.js';
 import { VERSION } from '../util/version.js';
 
@@ -130,10 +131,12 @@ export class ReportBuilder {
       }
     }
     const hosts = [...this.hosts.values()];
-    return {
+    const report: Report = {
       schemaVersion: REPORT_SCHEMA_VERSION, kind: this.kind, tool: { name: 'mds-orchestrate', version: VERSION },
       runId: this.runId, playbook: this.playbook, startedAt: this.started.toISOString(), finishedAt: finished.toISOString(),
       durationMs: finished.getTime() - this.started.getTime(), summary: summarizeHosts(hosts, this.stoppedBecause), hosts,
     };
+    if (this.kind === 'run') report.migrations = migrationsOf(hosts);
+    return report;
   }
 }

@@ -6,6 +6,7 @@ import { renderJunit, type JunitOptions } from './junit.js';
 import { renderMarkdown } from './markdown.js';
 import type { Report } from './model.js';
 import { renderPrometheus } from './prometheus.js';
+import { renderGuestsCsv, renderGuestsJson } from './tenants.js';
 import { makeDir, writeReportFile } from './write.js';
 
 export { renderHtml } from './html.js';
@@ -17,9 +18,12 @@ export { renderPrometheus } from './prometheus.js';
 export { appendSweep, loadTrend, trendPointOf, HistoryError, type LoadTrendOptions } from './history.js';
 export { describeTrend, hostTransitions, type HostTransition } from './trend.js';
 export { summarizeHosts } from './summary.js';
+export { migrationLines, migrationsOf } from './migrations.js';
+export { renderGuestsCsv, renderGuestsJson, tenantLines, tenantProjects, type TenantProject } from './tenants.js';
 export { writeReportFile, type WriteReportOptions } from './write.js';
 
-export type ReportFormat = 'json' | 'junit' | 'html' | 'markdown' | 'prometheus';
+/** guestsCsv and guestsJson: the tenants' list alone (guests needing a cold boot, by project), for the notice to tenants. */
+export type ReportFormat = 'json' | 'junit' | 'html' | 'markdown' | 'prometheus' | 'guestsCsv' | 'guestsJson';
 export type ReportPaths = Partial<Record<ReportFormat, string>>;
 
 export interface WriteReportsOptions {
@@ -41,6 +45,8 @@ const RENDERERS: Record<ReportFormat, (r: Report, o: WriteReportsOptions) => str
   html: (r) => renderHtml(r),
   markdown: (r) => renderMarkdown(r),
   prometheus: (r) => renderPrometheus(r),
+  guestsCsv: (r) => renderGuestsCsv(r),
+  guestsJson: (r) => renderGuestsJson(r),
 };
 
 /**

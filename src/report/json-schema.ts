@@ -30,6 +30,7 @@ export const REPORT_JSON_SCHEMA = {
     durationMs: { type: 'number' },
     summary: { $ref: '#/$defs/summary' },
     hosts: { type: 'array', items: { $ref: '#/$defs/host' } },
+    migrations: { $ref: '#/$defs/migrations' },
     trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
   },
   $defs: {
@@ -127,6 +128,25 @@ export const REPORT_JSON_SCHEMA = {
         skipped: count,
         guestsNeedingColdBoot: count,
         stoppedBecause: str,
+      },
+    },
+    migrations: {
+      type: 'object',
+      required: ['total', 'unconfirmed', 'perInstance', 'instances'],
+      additionalProperties: false,
+      properties: {
+        total: count,
+        unconfirmed: count,
+        perInstance: { type: ['number', 'null'] },
+        instances: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['serverId', 'name', 'projectId', 'migrations', 'fromHosts'],
+            additionalProperties: false,
+            properties: { serverId: str, name: strOrNull, projectId: strOrNull, migrations: count, fromHosts: { type: 'array', items: str } },
+          },
+        },
       },
     },
     trendPoint: {

@@ -45,6 +45,27 @@ export interface GuestReport {
   projectId: string | null;
 }
 
+/** One instance the run live-migrated, and from which hosts (in report order). */
+export interface MigratedInstance {
+  serverId: string;
+  /** null when the run only awaited a migration an earlier, interrupted run had started. */
+  name: string | null;
+  projectId: string | null;
+  migrations: number;
+  fromHosts: string[];
+}
+
+/** The live migrations a run made (run reports only). */
+export interface MigrationsReport {
+  /** Migrations of steps that ended changed. */
+  total: number;
+  /** Migrations listed by steps that failed: some may have happened. Not in total. */
+  unconfirmed: number;
+  /** total / instances moved, two decimals; null when nothing moved. */
+  perInstance: number | null;
+  instances: MigratedInstance[];
+}
+
 export interface HostReport {
   name: string;
   address: string;
@@ -106,6 +127,8 @@ export interface Report {
   durationMs: number;
   summary: ReportSummary;
   hosts: HostReport[];
+  /** The live migrations the run made (run reports only). */
+  migrations?: MigrationsReport;
   /** Past sweeps, oldest first (sweep reports only). */
   trend?: TrendPoint[];
 }

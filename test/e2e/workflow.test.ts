@@ -1,7 +1,7 @@
 // End to end: the workflow's Done-means on the lab — a mixed 12-host fleet remediated by one run and left alone by the next,
 // then a controller SIGKILLed mid-migration, mid-reboot and mid-edit and resumed, and the guests report before/after a cold boot.
 import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { defaultLabConfig } from '../../src/lab/lab-config.js';
 import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 
 interface ReportJson {
+  migrations?: { total: number; unconfirmed: number; perInstance: number | null; instances: { serverId: string; migrations: number }[] };
   summary: { hosts: number; ok: number; changed: number; failed: number; unreachable: number; drift: number; guestsNeedingColdBoot: number };
   hosts: { name: string; status: string; steps: { id: string; status: string }[]; guestsNeedingColdBoot: { uuid: string; name: string }[] }[];
 }
@@ -63,10 +64,23 @@ describe('one run remediates a mixed 12-host fleet; a second run changes nothing
   it('run exits 0: every host compliant, every instance ACTIVE, nothing unsafe, nova.conf edited by one line', async () => {
     expect(custom.map((h) => h.name)).toEqual(['compute02', 'compute05', 'compute08', 'compute11']);
     const json = join(lab.dir, 'run1.json');
-    const r = await cli(['run', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', json]);
+    const csv = join(lab.dir, 'guests.csv');
+    const r = await cli(['run', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', json, '--guests-csv', csv]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = readJson<ReportJson>(json);
     expect(report.summary).toMatchObject({ hosts: 12, failed: 0, unreachable: 0 });
+    // The tenants' list on file names the guests the report names; the console closes with the count.
+    expect(statSync(csv).mode & 0o777).toBe(0o600);
+    const rows = readFileSync(csv, 'utf8').split('\r\n').filter(Boolean).map((l) => l.split(','));
+    expect(rows[0]).toEqual(['project_id', 'instance_name', 'instance_id', 'nova_host', 'inventory_host']);
+    expect(rows.slice(1).map((x) => x[1]).sort()).toEqual(listedColdBoots(report));
+    expect(r.stdout).toContain(`${report.summary.guestsNeedingColdBoot} guests in `);
+    // Migrations per moved instance: what the lab's Nova recorded as completed covers each one the report counts.
+    const done = (await lab.labGet<LabState>('state')).migrations.filter((m) => m.status === 'completed');
+    expect(report.migrations!.total).toBeGreaterThan(0);
+    expect(report.migrations!.unconfirmed).toBe(0);
+    for (const i of report.migrations!.instances) expect(done.filter((m) => m.instanceUuid === i.serverId).length, i.serverId).toBeGreaterThanOrEqual(i.migrations);
+    expect(r.stdout).toContain(`live migrations: ${report.migrations!.total} for ${report.migrations!.instances.length} instances`);
     // Everything changes except the host fixed before the lab began (its guests step only lists guests).
     expect(report.hosts.filter((h) => h.status !== 'changed').map((h) => `${h.name} ${h.status}`)).toEqual(['compute03 ok']);
 
@@ -112,6 +126,7 @@ describe('one run remediates a mixed 12-host fleet; a second run changes nothing
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = readJson<ReportJson>(json);
     expect(report.summary).toMatchObject({ hosts: 12, ok: 12, changed: 0 });
+    expect(report.migrations).toMatchObject({ total: 0, unconfirmed: 0, perInstance: null, instances: [] });
     expect(report.hosts.flatMap((h) => h.steps.filter((s) => s.status !== 'ok').map((s) => `${h.name} ${s.id} ${s.status}`))).toEqual([]);
     expect((await lab.labGet<LabState>('state')).migrations).toEqual(migrationsBefore);
     expect(readJson<HostStatusFile>(join(lab.dir, 'hosts.json'))).toEqual(hostsBefore);

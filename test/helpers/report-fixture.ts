@@ -1,5 +1,6 @@
 // Builds realistic Reports for the report tests: a mix of statuses, a nova.conf diff, guests, an unreachable host, a trend.
 import type { CheckReport, HostReport, HostStatus, Report, StepReport, TrendPoint } from '../../src/report/model.js';
+import { migrationsOf } from '../../src/report/migrations.js';
 import { summarizeHosts } from '../../src/report/summary.js';
 
 export const NOVA_CONF_DIFF = [
@@ -163,5 +164,6 @@ export function buildReport(kind: Report['kind'] = 'run'): Report {
     hosts,
   };
   if (kind === 'sweep') report.trend = FIXTURE_TREND;
+  if (kind === 'run') report.migrations = migrationsOf(hosts);
   return report;
 }

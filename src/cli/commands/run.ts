@@ -3,7 +3,7 @@ import { createInterface } from 'node:readline/promises';
 import { planDriftCheck } from '../../plan/plan-hooks.js';
 import { EXIT } from '../exit-codes.js';
 import { executePlaybook } from '../execute.js';
-import { printWritten, reportExitCode, writeReportFiles } from '../finish.js';
+import { printClosing, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
 import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
 import { openSession } from '../session.js';
 import { planCommand, warnOnStderr } from './plan.js';
@@ -38,6 +38,7 @@ export async function runCommand(playbookPath: string, opts: Record<string, unkn
     const hooks = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};
     const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'run', mode: 'apply', hooks });
     const report = builder.finish();
+    printClosing(report, o);
     printWritten(await writeReportFiles(report, o), session.logPath);
     return reportExitCode(report, session.stop);
   } finally {

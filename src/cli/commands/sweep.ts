@@ -8,7 +8,7 @@ import { appendSweep, describeTrend, loadTrend } from '../../report/index.js';
 import type { Report } from '../../report/model.js';
 import { EXIT } from '../exit-codes.js';
 import { executePlaybook } from '../execute.js';
-import { printReport, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
+import { printClosing, printReport, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
 import { cronFields, UsageError } from '../options.js';
 import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
 import { openSession } from '../session.js';
@@ -56,6 +56,7 @@ async function sweepOnce(o: SweepOptions): Promise<number> {
     const report = builder.finish();
     await recordInHistory(report, o, interrupted);
     printReport(report, o);
+    printClosing(report, o);
     // An interrupted sweep shows the hosts it never reached as not compliant: keep the last complete sweep's files
     // (a textfile of zeros on every `systemctl stop` would page someone).
     printWritten(interrupted ? [] : await writeReportFiles(report, o), session.logPath);

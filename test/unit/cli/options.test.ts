@@ -68,6 +68,14 @@ describe('per-verb exit codes in --help', () => {
     for (const f of ['--inventory', '--limit', '--forks', '--state-dir', '--log-file', '--known-hosts', '--host-key-checking', '--ssh-config', '--become', '--timeout']) expect(flags).toContain(f);
   });
 
+  it('run and sweep offer the tenants\' list as files and in full; plan and exec do not', () => {
+    const wanted = ['--guests-csv', '--guests-json', '--list-guests'];
+    for (const name of ['run', 'sweep']) expect(verb(name).options.map((o) => o.long)).toEqual(expect.arrayContaining(wanted));
+    for (const name of ['plan', 'exec']) for (const f of wanted) expect(verb(name).options.map((o) => o.long)).not.toContain(f);
+    const parsed = buildProgram().commands.find((c) => c.name() === 'sweep')!.parseOptions(['--guests-csv', 'g.csv', '--list-guests']);
+    expect(parsed.unknown).toEqual([]);
+  });
+
   it('sweep refuses nothing at parse time for 6 fields, but offers --allow-sub-minute and --history-max-age', () => {
     const flags = verb('sweep').options.map((o) => o.long);
     expect(flags).toEqual(expect.arrayContaining(['--schedule', '--allow-sub-minute', '--history', '--history-max-age']));

@@ -38,6 +38,20 @@ describe('renderJson', () => {
   });
 });
 
+describe('the migrations of a run in the JSON report', () => {
+  it('says how many live migrations the run made and per moved instance, and validates', () => {
+    const doc = JSON.parse(renderJson(buildReport('run'))) as Report;
+    expect(doc.migrations).toEqual({
+      total: 2, unconfirmed: 0, perInstance: 1,
+      instances: [
+        { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000001', name: 'web-1', projectId: 'p-42', migrations: 1, fromHosts: ['compute01'] },
+        { serverId: '6f1e0c52-8c3a-4d1b-9b1e-000000000002', name: 'db-1', projectId: 'p-42', migrations: 1, fromHosts: ['compute01'] },
+      ],
+    });
+    expect(validateJsonSchema(REPORT_JSON_SCHEMA, doc)).toEqual([]);
+  });
+});
+
 describe('REPORT_JSON_SCHEMA', () => {
   const valid = (): Record<string, unknown> => JSON.parse(renderJson(buildReport('sweep'))) as Record<string, unknown>;
 
@@ -50,6 +64,8 @@ describe('REPORT_JSON_SCHEMA', () => {
     ['an unknown top-level field', (d) => (d.secret = 'x'), 'unexpected property secret'],
     ['another tool name', (d) => (d.tool.name = 'other'), '/tool/name'],
     ['a wrong schema version', (d) => (d.schemaVersion = 2), '/schemaVersion'],
+    ['a migration count that is not an integer', (d) => (d.migrations = { total: 1.5, unconfirmed: 0, perInstance: 1, instances: [] }), '/migrations/total'],
+    ['a moved instance without its hosts', (d) => (d.migrations = { total: 1, unconfirmed: 0, perInstance: 1, instances: [{ serverId: 'x', name: 'a', projectId: null, migrations: 1 }] }), 'fromHosts'],
     ['a guest without projectId', (d) => delete d.hosts[5].guestsNeedingColdBoot[0].projectId, 'projectId'],
   ])('rejects a report with %s', (_what, mutate, where) => {
     const doc = valid();

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderJson, renderPrometheus, writeReportFile, writeReports } from '../../../src/report/index.js';
+import { renderGuestsCsv, renderGuestsJson, renderJson, renderPrometheus, writeReportFile, writeReports } from '../../../src/report/index.js';
 import { buildReport } from '../../helpers/report-fixture.js';
 
 let dir: string;
@@ -18,7 +18,10 @@ describe('writeReports', () => {
   it('writes each requested format: 0600 files, the textfile 0644 for node_exporter, in a new directory it can enter (0755)', async () => {
     const out = join(dir, 'reports');
     const report = buildReport('sweep');
-    const paths = { json: join(out, 'r.json'), junit: join(out, 'r.xml'), html: join(out, 'r.html'), markdown: join(out, 'r.md'), prometheus: join(out, 'mds.prom') };
+    const paths = {
+      json: join(out, 'r.json'), junit: join(out, 'r.xml'), html: join(out, 'r.html'), markdown: join(out, 'r.md'), prometheus: join(out, 'mds.prom'),
+      guestsCsv: join(out, 'guests.csv'), guestsJson: join(out, 'guests.json'),
+    };
     const written = await writeReports(report, paths);
     expect(written.sort()).toEqual(Object.values(paths).sort());
     expect((await stat(out)).mode & 0o777).toBe(0o755);
@@ -28,6 +31,9 @@ describe('writeReports', () => {
     expect(await readFile(paths.junit, 'utf8')).toMatch(/^<\?xml/);
     expect(await readFile(paths.html, 'utf8')).toMatch(/^<!DOCTYPE html>/);
     expect(await readFile(paths.markdown, 'utf8')).toMatch(/^## MDS compliance sweep/);
+    expect(await readFile(paths.guestsCsv, 'utf8')).toBe(renderGuestsCsv(report));
+    expect(await readFile(paths.guestsCsv, 'utf8')).toContain('p-7,legacy-vm,9a9a9a9a-0000-4000-8000-000000000009,');
+    expect(await readFile(paths.guestsJson, 'utf8')).toBe(renderGuestsJson(report));
     // No temp file is left behind for node_exporter or anyone else to see.
     expect((await readdir(out)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
