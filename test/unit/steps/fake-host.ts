@@ -54,6 +54,11 @@ class FakeHostTransport extends MemoryTransport {
     return super.connect(signal);
   }
 
+  /** cat follows a symlink, as the kernel does. */
+  override async readFile(path: string): Promise<Buffer> {
+    return super.readFile(this.fake.resolve(path));
+  }
+
   /** As the SSH transport does it: the real write script, the content on stdin, answered by the fake shell. */
   override async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
     const res = await this.exec(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -72,6 +77,10 @@ export class FakeHost {
   readonly restarts: string[] = [];
   readonly stdins: { command: string; stdin: string }[] = [];
   reboots = 0;
+  /** Symlinks on the host: link path -> the path it points to (absolute). */
+  readonly links = new Map<string, string>();
+  /** What stops a replace of nova.conf (immutable, read-only mount): the gather reports it, the write script then fails. */
+  novaConfBlockers: string[] = [];
   nextReboot: RebootScript = {};
   private down: (RebootScript & { refused: number; reads: number }) | null = null;
   private afterBoot: { reads: number; crashAfter: number } | null = null;
@@ -86,12 +95,20 @@ export class FakeHost {
 
   /** Facts as a fresh gather would report them now. */
   facts(): HostFacts {
-    const f = this.transport.files.get(NOVA_CONF);
-    return factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+    const f = this.transport.files.get(this.resolve(NOVA_CONF));
+    const facts = factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+    return f ? { ...facts, novaConfTarget: { path: this.resolve(NOVA_CONF), blockers: [...this.novaConfBlockers], unknown: [] } } : facts;
+  }
+
+  /** readlink -f: the path with its links followed. */
+  resolve(path: string): string {
+    let p = path;
+    for (let i = 0; i < 40 && this.links.has(p); i++) p = this.links.get(p)!;
+    return p;
   }
 
   get novaConf(): string {
-    return this.transport.files.get(NOVA_CONF)?.toString('utf8') ?? '';
+    return this.transport.files.get(this.resolve(NOVA_CONF))?.toString('utf8') ?? '';
   }
 
   get restartMarker(): string | null {
@@ -181,8 +198,14 @@ export class FakeHost {
 
   /** The transport's write script: f= the file, b= its one-time backup (when asked for), the content on stdin. */
   private writeFile(command: string, opts: ExecOptions): Answer {
-    const path = shellWords(/^f=(.*)$/m.exec(command)?.[1] ?? '')[0] ?? '';
-    const backup = shellWords(/^b=(.*)$/m.exec(command)?.[1] ?? '')[0];
+    const named = shellWords(/^f=(.*)$/m.exec(command)?.[1] ?? '')[0] ?? '';
+    // The script resolves the link itself (readlink -f); a script that did not would replace the link.
+    const follows = /^f=\$\(readlink -f -- "\$f"\)$/m.test(command);
+    const path = follows ? this.resolve(named) : named;
+    if (!follows) this.links.delete(named);
+    const suffix = /^b="\$f"(.*)$/m.exec(command)?.[1];
+    const backup = suffix === undefined ? undefined : path + (shellWords(suffix)[0] ?? '');
+    if (this.novaConfBlockers.length && path === this.resolve(NOVA_CONF)) return { code: 1, stderr: `mv: cannot move '${path}.Xk3p9a' to '${path}': Operation not permitted\n` };
     const files = this.transport.files;
     if (backup !== undefined && files.has(path) && !files.has(backup)) files.set(backup, files.get(path)!);
     files.set(path, Buffer.from(opts.stdin ?? ''));
