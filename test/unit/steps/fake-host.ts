@@ -81,6 +81,8 @@ export class FakeHost {
   readonly links = new Map<string, string>();
   /** What stops a replace of nova.conf (immutable, read-only mount): the gather reports it, the write script then fails. */
   novaConfBlockers: string[] = [];
+  /** The default boot entry still names the kernel running now: a reboot comes back on it, not on the newest installed. */
+  bootsOldKernel = false;
   nextReboot: RebootScript = {};
   private down: (RebootScript & { refused: number; reads: number }) | null = null;
   private afterBoot: { reads: number; crashAfter: number } | null = null;
@@ -138,9 +140,9 @@ export class FakeHost {
     const s = this.state;
     this.bootSeq += 1;
     const kernel = newestOf(packagesOf(s.installed)['kernel'] ?? []);
-    s.kernelRunning = unameOf(`${kernel.version}-${kernel.release}`);
+    if (!this.bootsOldKernel) s.kernelRunning = unameOf(`${kernel.version}-${kernel.release}`);
     s.bootId = `9b0e7c1d-${String(this.bootSeq).padStart(4, '0')}-4a2b-8c3d-5e6f7a8b9c0d`;
-    s.kernelHasFix = installedFixed(s, 'kernel');
+    if (!this.bootsOldKernel) s.kernelHasFix = installedFixed(s, 'kernel');
     s.microcodeLoaded = s.vendor === 'intel' && s.kernelHasFix && installedFixed(s, 'microcode_ctl');
     s.virtOffersMdClear = s.microcodeLoaded && installedFixed(s, 'qemu-kvm') && installedFixed(s, 'libvirt');
     // Defined but stopped domains survive a reboot; nothing runs until Nova starts it.
@@ -169,6 +171,7 @@ export class FakeHost {
       return {};
     }
     if (command === 'cat /proc/sys/kernel/random/boot_id') return this.readBootId();
+    if (command === 'grubby --default-kernel 2>/dev/null || grub2-editenv list 2>/dev/null') return { stdout: `/boot/vmlinuz-${this.state.kernelRunning}\n` };
     if (command.startsWith('nohup sh -c ') && command.includes('systemctl reboot')) return this.requestReboot();
     throw new Error(`fake host: unexpected command: ${command}`);
   }
