@@ -25,6 +25,8 @@ export const labFaults = z.strictObject({
   nova_conf: z.enum(['present', 'missing', 'unreadable']).default('present'),
   /** The kernel ring buffer has wrapped and the journal rotated: no log keeps this boot's MDS: line. */
   dmesg_wrapped: z.boolean().default(false),
+  /** A kernel install does not move the default boot entry: a reboot after a kernel update comes back on the old kernel. */
+  boots_old_kernel: z.boolean().default(false),
 });
 
 export const labHost = z.strictObject({
@@ -60,7 +62,7 @@ export const labHost = z.strictObject({
   boot_delay: duration.default(1000),
   faults: labFaults.default({
     never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false,
-    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false,
+    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false, boots_old_kernel: false,
   }),
   /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
   operator_disabled: z.string().optional(),

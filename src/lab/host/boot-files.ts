@@ -19,7 +19,7 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   const imageDb = path.join(layout.state, STATE_FILES.imageRpmdb);
   const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId, profile.qemuInImage
     ? { image: parseInstalled(readFileSync(imageDb, 'utf8'), imageDb), libvirtPackage: profile.libvirtPackage }
-    : { libvirtPackage: profile.libvirtPackage });
+    : { libvirtPackage: profile.libvirtPackage }, spec.faults.bootsOldKernel ? 'before-last-installed' : 'last-installed');
   const b = (name: string, content: string) => writeFileSync(path.join(layout.boot, name), content);
   mkdirSync(layout.boot, { recursive: true });
   b('hostname', `${spec.name}\n`);

@@ -66,9 +66,18 @@ export interface VirtSource {
   libvirtPackage?: string;
 }
 
-export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: InstalledRow[], bootId: string, virt: VirtSource = {}): BootState {
+export function computeBootState(
+  dist: LabDist,
+  cpu: FakeCpu,
+  installed: InstalledRow[],
+  bootId: string,
+  virt: VirtSource = {},
+  /** Which kernel the default boot entry names: the last installed (what a kernel update makes it) or the one before it (not moved). */
+  defaultEntry: 'last-installed' | 'before-last-installed' = 'last-installed',
+): BootState {
   const kernels = installed.filter((r) => r.name === 'kernel');
-  const kernel = kernels[kernels.length - 1];
+  // The last kernel install did not move the entry: it still names the kernel installed before that one.
+  const kernel = defaultEntry === 'before-last-installed' && kernels.length > 1 ? kernels[kernels.length - 2] : kernels[kernels.length - 1];
   if (!kernel) throw new Error('no kernel installed: the host cannot boot');
   const microcode = newest(installed, packageName(dist, 'microcode'));
   const virtRows = virt.image ?? installed;

@@ -27,6 +27,7 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       noVirsh: h.faults.no_virsh,
       novaConf: h.faults.nova_conf,
       dmesgWrapped: h.faults.dmesg_wrapped,
+      bootsOldKernel: h.faults.boots_old_kernel,
     },
   };
 }

@@ -35,6 +35,8 @@ export interface FakeHostFaults {
   novaConf: 'present' | 'missing' | 'unreadable';
   /** The ring buffer wrapped and the journal rotated: no log has the boot-time MDS: line (from the next boot). */
   dmesgWrapped: boolean;
+  /** A kernel install does not move the default boot entry: every boot runs the kernel installed before the newest. */
+  bootsOldKernel: boolean;
 }
 
 export interface FakeHostSpec {
@@ -59,7 +61,7 @@ export interface FakeHostSpec {
 
 export const NO_FAULTS: FakeHostFaults = Object.freeze({
   neverReturns: false, slowBootMs: 0, yumFails: false, partialUpdate: false, authRefusedAfterReboot: false,
-  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false,
+  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, bootsOldKernel: false,
 });
 
 /** Everything but the name may be left out; address and port then come from the fleet's base. */
