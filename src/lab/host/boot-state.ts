@@ -72,12 +72,11 @@ export function computeBootState(
   installed: InstalledRow[],
   bootId: string,
   virt: VirtSource = {},
-  /** Which kernel the default boot entry names: the last installed (what a kernel update makes it) or the one before it (not moved). */
-  defaultEntry: 'last-installed' | 'before-last-installed' = 'last-installed',
+  /** The kernel the default boot entry names when a kernel install did not move it; absent: the last installed (what an install makes it). */
+  pinned?: { version: string; release: string },
 ): BootState {
   const kernels = installed.filter((r) => r.name === 'kernel');
-  // The last kernel install did not move the entry: it still names the kernel installed before that one.
-  const kernel = defaultEntry === 'before-last-installed' && kernels.length > 1 ? kernels[kernels.length - 2] : kernels[kernels.length - 1];
+  const kernel = (pinned && kernels.find((k) => k.version === pinned.version && k.release === pinned.release)) || kernels[kernels.length - 1];
   if (!kernel) throw new Error('no kernel installed: the host cannot boot');
   const microcode = newest(installed, packageName(dist, 'microcode'));
   const virtRows = virt.image ?? installed;

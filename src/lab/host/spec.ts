@@ -35,7 +35,7 @@ export interface FakeHostFaults {
   novaConf: 'present' | 'missing' | 'unreadable';
   /** The ring buffer wrapped and the journal rotated: no log has the boot-time MDS: line (from the next boot). */
   dmesgWrapped: boolean;
-  /** A kernel install does not move the default boot entry: every boot runs the kernel installed before the newest. */
+  /** A kernel install does not move the default boot entry: every boot runs the kernel the host first booted. */
   bootsOldKernel: boolean;
 }
 
