@@ -1,6 +1,7 @@
 // The one gather command: a POSIX sh script that prints every fact section, framed by markers, in one SSH exec.
 import { randomBytes } from 'node:crypto';
 import { shq } from '../transport/shell-quote.js';
+import { novaConfTargetScript } from './nova-conf-target.js';
 import { RPM_QUERY_FORMAT } from './rpm-query.js';
 import { ABSENT_RC, DENIED_RC, NOT_A_FILE_RC } from './evidence.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from './sections.js';
@@ -88,6 +89,8 @@ export function buildGatherCommand(opts: GatherOptions): string {
     ].join('\n'),
   );
   add('nova-conf', file(opts.novaConfPath));
+  // What an edit would replace and whether it can (see nova-conf-target.ts): read now, so a drain never precedes an edit that cannot be made.
+  add('nova-conf-target', novaConfTargetScript(opts.novaConfPath));
   add('domcaps', `command -v virsh >/dev/null 2>&1 || exit 127; $_mo_t ${VIRSH} domcapabilities`);
   add(
     'guests',

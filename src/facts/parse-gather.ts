@@ -6,6 +6,7 @@ import { ABSENT_RC, provenanceOf, type EvidenceMap, type Privilege, type Provena
 import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-log.js';
 import { parseGuests } from './guests.js';
 import { parseNovaLibvirt } from './nova-conf.js';
+import { parseNovaConfTarget } from './nova-conf-target.js';
 import { parseOsRelease } from './os-release.js';
 import { parseRpmQuery } from './rpm-query.js';
 import { splitSections, type Section } from './sections.js';
@@ -98,6 +99,7 @@ export function parseGatherReport(output: string): GatherReport {
     dmesgMds: kernelLogLines(kernelLog, 'mds'),
     kernelLog,
     novaConfPath,
+    novaConfTarget: parseNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),
     novaConf,
     novaLibvirt: parseNovaLibvirt(novaConf),
     domcaps,

@@ -84,6 +84,11 @@ export interface HostFacts {
   /** Each kernel log source tried, what it said, and whether the ring buffer wrapped. */
   kernelLog: KernelLogFacts;
   novaConfPath: string;
+  /**
+   * The file an edit of nova.conf replaces (symlinks resolved on the host) and what would stop the replace; null when it
+   * could not be looked at. Optional only for facts built by hand (tests); the gather always sets it.
+   */
+  novaConfTarget?: NovaConfTarget | null;
   /** Full text of nova.conf, null when it could not be read: evidence['nova-conf'] says whether absent or unreadable. */
   novaConf: string | null;
   novaLibvirt: NovaLibvirtConfig;
@@ -93,4 +98,14 @@ export interface HostFacts {
   privilege: Privilege;
   /** How each fact was obtained: a null or empty value above means nothing unless its evidence was read. */
   evidence: EvidenceMap;
+}
+
+/** Whether nova.conf can be replaced (write beside it, rename over it), read before anything disruptive runs. */
+export interface NovaConfTarget {
+  /** nova.conf with every symlink resolved (readlink -f): the file the edit must replace, so a link stays a link. */
+  path: string;
+  /** Why a replace would fail: immutable or append-only attribute, read-only mount, directory not writable. */
+  blockers: string[];
+  /** What could not be checked (no lsattr, not root): unknown, so an edit is refused rather than tried. */
+  unknown: string[];
 }

@@ -27,6 +27,8 @@ export const labFaults = z.strictObject({
   dmesg_wrapped: z.boolean().default(false),
   /** After a reboot nova-compute fails to start (md-clear asked of a CPU without it): the unit is failed, Nova reports the service down. */
   nova_compute_dead: z.boolean().default(false),
+  /** A kernel install does not move the default boot entry: a reboot after a kernel update comes back on the old kernel. */
+  boots_old_kernel: z.boolean().default(false),
 });
 
 export const labHost = z.strictObject({
@@ -62,7 +64,7 @@ export const labHost = z.strictObject({
   boot_delay: duration.default(1000),
   faults: labFaults.default({
     never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false,
-    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false, nova_compute_dead: false,
+    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false, nova_compute_dead: false, boots_old_kernel: false,
   }),
   /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
   operator_disabled: z.string().optional(),

@@ -102,6 +102,8 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
   section('kernel-log', kernelLog(host));
   const conf = host.readFile(req.novaConfPath);
   file('nova-conf', conf === null ? null : conf.toString('utf8'));
+  // A simulated nova.conf is a plain, writable file on a read-write filesystem.
+  if (conf !== null) section('nova-conf-target', `target\t${req.novaConfPath}\ndir-writable\tyes\nmount\trw\nattrs\t-\t${req.novaConfPath}`);
   section('domcaps', domcaps(boot));
   const g: string[] = [];
   for (const guest of guests) {

@@ -61,6 +61,28 @@ export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit |
   return { path: facts.novaConfPath, before: facts.novaConf, after: edited.text, diff: unifiedDiff(facts.novaConf, edited.text, facts.novaConfPath) };
 }
 
+/**
+ * Why the nova.conf edit this host needs could not be made (an immutable file, a read-only mount, a directory not
+ * writable, or that could not be looked at), or null: no edit is needed, or it can be made. The drain asks too, before it
+ * moves any instance: the edit comes after the drain in the playbook, and a failing edit must not cost a host its
+ * migrations. Facts built by hand without the look (tests) are not judged here.
+ */
+export function novaConfEditBlocked(facts: HostFacts, flag: string): string | null {
+  let edit: NovaConfEdit | null;
+  try {
+    edit = planNovaConfEdit(facts, flag);
+  } catch {
+    return null; // cpu-flags' own check refuses these, with its own reason
+  }
+  const target = facts.novaConfTarget;
+  if (edit === null || target === undefined) return null;
+  const what = target && target.path !== facts.novaConfPath ? `${facts.novaConfPath} (a link to ${target.path})` : facts.novaConfPath;
+  if (target === null) return `could not look at whether ${what} can be replaced (its real path, mount and attributes)`;
+  if (target.blockers.length) return `${what} cannot be replaced: ${target.blockers.join('; ')}`;
+  if (target.unknown.length) return `cannot tell whether ${what} can be replaced: ${target.unknown.join('; ')}`;
+  return null;
+}
+
 async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   const facts = await ctx.facts();
   const diff: Diff = { step: 'cpu-flags', changes: [], notes: [] };
@@ -68,11 +90,14 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   // could leave nova-compute unable to start: both must be read before anything is decided.
   if (facts.cpu.vendor !== 'amd') requireEvidence(facts, ['nova-conf', 'domcaps'], `whether ${ctx.params.flag} reaches guests`, ctx.host);
   const edit = planNovaConfEdit(facts, ctx.params.flag);
+  const blocked = novaConfEditBlocked(facts, ctx.params.flag);
+  if (blocked) throw new PreconditionError(`${blocked}; ${ctx.params.flag} cannot be added to cpu_model_extra_flags`);
   const mode = effectiveCpuMode(facts.novaLibvirt);
   if (facts.cpu.vendor === 'amd') {
     diff.notes.push(`AMD CPUs are not affected by MDS and have no ${ctx.params.flag} flag: nova.conf is left as it is`);
   } else if (edit) {
-    diff.changes.push({ kind: 'nova-conf-edit', summary: `add ${ctx.params.flag} to [libvirt] cpu_model_extra_flags in ${edit.path}`, data: { path: edit.path, diff: edit.diff } });
+    const real = facts.novaConfTarget && facts.novaConfTarget.path !== edit.path ? ` (the file the link points to, ${facts.novaConfTarget.path})` : '';
+    diff.changes.push({ kind: 'nova-conf-edit', summary: `add ${ctx.params.flag} to [libvirt] cpu_model_extra_flags in ${edit.path}${real}`, data: { path: edit.path, diff: edit.diff } });
   } else if (mode === 'custom') {
     diff.notes.push(`cpu_mode = custom already lists ${ctx.params.flag} in cpu_model_extra_flags`);
   } else {

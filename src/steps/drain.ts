@@ -6,7 +6,8 @@ import { sleep } from '../util/sleep.js';
 import { assessCapacity } from './capacity.js';
 import { disruptiveEvidence, rebootEvidence, refuseWithoutEvidence, requireEvidence } from './evidence-rules.js';
 import { changesOf } from './changes.js';
-import { CommandFailedError, RefusedError } from './errors.js';
+import { novaConfEditBlocked } from './cpu-flags.js';
+import { CommandFailedError, PreconditionError, RefusedError } from './errors.js';
 import { isFinishedMigration, migrateAway } from './live-migration.js';
 import { createTargetPicker } from './migration-target.js';
 import { computeServiceOf, disableReason, disabledByUs, requireNova } from './nova-service.js';
@@ -45,6 +46,9 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
   }
   // Draining for a reboot that would then be refused (guest list or nova.conf unreadable) only disrupts: refuse now.
   refuseWithoutEvidence(facts, disruptiveEvidence(facts), `drain ${ctx.host.name} for a reboot`, ctx.host);
+  // cpu-flags runs after the drain: an edit it could not make would leave the host emptied for nothing.
+  const blocked = novaConfEditBlocked(facts, 'md-clear');
+  if (blocked) throw new PreconditionError(`not draining ${ctx.host.name}: the nova.conf edit that follows would fail: ${blocked}`);
   const nova = requireNova(ctx.nova, 'drain');
   const host = ctx.host.novaHost;
   const svc = await computeServiceOf(nova, host);

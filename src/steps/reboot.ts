@@ -2,11 +2,13 @@
 import { z } from 'zod';
 import { AbortedError, AuthError, HostKeyError } from '../transport/types.js';
 import { rebootEvidence, requireEvidence } from './evidence-rules.js';
-import { CommandFailedError } from './errors.js';
+import { CommandFailedError, RefusedError } from './errors.js';
 import { rebootLastLook } from './reboot-last-look.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
+import type { HostFacts } from '../facts/types.js';
+import { formatEvr, newestOf } from '../rpm/index.js';
 import { sleep } from '../util/sleep.js';
 
 export const rebootParams = z.strictObject({
@@ -17,6 +19,8 @@ export const rebootParams = z.strictObject({
   max_backoff: duration.default(15_000),
   /** Seconds the detached reboot waits, so the command's own session ends cleanly first. */
   delay: z.number().int().min(0).max(60).default(1),
+  /** Reboot even though an earlier reboot came back on the same old kernel (after the operator fixed the default boot entry). */
+  again: z.boolean().default(false),
 });
 export type RebootParams = z.infer<typeof rebootParams>;
 
@@ -25,6 +29,23 @@ interface RebootCheckpoint {
   requestedAt: string;
   /** Set once the host came back and stayed up, so a later, new reboot is not mistaken for this one. */
   done?: boolean;
+  /** The reboot came back, but not on the newest installed kernel: a rerun does not reboot for that again unless told to. */
+  kernelKept?: KernelKept;
+}
+
+interface KernelKept {
+  running: string;
+  newest: string;
+  at: string;
+  /** What the host said its default boot entry is (grubby --default-kernel, else grub2-editenv list), if it said. */
+  bootEntry?: string;
+}
+
+const BOOT_ENTRY_HINT = 'the default boot entry (grubby --default-kernel; grub2-editenv list where grubby is missing) still points at the old kernel';
+
+function newestKernel(facts: HostFacts): string | null {
+  const kernels = facts.packages['kernel'] ?? [];
+  return kernels.length ? formatEvr(newestOf(kernels)) : null;
 }
 
 async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
@@ -36,6 +57,14 @@ async function check(ctx: StepContext<RebootParams>): Promise<Diff> {
   if (reasons.length === 0) {
     diff.notes.push('no reboot needed: running kernel is the newest installed, microcode loaded, libvirt offers md-clear where it can');
     return diff;
+  }
+  // A reboot already came back on this same old kernel: another one would do the same, and cost the host another boot.
+  const kept = ctx.checkpoint.get<RebootCheckpoint>()?.kernelKept;
+  if (kept && !ctx.params.again && reasons.some((r) => r.code === 'kernel') && facts.kernelRunning === kept.running && newestKernel(facts) === kept.newest) {
+    throw new RefusedError(
+      `an earlier reboot (${kept.at}) came back on kernel ${kept.running}, not the newest installed ${kept.newest}: ${BOOT_ENTRY_HINT}` +
+        `${kept.bootEntry ? ` (it said: ${kept.bootEntry})` : ''}; fix the boot entry, then set again: true on the reboot step to reboot once more`,
+    );
   }
   diff.changes.push({ kind: 'reboot', summary: `reboot: ${reasons.map((r) => r.message).join('; ')}`, data: { reasons } });
   return diff;
@@ -98,7 +127,24 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
   if (later !== booted) throw new CommandFailedError('the host rebooted again while we waited for it to stay up');
   const cp = ctx.checkpoint.get<RebootCheckpoint>();
   if (cp) await ctx.checkpoint.set({ ...cp, done: true } satisfies RebootCheckpoint);
-  await ctx.refreshFacts();
+  const after = await ctx.refreshFacts();
+  await rememberKernelKept(ctx, after);
+}
+
+/** Came back on a kernel older than the newest installed: recorded in the checkpoint (kept, as the step fails) and named. */
+async function rememberKernelKept(ctx: StepContext<RebootParams>, after: HostFacts): Promise<void> {
+  const newest = newestKernel(after);
+  if (newest === null || !rebootReasons(after, false).some((r) => r.code === 'kernel')) return;
+  const res = await ctx.transport
+    .exec('grubby --default-kernel 2>/dev/null || grub2-editenv list 2>/dev/null', { become: true, signal: ctx.signal, timeoutMs: 30_000 })
+    .catch(() => null);
+  const bootEntry = res && res.code === 0 ? res.stdout.trim().split('\n').slice(0, 3).join('; ') : '';
+  const kept: KernelKept = { running: after.kernelRunning, newest, at: new Date().toISOString(), ...(bootEntry ? { bootEntry } : {}) };
+  await ctx.checkpoint.set({ ...(ctx.checkpoint.get<RebootCheckpoint>() ?? { bootIdBefore: '', requestedAt: kept.at }), done: true, kernelKept: kept } satisfies RebootCheckpoint);
+  throw new CommandFailedError(
+    `the host rebooted but came back on kernel ${after.kernelRunning}, not the newest installed ${newest}: ${BOOT_ENTRY_HINT}${bootEntry ? ` (it says: ${bootEntry})` : ''}; ` +
+      'a rerun will not reboot it for this again until the reboot step has again: true; its compute service stays disabled',
+  );
 }
 
 async function readBootIdAfterReconnect(ctx: StepContext<RebootParams>): Promise<string> {

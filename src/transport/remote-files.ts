@@ -25,18 +25,21 @@ export function readFileScript(path: string): string {
  * Content arrives on stdin. The temp file sits beside the target so `mv` is an atomic rename; the trap
  * removes it on any failure (a full disk mid-write), leaving the original untouched. Mode: the one asked for, else the
  * existing file's (owner too, when allowed), else what the umask gives a new file. With a backup suffix, the file as it
- * was before the first write is kept beside it (cp -p: mode, owner and times), once: later writes keep that copy.
+ * was before the first write is kept beside it (beside the real file when the path is a symlink) (cp -p: mode, owner and times), once: later writes keep that copy.
  */
 export function writeFileScript(path: string, mode: number | undefined, backupSuffix?: string): string {
   const modeStep = mode === undefined
     ? sh`if [ -e "$f" ]; then chmod --reference="$f" -- "$t"; chown --reference="$f" -- "$t" 2>/dev/null || :; ` +
       `else chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$t"; fi`
     : sh`chmod ${(mode & 0o7777).toString(8).padStart(4, '0')} -- "$t"`;
-  const backupStep = backupSuffix === undefined ? '' : sh`b=${path + backupSuffix}
+  const backupStep = backupSuffix === undefined ? '' : sh`b="$f"${backupSuffix}
 if [ -e "$f" ] && [ ! -e "$b" ]; then cp -p -- "$f" "$b"; fi
 `;
+  // A symlink is followed (readlink -f, in this same command): the file it points to is replaced and the link stays, as
+  // configuration management put it; renaming over the link itself would detach the running config from the managed one.
   return sh`set -eu
 f=${path}
+f=$(readlink -f -- "$f")
 ` + backupStep + `t=$(mktemp -- "$f.XXXXXX")
 trap 'rm -f -- "$t"' EXIT
 cat > "$t"

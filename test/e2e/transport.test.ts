@@ -154,6 +154,19 @@ describe('files', () => {
     await t.exec(sh`rm -rf ${dir}`);
   });
 
+  it('writeFile through a symlink replaces the file it points to, with its backup beside it; the link stays', async () => {
+    const t = await transport();
+    const dir = (await t.exec('mktemp -d')).stdout.trim();
+    await t.exec(sh`mkdir ${dir}/managed && printf 'orig\n' > ${dir}/managed/nova.conf && chmod 640 ${dir}/managed/nova.conf && ln -s managed/nova.conf ${dir}/nova.conf`);
+    await t.writeFile(`${dir}/nova.conf`, 'edited\n', { backupSuffix: '.bak' });
+    expect((await t.exec(sh`readlink ${dir}/nova.conf`)).stdout.trim()).toBe('managed/nova.conf');
+    expect((await t.exec(sh`cat ${dir}/managed/nova.conf`)).stdout).toBe('edited\n');
+    expect((await t.exec(sh`cat ${dir}/managed/nova.conf.bak`)).stdout).toBe('orig\n');
+    expect((await t.exec(sh`stat -c %a ${dir}/managed/nova.conf`)).stdout.trim()).toBe('640');
+    expect((await t.exec(sh`ls -A ${dir} | tr '\n' ' '`)).stdout.trim()).toBe('managed nova.conf');
+    await t.exec(sh`rm -rf ${dir}`);
+  });
+
   it('a failed write leaves the original and no temp file; a missing file is RemoteFileError(notFound)', async () => {
     const t = await transport({ user: NOPW_USER });
     const dir = (await t.exec('mktemp -d')).stdout.trim();

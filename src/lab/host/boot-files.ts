@@ -1,6 +1,6 @@
 // Before each boot: computes the boot state from the installed packages and writes the files the host's kernel view is made of.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeBootState, type BootState } from './boot-state.js';
 import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
@@ -17,9 +17,13 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   const rpmdb = path.join(layout.state, STATE_FILES.rpmdb);
   const profile = LAB_LAYOUT_PROFILES[spec.layout];
   const imageDb = path.join(layout.state, STATE_FILES.imageRpmdb);
+  // boots_old_kernel: the default entry stays on the kernel the host first booted, recorded at that first boot.
+  const entryFile = path.join(layout.state, 'default-boot-entry');
+  const pinned = spec.faults.bootsOldKernel && existsSync(entryFile) ? readFileSync(entryFile, 'utf8').trim().split('\t') : null;
   const boot = computeBootState(spec.dist, spec.cpu, parseInstalled(readFileSync(rpmdb, 'utf8'), rpmdb), bootId, profile.qemuInImage
     ? { image: parseInstalled(readFileSync(imageDb, 'utf8'), imageDb), libvirtPackage: profile.libvirtPackage }
-    : { libvirtPackage: profile.libvirtPackage });
+    : { libvirtPackage: profile.libvirtPackage }, pinned ? { version: pinned[0] ?? '', release: pinned[1] ?? '' } : undefined);
+  if (spec.faults.bootsOldKernel && !pinned) writeFileSync(entryFile, `${boot.kernel.version}\t${boot.kernel.release}\n`);
   const b = (name: string, content: string) => writeFileSync(path.join(layout.boot, name), content);
   mkdirSync(layout.boot, { recursive: true });
   b('hostname', `${spec.name}\n`);

@@ -66,9 +66,17 @@ export interface VirtSource {
   libvirtPackage?: string;
 }
 
-export function computeBootState(dist: LabDist, cpu: FakeCpu, installed: InstalledRow[], bootId: string, virt: VirtSource = {}): BootState {
+export function computeBootState(
+  dist: LabDist,
+  cpu: FakeCpu,
+  installed: InstalledRow[],
+  bootId: string,
+  virt: VirtSource = {},
+  /** The kernel the default boot entry names when a kernel install did not move it; absent: the last installed (what an install makes it). */
+  pinned?: { version: string; release: string },
+): BootState {
   const kernels = installed.filter((r) => r.name === 'kernel');
-  const kernel = kernels[kernels.length - 1];
+  const kernel = (pinned && kernels.find((k) => k.version === pinned.version && k.release === pinned.release)) || kernels[kernels.length - 1];
   if (!kernel) throw new Error('no kernel installed: the host cannot boot');
   const microcode = newest(installed, packageName(dist, 'microcode'));
   const virtRows = virt.image ?? installed;

@@ -28,6 +28,7 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       novaConf: h.faults.nova_conf,
       dmesgWrapped: h.faults.dmesg_wrapped,
       novaComputeDead: h.faults.nova_compute_dead,
+      bootsOldKernel: h.faults.boots_old_kernel,
     },
   };
 }

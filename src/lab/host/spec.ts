@@ -37,6 +37,8 @@ export interface FakeHostFaults {
   dmesgWrapped: boolean;
   /** After a reboot the nova-compute unit fails to start, and the cloud hears nothing from it (service down). */
   novaComputeDead: boolean;
+  /** A kernel install does not move the default boot entry: every boot runs the kernel the host first booted. */
+  bootsOldKernel: boolean;
 }
 
 export interface FakeHostSpec {
@@ -61,7 +63,7 @@ export interface FakeHostSpec {
 
 export const NO_FAULTS: FakeHostFaults = Object.freeze({
   neverReturns: false, slowBootMs: 0, yumFails: false, partialUpdate: false, authRefusedAfterReboot: false,
-  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, novaComputeDead: false,
+  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, novaComputeDead: false, bootsOldKernel: false,
 });
 
 /** Everything but the name may be left out; address and port then come from the fleet's base. */

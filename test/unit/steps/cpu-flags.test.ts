@@ -51,6 +51,39 @@ describe('cpu-flags', () => {
     expect(second.notes).toEqual(['cpu_mode = custom already lists md-clear in cpu_model_extra_flags']);
   });
 
+  it('a symlinked nova.conf: the file it points to is edited (backup beside it), the link stays', async () => {
+    const host = new FakeHost({ stage: 'fixed', cpuMode: 'custom', extraFlags: ['ssbd'] });
+    const real = '/etc/puppet-managed/nova.conf';
+    const before = host.novaConf;
+    host.transport.files.set(real, host.transport.files.get(NOVA_CONF)!);
+    host.transport.files.delete(NOVA_CONF);
+    host.links.set(NOVA_CONF, real);
+    const ctx = await stepContext(cpuFlags, host, null, {});
+    const { first, second } = await converge(cpuFlags, ctx);
+    expect(first.changes[0]?.summary).toContain(`(the file the link points to, ${real})`);
+    expect(host.links.get(NOVA_CONF)).toBe(real);
+    expect(host.transport.files.has(NOVA_CONF)).toBe(false);
+    expect(host.transport.files.get(real)?.toString()).toBe(before.replace('cpu_model_extra_flags = ssbd\n', 'cpu_model_extra_flags = ssbd,md-clear\n'));
+    expect(host.transport.files.get(`${real}.mds-orchestrate.bak`)?.toString()).toBe(before);
+    expect(second.changes).toEqual([]);
+  });
+
+  it('an immutable nova.conf is refused in the check, before any write or restart', async () => {
+    const host = new FakeHost({ stage: 'fixed', cpuMode: 'custom', extraFlags: ['ssbd'] });
+    host.novaConfBlockers = ['/etc/nova/nova.conf has the immutable attribute (chattr -i to allow the edit)'];
+    const ctx = await stepContext(cpuFlags, host, null, {});
+    await expect(cpuFlags.check(ctx)).rejects.toThrow(/cannot be replaced: \/etc\/nova\/nova.conf has the immutable attribute/);
+    expect(writes(host)).toEqual([]);
+    expect(host.restarts).toEqual([]);
+  });
+
+  it('a nova.conf that needs no edit is not judged on whether it could be replaced', async () => {
+    const host = new FakeHost({ stage: 'fixed', cpuMode: 'host-model' });
+    host.novaConfBlockers = ['/etc/nova is on a read-only mount'];
+    const ctx = await stepContext(cpuFlags, host, null, {});
+    expect((await cpuFlags.check(ctx)).changes).toEqual([]);
+  });
+
   it('keeps CRLF line endings, comments and a second [libvirt] section intact', async () => {
     const text = ['[DEFAULT]', '# note', 'debug = True', '[libvirt]', 'cpu_mode = custom', 'cpu_models = Skylake-Server-IBRS', 'cpu_model_extra_flags = pcid, ssbd', '[libvirt]', 'inject_key = false', ''].join('\r\n');
     const { host, ctx } = await setup({ stage: 'fixed', novaConf: text });

@@ -29,6 +29,21 @@ describe('drain', () => {
     expect(nova.calls).toEqual([]);
   });
 
+  it('refuses before any Nova change when the nova.conf edit that follows could not be made (read-only mount)', async () => {
+    const nova = cloud();
+    nova.addServer({ name: 'web-1', host: SRC });
+    const host = new FakeHost({ hostname: SRC, stage: 'updated', cpuMode: 'custom', extraFlags: ['ssbd'] });
+    host.novaConfBlockers = ['/etc/nova is on a read-only mount'];
+    const ctx = await stepContext(drain, host, nova, FAST);
+    await expect(drain.check(ctx)).rejects.toThrow(/not draining .*the nova.conf edit that follows would fail: \/etc\/nova\/nova.conf cannot be replaced: \/etc\/nova is on a read-only mount/);
+    expect(nova.calls).toEqual([]);
+    // The same blocker with no edit due (md-clear already listed) does not stop the drain.
+    const fine = new FakeHost({ hostname: SRC, stage: 'updated', cpuMode: 'custom', extraFlags: ['ssbd', 'md-clear'] });
+    fine.novaConfBlockers = ['/etc/nova is on a read-only mount'];
+    const diff = await drain.check(await stepContext(drain, fine, nova, FAST));
+    expect(kinds(diff)).toContain('disable-service');
+  });
+
   it('disables with a reason naming the run, migrates ACTIVE instances, leaves SHUTOFF ones; twice', async () => {
     const nova = cloud();
     const a = nova.addServer({ name: 'web-1', host: SRC, vcpus: 4, ramMb: 8192 });

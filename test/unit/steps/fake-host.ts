@@ -54,6 +54,11 @@ class FakeHostTransport extends MemoryTransport {
     return super.connect(signal);
   }
 
+  /** cat follows a symlink, as the kernel does. */
+  override async readFile(path: string): Promise<Buffer> {
+    return super.readFile(this.fake.resolve(path));
+  }
+
   /** As the SSH transport does it: the real write script, the content on stdin, answered by the fake shell. */
   override async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
     const res = await this.exec(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), ...(opts.signal ? { signal: opts.signal } : {}) });
@@ -74,6 +79,12 @@ export class FakeHost {
   readonly restarts: string[] = [];
   readonly stdins: { command: string; stdin: string }[] = [];
   reboots = 0;
+  /** Symlinks on the host: link path -> the path it points to (absolute). */
+  readonly links = new Map<string, string>();
+  /** What stops a replace of nova.conf (immutable, read-only mount): the gather reports it, the write script then fails. */
+  novaConfBlockers: string[] = [];
+  /** The default boot entry still names the kernel running now: a reboot comes back on it, not on the newest installed. */
+  bootsOldKernel = false;
   nextReboot: RebootScript = {};
   private down: (RebootScript & { refused: number; reads: number }) | null = null;
   private afterBoot: { reads: number; crashAfter: number } | null = null;
@@ -88,12 +99,20 @@ export class FakeHost {
 
   /** Facts as a fresh gather would report them now. */
   facts(): HostFacts {
-    const f = this.transport.files.get(NOVA_CONF);
-    return factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+    const f = this.transport.files.get(this.resolve(NOVA_CONF));
+    const facts = factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+    return f ? { ...facts, novaConfTarget: { path: this.resolve(NOVA_CONF), blockers: [...this.novaConfBlockers], unknown: [] } } : facts;
+  }
+
+  /** readlink -f: the path with its links followed. */
+  resolve(path: string): string {
+    let p = path;
+    for (let i = 0; i < 40 && this.links.has(p); i++) p = this.links.get(p)!;
+    return p;
   }
 
   get novaConf(): string {
-    return this.transport.files.get(NOVA_CONF)?.toString('utf8') ?? '';
+    return this.transport.files.get(this.resolve(NOVA_CONF))?.toString('utf8') ?? '';
   }
 
   get restartMarker(): string | null {
@@ -123,9 +142,9 @@ export class FakeHost {
     const s = this.state;
     this.bootSeq += 1;
     const kernel = newestOf(packagesOf(s.installed)['kernel'] ?? []);
-    s.kernelRunning = unameOf(`${kernel.version}-${kernel.release}`);
+    if (!this.bootsOldKernel) s.kernelRunning = unameOf(`${kernel.version}-${kernel.release}`);
     s.bootId = `9b0e7c1d-${String(this.bootSeq).padStart(4, '0')}-4a2b-8c3d-5e6f7a8b9c0d`;
-    s.kernelHasFix = installedFixed(s, 'kernel');
+    if (!this.bootsOldKernel) s.kernelHasFix = installedFixed(s, 'kernel');
     s.microcodeLoaded = s.vendor === 'intel' && s.kernelHasFix && installedFixed(s, 'microcode_ctl');
     s.virtOffersMdClear = s.microcodeLoaded && installedFixed(s, 'qemu-kvm') && installedFixed(s, 'libvirt');
     // Defined but stopped domains survive a reboot; nothing runs until Nova starts it.
@@ -155,6 +174,7 @@ export class FakeHost {
     }
     if (cmd === 'systemctl' && words[1] === 'is-active') return { code: this.agentState === 'active' ? 0 : 3, stdout: `${this.agentState}\n` };
     if (command === 'cat /proc/sys/kernel/random/boot_id') return this.readBootId();
+    if (command === 'grubby --default-kernel 2>/dev/null || grub2-editenv list 2>/dev/null') return { stdout: `/boot/vmlinuz-${this.state.kernelRunning}\n` };
     if (command.startsWith('nohup sh -c ') && command.includes('systemctl reboot')) return this.requestReboot();
     throw new Error(`fake host: unexpected command: ${command}`);
   }
@@ -184,8 +204,14 @@ export class FakeHost {
 
   /** The transport's write script: f= the file, b= its one-time backup (when asked for), the content on stdin. */
   private writeFile(command: string, opts: ExecOptions): Answer {
-    const path = shellWords(/^f=(.*)$/m.exec(command)?.[1] ?? '')[0] ?? '';
-    const backup = shellWords(/^b=(.*)$/m.exec(command)?.[1] ?? '')[0];
+    const named = shellWords(/^f=(.*)$/m.exec(command)?.[1] ?? '')[0] ?? '';
+    // The script resolves the link itself (readlink -f); a script that did not would replace the link.
+    const follows = /^f=\$\(readlink -f -- "\$f"\)$/m.test(command);
+    const path = follows ? this.resolve(named) : named;
+    if (!follows) this.links.delete(named);
+    const suffix = /^b="\$f"(.*)$/m.exec(command)?.[1];
+    const backup = suffix === undefined ? undefined : path + (shellWords(suffix)[0] ?? '');
+    if (this.novaConfBlockers.length && path === this.resolve(NOVA_CONF)) return { code: 1, stderr: `mv: cannot move '${path}.Xk3p9a' to '${path}': Operation not permitted\n` };
     const files = this.transport.files;
     if (backup !== undefined && files.has(path) && !files.has(backup)) files.set(backup, files.get(path)!);
     files.set(path, Buffer.from(opts.stdin ?? ''));

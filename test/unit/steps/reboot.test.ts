@@ -216,6 +216,36 @@ describe('reboot', () => {
     expect(host.reboots).toBe(1);
   });
 
+  it('a reboot that comes back on the old kernel fails the host, names the boot entry, and is remembered', async () => {
+    const { host, ctx, checkpoint } = await setup();
+    host.bootsOldKernel = true;
+    const old = host.state.kernelRunning;
+    const diff = await reboot.check(ctx);
+    await expect(reboot.apply(ctx, diff)).rejects.toThrow(new RegExp(`came back on kernel ${old.replace(/\./g, '\\.')}, not the newest installed .*grubby --default-kernel.*it says: /boot/vmlinuz-${old.replace(/\./g, '\\.')}`));
+    expect(host.reboots).toBe(1);
+    expect(checkpoint.data).toMatchObject({ done: true, kernelKept: { running: old, newest: VERSIONS.el7.fixed['kernel'], bootEntry: `/boot/vmlinuz-${old}` } });
+
+    // A rerun (same state directory, so the same checkpoint) refuses in its check: no second reboot for the same reason.
+    const rerun = await stepContext(reboot, host, cloud(), FAST, { checkpoint, runId: RUN });
+    await expect(reboot.check(rerun)).rejects.toThrow(/an earlier reboot .* came back on kernel .*default boot entry .*set again: true on the reboot step/);
+    expect(host.reboots).toBe(1);
+
+    // The operator fixed the boot entry and asks for it: the reboot happens, onto the new kernel, and converges.
+    host.bootsOldKernel = false;
+    const again = await stepContext(reboot, host, cloud(), { ...FAST, again: true }, { checkpoint, runId: RUN });
+    const { first, verified } = await converge(reboot, again);
+    expect(kinds(first)).toEqual(['reboot']);
+    expect(verified.changes).toEqual([]);
+    expect(host.reboots).toBe(2);
+    expect((await again.facts()).kernelRunning).toBe(`${VERSIONS.el7.fixed['kernel']}.x86_64`);
+  });
+
+  it('a newer kernel installed since the remembered reboot is a new reason: that reboot is not refused', async () => {
+    const { host, ctx, checkpoint } = await setup();
+    await checkpoint.set({ bootIdBefore: 'x', requestedAt: '2019-05-15T09:00:00.000Z', done: true, kernelKept: { running: host.state.kernelRunning, newest: '3.10.0-957.5.1.el7', at: '2019-05-15T09:05:00.000Z' } });
+    expect(kinds(await reboot.check(ctx))).toEqual(['reboot']);
+  });
+
   it('needs Nova to make sure the host is empty', async () => {
     const host = new FakeHost({ hostname: NAME, stage: 'updated' });
     const ctx = await stepContext(reboot, host, null, FAST);

@@ -1,6 +1,6 @@
 // Unit tests: sudo wrapping, and the readFile/writeFile shell scripts run with the local /bin/sh.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -55,6 +55,22 @@ describe('remote file scripts (run with the local /bin/sh)', () => {
     expect(statSync(f).mode & 0o777).toBe(0o640);
     expect(statSync(f).ino).not.toBe(ino);
     expect(readdirSync(dir).filter((n) => n.startsWith('conf'))).toEqual(['conf $(x).txt']);
+  });
+
+  it('a symlink: the file it points to is replaced (backup beside it), the link stays a link', () => {
+    const real = join(dir, 'managed');
+    mkdirSync(real);
+    writeFileSync(join(real, 'nova.conf'), 'orig\n', { mode: 0o640 });
+    const link = join(dir, 'nova link.conf');
+    symlinkSync(join(real, 'nova.conf'), link);
+    expect(sh(writeFileScript(link, undefined, '.bak'), 'edited\n').code).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readlinkSync(link)).toBe(join(real, 'nova.conf'));
+    expect(readFileSync(join(real, 'nova.conf'), 'utf8')).toBe('edited\n');
+    expect(statSync(join(real, 'nova.conf')).mode & 0o777).toBe(0o640);
+    expect(readFileSync(join(real, 'nova.conf.bak'), 'utf8')).toBe('orig\n');
+    expect(existsSync(`${link}.bak`)).toBe(false);
+    expect(readdirSync(real).sort()).toEqual(['nova.conf', 'nova.conf.bak']);
   });
 
   it('a new file without a mode gets the umask default', () => {

@@ -25,6 +25,13 @@ describe('computeBootState', () => {
     expect(b.cpuinfoMdClear).toBe(false);
   });
 
+  it('boots_old_kernel: the default entry stays on the kernel it names, though a fixed one is installed', () => {
+    const b = computeBootState('el7', 'intel', el7With(['kernel', 'microcode_ctl']), ID, {}, { version: '3.10.0', release: '957.10.1.el7' });
+    expect(b.kernelRelease).toBe('3.10.0-957.10.1.el7.x86_64');
+    expect(b.sysfs.mds).toBeNull();
+    expect(computeBootState('el7', 'intel', el7With(['kernel', 'microcode_ctl']), ID).kernelRelease).toBe('3.10.0-957.12.2.el7.x86_64');
+  });
+
   it('a fixed kernel with old microcode says no microcode', () => {
     const b = computeBootState('el7', 'intel', el7With(['kernel']), ID);
     expect(b.kernelRelease).toBe('3.10.0-957.12.2.el7.x86_64');

@@ -11,9 +11,9 @@ afterEach(() => host?.cleanup());
 
 describe('evidence faults of the fake host', () => {
   it('are lab description keys, with defaults that change nothing', () => {
-    const cfg = labConfig.parse({ hosts: [{ name: 'a' }, { name: 'b', faults: { no_sudo: true, no_virsh: true, nova_conf: 'unreadable', dmesg_wrapped: true } }] });
-    expect(hostInputFromLabHost(cfg.hosts[0]!).faults).toMatchObject({ noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false });
-    expect(hostInputFromLabHost(cfg.hosts[1]!).faults).toMatchObject({ noSudo: true, noVirsh: true, novaConf: 'unreadable', dmesgWrapped: true });
+    const cfg = labConfig.parse({ hosts: [{ name: 'a' }, { name: 'b', faults: { no_sudo: true, no_virsh: true, nova_conf: 'unreadable', dmesg_wrapped: true, boots_old_kernel: true } }] });
+    expect(hostInputFromLabHost(cfg.hosts[0]!).faults).toMatchObject({ noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, bootsOldKernel: false });
+    expect(hostInputFromLabHost(cfg.hosts[1]!).faults).toMatchObject({ noSudo: true, noVirsh: true, novaConf: 'unreadable', dmesgWrapped: true, bootsOldKernel: true });
     expect(labConfig.safeParse({ hosts: [{ name: 'a', faults: { nova_conf: 'gone' } }] }).success).toBe(false);
   });
 
