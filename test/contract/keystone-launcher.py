@@ -3,34 +3,15 @@
 # Usage: CONTRACT_ADMIN_PASSWORD=... /usr/bin/python3 keystone-launcher.py WORKDIR [TOKEN_EXPIRATION_SECONDS]
 # Run with Debian's /usr/bin/python3 (the unpacked C extensions are built for it); PYTHONPATH must hold the unpacked python3-keystone tree (test/contract/prepare.sh). The process ends when its stdin
 # closes (the test's teardown, or the test process dying) and, through PR_SET_PDEATHSIG, when its parent dies.
-import ctypes
 import json
 import os
-import signal
 import socketserver
 import sqlite3
 import subprocess
 import sys
 import threading
 from wsgiref import simple_server
-
-
-def die_with_parent():
-    # Linux only: the kernel sends SIGKILL to us when the process that spawned us ends, even on its kill -9.
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:
-        os._exit(1)
-
-
-def exit_on_stdin_eof():
-    def watch():
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        finally:
-            os._exit(0)
-    threading.Thread(target=watch, daemon=True).start()
+from launcher_lifetime import die_with_parent, exit_on_stdin_eof
 
 
 def manage(conf, *commands, env=None):
@@ -60,7 +41,7 @@ class ThreadingWSGIServer(socketserver.ThreadingMixIn, simple_server.WSGIServer)
 
 def main():
     die_with_parent()
-    exit_on_stdin_eof()
+    exit_on_stdin_eof(threading.Thread)
     workdir = sys.argv[1]
     admin_password = os.environ.pop('CONTRACT_ADMIN_PASSWORD')
     expiration = int(sys.argv[2]) if len(sys.argv) > 2 else 3600

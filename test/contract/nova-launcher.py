@@ -9,11 +9,9 @@
 #   completes unless it is aborted (then "cancelled");
 # - Neutron, Glance and Cinder are Nova's fixtures (in-process fakes); Keystone is the real one, over HTTP.
 # The process ends when its stdin closes and, through PR_SET_PDEATHSIG, when its parent dies.
-import ctypes
 import json
 import logging
 import os
-import signal
 import sys
 import traceback
 
@@ -26,26 +24,9 @@ from eventlet import patcher
 from nova import test
 from nova.tests import fixtures as nova_fixtures
 from nova.tests.functional import fixtures as func_fixtures
+from launcher_lifetime import die_with_parent, exit_on_stdin_eof
 
 real_threading = patcher.original('threading')
-
-
-def die_with_parent():
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    if os.getppid() == 1:
-        os._exit(1)
-
-
-def exit_on_stdin_eof():
-    # A real OS thread: a blocking read in a green thread would stall eventlet's hub.
-    def watch():
-        try:
-            while sys.stdin.buffer.read(4096):
-                pass
-        finally:
-            os._exit(0)
-    real_threading.Thread(target=watch, daemon=True).start()
 
 
 def write_paste_ini(path, authtoken_conf):
@@ -185,7 +166,7 @@ def serve(app, host):
 
 def main():
     die_with_parent()
-    exit_on_stdin_eof()
+    exit_on_stdin_eof(real_threading.Thread)
     workdir, keystone_url = sys.argv[1], sys.argv[2]
     password = os.environ.pop('CONTRACT_NOVA_PASSWORD')  # the service user's; argv would show it in `ps`
     hosts = sys.argv[3:] or ['compute1', 'compute2', 'compute3']
