@@ -1,6 +1,7 @@
 // The facts one host yields from a single gather exec; every field is produced by a pure parser in this folder.
 import type { EvidenceMap, Privilege } from './evidence.js';
 import type { KernelLogFacts } from './kernel-log.js';
+import type { LayoutFact } from '../layout/names.js';
 
 export interface Evr {
   /** null when the package carries no epoch (compares as 0). */
@@ -83,6 +84,8 @@ export interface HostFacts {
   dmesgMds: string[];
   /** Each kernel log source tried, what it said, and whether the ring buffer wrapped. */
   kernelLog: KernelLogFacts;
+  /** The deployment layout (issue 15). Optional until the gather detects it; absent means the baremetal layout. */
+  layout?: LayoutFact;
   novaConfPath: string;
   /**
    * The file an edit of nova.conf replaces (symlinks resolved on the host) and what would stop the replace; null when it
