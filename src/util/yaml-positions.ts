@@ -2,6 +2,7 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import { ConfigError } from './errors.js';
+import { pyyamlScalarTags } from './pyyaml-scalars.js';
 import type { SourceLocation } from './errors.js';
 
 export type PathSegment = string | number;
@@ -13,7 +14,7 @@ export interface ParsedYaml {
 }
 
 export interface ParseYamlOptions {
-  /** '1.1' reads yes/no as booleans like Ansible's PyYAML; '1.2' (default) keeps them strings. */
+  /** '1.1' resolves plain scalars as Ansible's PyYAML does (yes/no booleans, 1:30 sexagesimal); '1.2' (default) does not. */
   version?: '1.1' | '1.2';
 }
 
@@ -26,6 +27,7 @@ export function parseYaml(text: string, file: string, opts: ParseYamlOptions = {
     merge: true,
     prettyErrors: false,
     version: opts.version ?? '1.2',
+    ...(opts.version === '1.1' ? { customTags: pyyamlScalarTags } : {}),
   });
   const parsed: ParsedYaml = { file, doc, lines };
   // yaml places DUPLICATE_KEY at the end of the previous entry; the repeated key itself is what the reader must find.
