@@ -18,6 +18,7 @@ export const DELIBERATE = {
   'ini-unusable-literals': 'INI values Python reads as a set, bytes, a complex number or Ellipsis are refused; ansible-inventory fails on them.',
   'jump-inherits-login': 'A ProxyJump host with no User or IdentityFile of its own in ssh_config is logged in to with the target\'s user and keys; ssh would use the local user and its default keys.',
   'canonicalize-refused': 'ssh_config CanonicalizeHostname yes/always is refused (file:line); ssh would look the name up in DNS.',
+  'dynamic-json-file': 'A JSON file in a dynamic inventory script\'s shape (_meta.hostvars, lists of hosts; OpenStack-Ansible\'s openstack_inventory.json) is read as that script\'s output; ansible-inventory refuses the file itself and needs the script.',
 } as const;
 
 export type DeliberateId = keyof typeof DELIBERATE;

@@ -21,8 +21,8 @@ export interface Disagreement {
 
 const sorted = (xs: Iterable<string>): string[] => [...xs].sort();
 
-export function ansibleInventory(sources: readonly string[], cwd: string): Outcome {
-  const r = run('ansible-inventory', [...sources.flatMap((s) => ['-i', s]), '--list'], { env: ANSIBLE_ENV, cwd });
+export function ansibleInventory(sources: readonly string[], cwd: string, env: NodeJS.ProcessEnv = ANSIBLE_ENV): Outcome {
+  const r = run('ansible-inventory', [...sources.flatMap((s) => ['-i', s]), '--list'], { env, cwd });
   if (r.code !== 0) return { ok: false, error: (r.stderr.match(/ERROR! .*/)?.[0] ?? r.stderr).trim() };
   const data = JSON.parse(r.stdout) as Record<string, { hosts?: string[]; children?: string[]; hostvars?: Record<string, Record<string, unknown>> }>;
   const groups: InventoryView['groups'] = {};
