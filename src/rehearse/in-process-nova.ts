@@ -33,7 +33,7 @@ export class InProcessNova implements NovaApi {
     const user = sim.world.users[0]!;
     this.token = {
       userId: user.id, userName: user.name, projectId: sim.world.projects[0]?.id ?? null, roles: ['admin'],
-      issuedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, auditId: 'rehearse',
+      issuedAt: 0, expiresAt: Number.MAX_SAFE_INTEGER, auditId: 'rehearse', method: 'password',
     };
     const minor = (v: string): number => Number(v.split('.')[1]);
     this.mv = Math.min(minor(String(sim.cfg.maxMicroversion)), minor(MAX_SUPPORTED));

@@ -100,6 +100,8 @@ export const fakeCloudConfigSchema = z.strictObject({
   ramAllocationRatio: z.number().positive().default(1.5),
   diskAllocationRatio: z.number().positive().default(1),
   reservedHostMemoryMb: z.number().int().nonnegative().default(512),
+  /** The interfaces each catalog entry has an endpoint for (many clouds register no admin endpoint any more). */
+  catalogInterfaces: z.array(z.enum(['public', 'internal', 'admin'])).min(1).default(['public', 'internal', 'admin']),
   /** Whether the catalog lists Placement (false: an old cloud where only os-hypervisors tells capacity). */
   placement: z.boolean().default(true),
   /** nova-compute's max_concurrent_live_migrations: live migrations run at once per source host, the rest wait queued. */

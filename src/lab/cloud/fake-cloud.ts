@@ -16,6 +16,7 @@ import { MigrationEngine } from './live-migration.js';
 import { parseMvConfig } from './microversion.js';
 import type { AuditRecord, GuestInfo } from './model.js';
 import { actionRoutes } from './nova-actions-routes.js';
+import { createServerRoutes } from './nova-create-server.js';
 import { hypervisorRoutes } from './nova-hypervisors-routes.js';
 import { migrationRoutes } from './nova-migrations-routes.js';
 import { serverRoutes } from './nova-servers-routes.js';
@@ -59,7 +60,7 @@ export function createFakeCloud(config: FakeCloudConfig, hooks: FakeCloudHooks =
   const log = new RequestLog();
   const range = { min: parseMvConfig(cfg.minMicroversion), max: parseMvConfig(cfg.maxMicroversion) };
   const compute = new ComputeFront([
-    ...serviceRoutes(world), ...serverRoutes(world), ...actionRoutes(world, engine, power),
+    ...serviceRoutes(world), ...serverRoutes(world), ...createServerRoutes(world, power), ...actionRoutes(world, engine, power),
     ...migrationRoutes(world, engine), ...hypervisorRoutes(world),
   ], tokens, range);
   const placement = new PlacementFront(world, placementRoutes(world), tokens);

@@ -2,10 +2,11 @@
 import { ApiError, badRequest } from './api-error.js';
 import { isObject } from './http-io.js';
 import type { Reply, RequestContext } from './http-io.js';
-import { keystoneTime } from './model.js';
 import type { AppCredRec, ProjectRec, UserRec } from './model.js';
+import { keystoneTokenRoutes } from './keystone-token-routes.js';
 import { route } from './router.js';
 import type { Route } from './router.js';
+import { tokenDocument } from './keystone-token-document.js';
 import type { TokenStore } from './tokens.js';
 import type { CloudWorld } from './world.js';
 
@@ -17,20 +18,6 @@ function versionDoc(baseUrl: string): unknown {
     links: [{ rel: 'self', href: `${baseUrl}/identity/v3/` }],
     'media-types': [{ base: 'application/json', type: 'application/vnd.openstack.identity-v3+json' }],
   };
-}
-
-function catalog(world: CloudWorld, baseUrl: string, projectId: string): unknown[] {
-  const region = world.cfg.region;
-  const ep = (svc: string, url: string): unknown[] => (['public', 'internal', 'admin'] as const).map((iface) => ({
-    id: `${svc}-${iface}`, interface: iface, region, region_id: region, url,
-  }));
-  return [
-    { type: 'identity', name: 'keystone', id: 'svc-identity', endpoints: ep('identity', `${baseUrl}/identity`) },
-    // A decoy that a prefix match on "compute" would wrongly pick (real old catalogs carry it).
-    { type: 'compute_legacy', name: 'nova_legacy', id: 'svc-compute-legacy', endpoints: ep('compute-legacy', `${baseUrl}/compute/v2/${projectId}`) },
-    { type: 'compute', name: 'nova', id: 'svc-compute', endpoints: ep('compute', `${baseUrl}/compute/v2.1`) },
-    ...(world.cfg.placement ? [{ type: 'placement', name: 'placement', id: 'svc-placement', endpoints: ep('placement', `${baseUrl}/placement`) }] : []),
-  ];
 }
 
 function findDomain(world: CloudWorld, ref: unknown): string | undefined {
@@ -116,22 +103,9 @@ function authenticate(world: CloudWorld, tokens: TokenStore, ctx: RequestContext
   const { user, project, roles } = who;
   ctx.user = user.name;
 
-  const { token, info } = tokens.issue(user, project?.id ?? null, roles, world.tokenTtlMs);
-  const domainOf = (id: string): { id: string; name: string } => ({ id, name: world.domains.find((d) => d.id === id)?.name ?? id });
-  const body: Record<string, unknown> = {
-    methods: [who.method],
-    user: { id: user.id, name: user.name, domain: domainOf(user.domainId), password_expires_at: null },
-    audit_ids: [info.auditId],
-    issued_at: keystoneTime(info.issuedAt),
-    expires_at: keystoneTime(info.expiresAt),
-  };
-  if (who.appCred) body.application_credential = { id: who.appCred.id, name: who.appCred.name, restricted: true };
-  if (project) {
-    body.project = { id: project.id, name: project.name, domain: domainOf(project.domainId) };
-    body.is_domain = false;
-    body.roles = roles.map((r) => ({ id: `role-${r}`, name: r }));
-    if (!ctx.query.has('nocatalog')) body.catalog = catalog(world, ctx.baseUrl, project.id);
-  }
+  const how = who.appCred ? { method: who.method, appCred: { id: who.appCred.id, name: who.appCred.name } } : { method: who.method };
+  const { token, info } = tokens.issue(user, project?.id ?? null, roles, world.tokenTtlMs, how);
+  const body = tokenDocument(world, info, ctx.baseUrl, !ctx.query.has('nocatalog'));
   return { status: 201, body: { token: body }, headers: { 'X-Subject-Token': token, Vary: 'X-Auth-Token' } };
 }
 
@@ -140,5 +114,6 @@ export function keystoneRoutes(world: CloudWorld, tokens: TokenStore): Route[] {
     route('GET', '/identity', (ctx) => ({ status: 300, body: { versions: { values: [versionDoc(ctx.baseUrl)] } } })),
     route('GET', '/identity/v3', (ctx) => ({ status: 200, body: { version: versionDoc(ctx.baseUrl) } })),
     route('POST', '/identity/v3/auth/tokens', (ctx) => authenticate(world, tokens, ctx)),
+    ...keystoneTokenRoutes(world, tokens),
   ];
 }

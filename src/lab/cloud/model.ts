@@ -75,9 +75,9 @@ export interface HostRec {
   reservedHostMemoryMb: number;
 }
 
-export type VmState = 'active' | 'stopped' | 'paused' | 'error';
+export type VmState = 'building' | 'active' | 'stopped' | 'paused' | 'error';
 /** Nova power_state codes: 0 NOSTATE, 1 RUNNING, 3 PAUSED, 4 SHUTDOWN. */
-export type PowerState = 0 | 1 | 3 | 4;
+export type PowerState = 0 | 1 | 3 | 4; // NOSTATE, RUNNING, PAUSED, SHUTDOWN (nova/compute/power_state.py)
 
 export interface InstanceRec {
   uuid: string;

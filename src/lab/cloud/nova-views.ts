@@ -8,6 +8,7 @@ import type { CloudWorld } from './world.js';
 export function serverStatus(inst: InstanceRec): string {
   if (inst.taskState === 'migrating') return 'MIGRATING';
   switch (inst.vmState) {
+    case 'building': return 'BUILD';
     case 'active': return 'ACTIVE';
     case 'stopped': return 'SHUTOFF';
     case 'paused': return 'PAUSED';
@@ -45,8 +46,9 @@ export function serverView(world: CloudWorld, inst: InstanceRec, mv: Mv, admin: 
     'OS-EXT-STS:power_state': inst.powerState,
   };
   if (admin) {
-    view['OS-EXT-SRV-ATTR:host'] = inst.host;
-    view['OS-EXT-SRV-ATTR:hypervisor_hostname'] = host?.hypervisorHostname ?? inst.host;
+    // A server the scheduler found no host for has none (NoValidHost leaves it in cell0): null, as Nova shows it.
+    view['OS-EXT-SRV-ATTR:host'] = inst.host === '' ? null : inst.host;
+    view['OS-EXT-SRV-ATTR:hypervisor_hostname'] = inst.host === '' ? null : host?.hypervisorHostname ?? inst.host;
     view['OS-EXT-SRV-ATTR:instance_name'] = `instance-${inst.seq.toString(16).padStart(8, '0')}`;
   }
   if (mv >= 9) view.locked = false;

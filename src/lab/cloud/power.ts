@@ -1,4 +1,5 @@
-// os-stop and os-start: state checks (409), a short powering-off/on task, and a fresh md-clear probe at every cold boot.
+// os-stop and os-start: state checks (409), a short powering-off/on task, and a fresh md-clear probe at every cold boot;
+// and the build of a server created through the API (BUILD/spawning, then ACTIVE), which boots cold too.
 import { conflict } from './api-error.js';
 import type { InstanceRec, VmState } from './model.js';
 import type { CloudWorld } from './world.js';
@@ -33,6 +34,16 @@ export class PowerActions {
     this.after(() => {
       if (inst.taskState !== 'powering-on') return;
       // A cold boot builds the guest CPU from what the host exposes now; this is how guests pick up md-clear.
+      inst.mdClear = this.world.probeMdClear(inst.host);
+      this.world.setInstance(inst, 'active', null, 1);
+      this.world.emitGuests(inst.host);
+    });
+  }
+
+  /** A new server boots after the same short delay, its CPU model built from what its host exposes then. */
+  build(inst: InstanceRec): void {
+    this.after(() => {
+      if (inst.vmState !== 'building') return;
       inst.mdClear = this.world.probeMdClear(inst.host);
       this.world.setInstance(inst, 'active', null, 1);
       this.world.emitGuests(inst.host);

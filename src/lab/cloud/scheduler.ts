@@ -1,5 +1,6 @@
-// Chooses a live-migration target like Nova's scheduler: enabled, up, not the source, in the instance's zone, with room in Placement.
-import type { InstanceRec } from './model.js';
+// Chooses hosts like Nova's scheduler: for a live migration (enabled, up, not the source, in the instance's zone, with room in
+// Placement) and for a new server (the same filters without a source).
+import type { FlavorRec, InstanceRec } from './model.js';
 import type { CloudWorld } from './world.js';
 
 export type TargetChoice = { ok: true; host: string } | { ok: false; reason: string };
@@ -32,4 +33,15 @@ export function chooseTarget(world: CloudWorld, inst: InstanceRec, requested: st
   const free = (h: string): number => world.freeRamMb(h);
   candidates.sort((a, b) => free(b) - free(a) || a.localeCompare(b));
   return { ok: true, host: candidates[0]! };
+}
+
+/** A new server's host: enabled and up, in the zone asked for, with room; the RAM weigher spreads. null = NoValidHost. */
+export function chooseBootHost(world: CloudWorld, flavor: FlavorRec, az: string | null): string | null {
+  const candidates = [...world.hosts.keys()].filter((h) => {
+    if (az !== null && world.hosts.get(h)!.az !== az) return false;
+    const svc = world.computeService(h);
+    return svc !== undefined && svc.status === 'enabled' && world.isUp(svc) && world.fits(h, flavor);
+  });
+  candidates.sort((a, b) => world.freeRamMb(b) - world.freeRamMb(a) || a.localeCompare(b));
+  return candidates[0] ?? null;
 }

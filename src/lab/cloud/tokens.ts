@@ -9,6 +9,9 @@ export interface TokenInfo {
   issuedAt: number;
   expiresAt: number;
   auditId: string;
+  /** How it was obtained, so validating it later (GET /v3/auth/tokens) renders the same token document. */
+  method: 'password' | 'application_credential';
+  appCred?: { id: string; name: string };
 }
 
 export type TokenLookup = { ok: true; info: TokenInfo } | { ok: false; why: 'missing' | 'unknown' | 'expired' };
@@ -18,13 +21,16 @@ export class TokenStore {
 
   constructor(private readonly now: () => number) {}
 
-  issue(user: { id: string; name: string }, projectId: string | null, roles: string[], ttlMs: number): { token: string; info: TokenInfo } {
+  issue(
+    user: { id: string; name: string }, projectId: string | null, roles: string[], ttlMs: number,
+    how: Pick<TokenInfo, 'method' | 'appCred'> = { method: 'password' },
+  ): { token: string; info: TokenInfo } {
     // Random, not seeded: tokens are bearer secrets even in a lab.
     const token = randomBytes(16).toString('hex');
     const issuedAt = this.now();
     const info: TokenInfo = {
       userId: user.id, userName: user.name, projectId, roles, issuedAt, expiresAt: issuedAt + ttlMs,
-      auditId: randomBytes(16).toString('base64url').slice(0, 22),
+      auditId: randomBytes(16).toString('base64url').slice(0, 22), ...how,
     };
     this.tokens.set(token, info);
     return { token, info };
@@ -36,6 +42,11 @@ export class TokenStore {
     if (!info) return { ok: false, why: 'unknown' };
     if (this.now() >= info.expiresAt) return { ok: false, why: 'expired' };
     return { ok: true, info };
+  }
+
+  /** DELETE /v3/auth/tokens: the token is gone at once, for Keystone and for every service that validates it. */
+  revoke(token: string): boolean {
+    return this.tokens.delete(token);
   }
 
   expireAll(): void {
