@@ -44,6 +44,18 @@ export default defineConfig({
           pool: 'forks',
         },
       },
+      {
+        // The same contract cases against the lab's own Nova, Keystone and Placement (in process, a few seconds).
+        test: {
+          name: 'contract-lab',
+          include: ['test/contract/real-nova.test.ts'],
+          env: { MDS_CONTRACT_CLOUD: 'lab' },
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
+          pool: 'forks',
+        },
+      },
     ],
   },
 });
