@@ -1,6 +1,6 @@
 // Records when the rollout's work happened, from the engine's event times: batches, and per host its steps' spans.
 import type { EngineEvent } from '../engine/events.js';
-import type { Change } from '../steps/changes.js';
+import { isRebootChange, type Change } from '../steps/changes.js';
 import type { BatchSpan, HostTimeline } from './model.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -43,7 +43,7 @@ export class TimelineRecorder {
         const span: HostTimeline['steps'][number] = { id: e.step, status: e.status === 'aborted' ? 'failed' : e.status, start: iso(start), end: iso(e.time) };
         const migrations = changes.filter(isMigration).length;
         if (migrations) span.migrations = migrations;
-        if (changes.some((c) => c.kind === 'reboot') && e.status === 'changed') span.reboot = true;
+        if (changes.some(isRebootChange) && e.status === 'changed') span.reboot = true;
         h.steps = h.steps.filter((s) => s.id !== e.step).concat(span);
         return;
       }
