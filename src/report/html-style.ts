@@ -68,6 +68,7 @@ code.kind{background:#eef2f5;border-radius:3px;padding:0 4px;font-size:12px}
 .trend .cell span{display:block;height:18px;border-radius:3px;background:var(--c)}
 .trend th.when{font-weight:400;font-size:11px;writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
 .buttons button{font:inherit;font-size:12px;margin-right:6px;padding:3px 10px;border:1px solid #b0bec5;border-radius:4px;background:#fff;cursor:pointer}
+nav.sections{margin:6px 0 0;font-size:13px}nav.sections a{color:#1565c0}
 footer{margin-top:30px;color:#78909c;font-size:12px}
 #timeline .tl-row,details.tl-batch>summary{display:flex;align-items:center;gap:8px;min-height:16px}
 details.tl-batch{background:#fff;border:1px solid #d5dbe1;border-radius:6px;margin:4px 0;padding:2px 8px}

@@ -64,6 +64,11 @@ describe('HTML timeline', () => {
     expect(count(details, /<tr class="changed">/)).toBeGreaterThanOrEqual(6);
   });
 
+  it('links every section from the top of the page', () => {
+    const nav = html.split('<nav class="sections">')[1]!.split('</nav>')[0]!;
+    expect([...nav.matchAll(/href="#([^"]+)"/g)].map((m) => m[1])).toEqual(['fleet', 'attention', 'timeline', 'before-after', 'hosts']);
+  });
+
   it('leaves the section out when no host was started', () => {
     expect(renderTimeline(buildReport('plan'))).toBe('');
   });
