@@ -71,17 +71,25 @@ function factsTable(h: HostReport): string {
 }
 
 /** Run reports: each fact as first gathered and as it is after the run; rows that changed are marked. */
-export function beforeAfterRows(h: HostReport): { what: string; before: string | null; after: string | null }[] {
+export interface BeforeAfterRow {
+  what: string;
+  /** A package's newest installed version, or one of the host's facts. */
+  package: boolean;
+  before: string | null;
+  after: string | null;
+}
+
+export function beforeAfterRows(h: HostReport): BeforeAfterRow[] {
   const b = h.before;
   const a = h.facts;
   if (!b || !a) return [];
-  const rows = [
-    { what: 'MDS (sysfs)', before: b.mds, after: a.mds },
-    { what: 'Running kernel', before: b.kernelRunning, after: a.kernelRunning },
-    { what: 'Boot id', before: b.bootId, after: a.bootId },
+  const rows: BeforeAfterRow[] = [
+    { what: 'MDS (sysfs)', package: false, before: b.mds, after: a.mds },
+    { what: 'Running kernel', package: false, before: b.kernelRunning, after: a.kernelRunning },
+    { what: 'Boot id', package: false, before: b.bootId, after: a.bootId },
   ];
   const names = [...new Set([...Object.keys(b.packages ?? {}), ...Object.keys(a.packages ?? {})])].sort();
-  for (const n of names) rows.push({ what: n, before: b.packages?.[n] ?? null, after: a.packages?.[n] ?? null });
+  for (const n of names) rows.push({ what: n, package: true, before: b.packages?.[n] ?? null, after: a.packages?.[n] ?? null });
   return rows;
 }
 

@@ -105,7 +105,7 @@ function beforeAfter(r: Report): string {
   const pair = (b: string | null, a: string | null): string => (b === a ? e(a ?? 'n/a') : `${e(b ?? 'n/a')} <span class="muted">→</span> ${e(a ?? 'n/a')}`);
   const body = rows.map(({ h, i, rows: facts }) => {
     const get = (what: string) => facts.find((f) => f.what === what)!;
-    const packages = facts.slice(3).filter((f) => f.before !== f.after).map((f) => `${e(f.what)} ${pair(f.before, f.after)}`);
+    const packages = facts.filter((f) => f.package && f.before !== f.after).map((f) => `${e(f.what)} ${pair(f.before, f.after)}`);
     return `<tr data-host="${e(h.name)}"><td><a href="#${hostAnchor(i)}">${e(h.name)}</a></td><td>${pair(get('Running kernel').before, get('Running kernel').after)}</td><td>${pair(get('MDS (sysfs)').before, get('MDS (sysfs)').after)}</td><td>${packages.join('<br>') || '<span class="muted">none</span>'}</td></tr>`;
   });
   const table = `<table class="before-after-fleet"><thead><tr><th>Host</th><th>Running kernel</th><th>MDS (sysfs)</th><th>Packages updated</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
