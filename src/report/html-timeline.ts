@@ -57,8 +57,12 @@ function legend(order: Map<string, number>): string {
   return `<div class="legend tl-legend">${steps.join('')}<span><i class="sw tl-mig-sw"></i>live migrations</span><span><i class="sw tl-reboot-sw"></i>reboot</span><span><i class="sw tl-bad-sw"></i>failed, refused or unknown</span></div>`;
 }
 
-/** The timeline section; empty when no host was started (a report written before the engine ran any). */
+/**
+ * The timeline section of a run; empty when no host was started. A plan's or sweep's times are those of reading the
+ * fleet, not of a rollout: their JSON keeps them, the page does not draw them.
+ */
 export function renderTimeline(r: Report): string {
+  if (r.kind !== 'run') return '';
   const started = r.hosts.map((h, i) => ({ h, i })).filter(({ h }) => h.timeline);
   if (!started.length) return '';
   const order = new Map<string, number>();

@@ -69,7 +69,12 @@ describe('HTML timeline', () => {
     expect([...nav.matchAll(/href="#([^"]+)"/g)].map((m) => m[1])).toEqual(['fleet', 'attention', 'timeline', 'before-after', 'hosts']);
   });
 
-  it('leaves the section out when no host was started', () => {
-    expect(renderTimeline(buildReport('plan'))).toBe('');
+  it('leaves the section out when no host was started, and for a plan or a sweep (no rollout to draw)', () => {
+    const none = buildReport('run');
+    expect(none.hosts.some((h) => h.timeline)).toBe(false);
+    expect(renderTimeline(none)).toBe('');
+    expect(renderTimeline({ ...report, kind: 'sweep' })).toBe('');
+    expect(renderTimeline({ ...report, kind: 'plan' })).toBe('');
+    expect(renderTimeline(report)).not.toBe('');
   });
 });
