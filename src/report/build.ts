@@ -11,6 +11,8 @@ import type { HostReport, HostStatus, Report, ReportKind, StepReport } from './m
 import { REPORT_SCHEMA_VERSION } from './model.js';
 import { migrationsOf } from './migrations.js';
 import { summarizeHosts } from './summary.js';
+import { factsSnapshot } from './facts-snapshot.js';
+import { TimelineRecorder } from './timeline.js';
 import { VERSION } from '../util/version.js';
 
 function str(v: unknown): string | null {
@@ -26,15 +28,20 @@ export function hostStatusOf(result: HostResult, kind: ReportKind): HostStatus {
 
 export class ReportBuilder {
   private readonly hosts = new Map<string, HostReport>();
+  /** The last gather of each host (after a run: the host as it is now) and the first (before any change). */
   private readonly facts = new Map<string, HostFacts>();
+  private readonly firstFacts = new Map<string, HostFacts>();
+  private readonly timeline = new TimelineRecorder();
   /** Per host and step: the last diff seen, whose share of the host report is filled in at finish(). */
   private readonly diffs = new Map<string, Map<string, Diff>>();
   private readonly steps: ReadonlyMap<string, Step<any>>;
+  private readonly params: ReadonlyMap<string, unknown>;
   private readonly started = new Date();
   private stoppedBecause: string | undefined;
 
   constructor(private readonly kind: ReportKind, private readonly runId: string, private readonly playbook: string | null, specs: HostSpec[], steps: readonly PlannedStep[]) {
     this.steps = new Map(steps.map((s) => [s.step.id, s.step]));
+    this.params = new Map(steps.map((s) => [s.step.id, s.params]));
     for (const h of specs) {
       this.hosts.set(h.name, {
         name: h.name, address: h.address, novaHost: h.novaHost,
@@ -65,8 +72,10 @@ export class ReportBuilder {
   }
 
   private onEvent(e: EngineEvent): void {
+    this.timeline.onEvent(e);
     switch (e.type) {
       case 'facts':
+        if (!this.firstFacts.has(e.host)) this.firstFacts.set(e.host, e.facts);
         this.facts.set(e.host, e.facts);
         return;
       case 'step-end': {
@@ -103,10 +112,9 @@ export class ReportBuilder {
   }
 
   private fillFromFacts(h: HostReport, f: HostFacts): void {
-    h.facts = {
-      os: f.os.prettyName, kernelRunning: f.kernelRunning, bootId: f.bootId, cpuVendor: f.cpu.vendor,
-      mds: f.sysfs.mds?.trim() ?? null, tsxAsyncAbort: f.sysfs.tsxAsyncAbort?.trim() ?? null, mmioStaleData: f.sysfs.mmioStaleData?.trim() ?? null,
-    };
+    h.facts = factsSnapshot(f);
+    const first = this.firstFacts.get(h.name);
+    if (this.kind === 'run' && first) h.before = factsSnapshot(first);
     h.rebootReasons = rebootReasons(f, false).map((r) => r.message);
     if (this.kind !== 'sweep') return;
     // Neither check may read "nothing found" into evidence that was never read: those are unknown, never ok.
@@ -127,8 +135,10 @@ export class ReportBuilder {
       const f = this.facts.get(h.name);
       if (f) {
         this.fillFromFacts(h, f);
-        for (const step of this.steps.values()) step.reportFacts?.(h, f, this.kind);
+        for (const step of this.steps.values()) step.reportFacts?.(h, f, this.kind, this.params.get(step.id));
       }
+      const timeline = this.timeline.host(h.name);
+      if (timeline) h.timeline = timeline;
     }
     const hosts = [...this.hosts.values()];
     const report: Report = {
@@ -137,6 +147,8 @@ export class ReportBuilder {
       durationMs: finished.getTime() - this.started.getTime(), summary: summarizeHosts(hosts, this.stoppedBecause), hosts,
     };
     if (this.kind === 'run') report.migrations = migrationsOf(hosts);
+    const batches = this.timeline.batchSpans();
+    if (batches.length) report.batches = batches;
     return report;
   }
 }

@@ -70,6 +70,37 @@ function factsTable(h: HostReport): string {
   return table(['Fact', 'Value'], rows.map(([k, v]) => [e(k), v === null ? '<span class="muted">n/a</span>' : e(v)]));
 }
 
+/** Run reports: each fact as first gathered and as it is after the run; rows that changed are marked. */
+export interface BeforeAfterRow {
+  what: string;
+  /** A package's newest installed version, or one of the host's facts. */
+  package: boolean;
+  before: string | null;
+  after: string | null;
+}
+
+export function beforeAfterRows(h: HostReport): BeforeAfterRow[] {
+  const b = h.before;
+  const a = h.facts;
+  if (!b || !a) return [];
+  const rows: BeforeAfterRow[] = [
+    { what: 'MDS (sysfs)', package: false, before: b.mds, after: a.mds },
+    { what: 'Running kernel', package: false, before: b.kernelRunning, after: a.kernelRunning },
+    { what: 'Boot id', package: false, before: b.bootId, after: a.bootId },
+  ];
+  const names = [...new Set([...Object.keys(b.packages ?? {}), ...Object.keys(a.packages ?? {})])].sort();
+  for (const n of names) rows.push({ what: n, package: true, before: b.packages?.[n] ?? null, after: a.packages?.[n] ?? null });
+  return rows;
+}
+
+function beforeAfterTable(h: HostReport): string {
+  const rows = beforeAfterRows(h);
+  if (!rows.length) return '';
+  const cell = (v: string | null): string => (v === null ? '<span class="muted">n/a</span>' : e(v));
+  const body = rows.map((r) => `<tr class="${r.before === r.after ? 'same' : 'changed'}"><td>${e(r.what)}</td><td>${cell(r.before)}</td><td class="arrow">→</td><td>${cell(r.after)}</td></tr>`);
+  return `<table class="before-after"><thead><tr><th>Fact</th><th>Before</th><th></th><th>After</th></tr></thead><tbody>${body.join('')}</tbody></table>`;
+}
+
 export function hostAnchor(index: number): string {
   return `h-${index}`;
 }
@@ -78,7 +109,8 @@ export function renderHostDetails(h: HostReport, index: number, kind: Report['ki
   const where = [h.availabilityZone ?? 'no AZ', h.aggregate ?? 'no aggregate', h.address, h.novaHost].map(e).join(' · ');
   const body = [
     h.error ? `<div class="error host-error">${e(h.error)}</div>` : '',
-    section('Facts', factsTable(h)),
+    section('Before → after', beforeAfterTable(h)),
+    section(h.before ? 'Facts after the run' : 'Facts', factsTable(h)),
     section('Steps', h.steps.map(renderStep).join('')),
     section('Checks', table(['Check', 'Result', 'Detail'], h.checks.map((c) => [e(c.name), c.ok ? '<span class="ok-yes">pass</span>' : c.unknown ? '<span class="ok-unknown">unknown</span>' : '<span class="ok-no">fail</span>', e(c.detail)]))),
     section('Reboot required because', list('notes', h.rebootReasons.map(e))),

@@ -1,4 +1,5 @@
 // The HTML report's inline stylesheet and status colours (one place, so tiles, legend, trend and details agree).
+import { STEP_PALETTE } from './html-timeline.js';
 import type { HostStatus } from './model.js';
 
 /** Colour per status; 'changed' is green-blue because it is a good outcome too, just a busier one. */
@@ -14,6 +15,10 @@ export const STATUS_COLOURS: Record<HostStatus, string> = {
   deferred: '#546e7a',
   skipped: '#9e9e9e',
 };
+
+function stepRules(): string {
+  return STEP_PALETTE.map((c, k) => `.k-${k}{--k:${c}}`).join('\n');
+}
 
 function statusRules(): string {
   return Object.entries(STATUS_COLOURS)
@@ -63,6 +68,31 @@ code.kind{background:#eef2f5;border-radius:3px;padding:0 4px;font-size:12px}
 .trend .cell span{display:block;height:18px;border-radius:3px;background:var(--c)}
 .trend th.when{font-weight:400;font-size:11px;writing-mode:vertical-rl;transform:rotate(180deg);white-space:nowrap}
 .buttons button{font:inherit;font-size:12px;margin-right:6px;padding:3px 10px;border:1px solid #b0bec5;border-radius:4px;background:#fff;cursor:pointer}
+nav.sections{margin:6px 0 0;font-size:13px}nav.sections a{color:#1565c0}
 footer{margin-top:30px;color:#78909c;font-size:12px}
+#timeline .tl-row,details.tl-batch>summary{display:flex;align-items:center;gap:8px;min-height:16px}
+details.tl-batch{background:#fff;border:1px solid #d5dbe1;border-radius:6px;margin:4px 0;padding:2px 8px}
+details.tl-batch>summary{cursor:pointer;padding:3px 0}
+.tl-label{flex:0 0 360px;font-size:12px;font-weight:600;color:#37474f}
+.tl-label::before{content:"\\25B8  "}details[open]>summary .tl-label::before{content:"\\25BE  "}
+details.tl-batch>summary{list-style:none}details.tl-batch>summary::-webkit-details-marker{display:none}
+.tl-name{flex:0 0 360px;font-size:12px;overflow:hidden;text-overflow:ellipsis;white-space:nowrap;color:#1d232a;text-decoration:none;padding-left:14px}
+.tl-name::before{content:"";display:inline-block;width:8px;height:8px;border-radius:2px;background:var(--c,transparent);margin-right:5px}
+.tl-track{position:relative;flex:1;height:14px;background:#f0f3f6;border-radius:3px;min-width:200px}
+.tl-axis{background:none;height:16px;border-bottom:1px solid #b0bec5}
+.tl-tick{position:absolute;top:0;font-size:10px;color:#607d8b;transform:translateX(-50%)}
+.tl-tick:first-child{transform:none}.tl-tick:last-child{transform:translateX(-100%)}
+.tl-seg,.tl-bar{position:absolute;top:2px;bottom:2px;border-radius:2px;background:var(--k)}
+.tl-bar{background:#90a4ae}
+.tl-seg.tl-mig{box-shadow:inset 0 3px 0 #1d232a}
+.tl-seg.tl-reboot{background:repeating-linear-gradient(135deg,var(--k) 0 4px,#1d232a 4px 6px)}
+.tl-seg.tl-bad{outline:2px solid #c62828;outline-offset:0}
+.tl-legend .sw{background:var(--k,#fff)}
+.sw.tl-mig-sw{background:#fff;box-shadow:inset 0 3px 0 #1d232a;border:1px solid #b0bec5}
+.sw.tl-reboot-sw{background:repeating-linear-gradient(135deg,#b0bec5 0 4px,#1d232a 4px 6px)}
+.sw.tl-bad-sw{background:#fff;outline:2px solid #c62828}
+tr.changed td{background:#fff8e1}
+td.arrow{color:#607d8b}
+${stepRules()}
 ${statusRules()}
 `;

@@ -1,4 +1,5 @@
-// JSON Schema (draft 2020-12) of the JSON report, for consumers (CI, dashboards) and for the tests that validate real output.
+// JSON Schema (draft 2020-12) of the JSON report, for consumers (CI, dashboards) and for the tests that validate real output;
+// test/schemas/write-schemas.ts writes it to REPORT_SCHEMA_FILE.
 import { REPORT_SCHEMA_VERSION } from './model.js';
 
 const HOST_STATUSES = ['ok', 'changed', 'would-change', 'drift', 'failed', 'refused', 'unknown', 'unreachable', 'deferred', 'skipped'];
@@ -6,6 +7,9 @@ const STEP_STATUSES = ['ok', 'changed', 'would-change', 'failed', 'refused', 'un
 const str = { type: 'string' };
 const strOrNull = { type: ['string', 'null'] };
 const count = { type: 'integer' };
+
+/** Where the committed file lives, relative to the repository root. */
+export const REPORT_SCHEMA_FILE = 'src/report/report.schema.json';
 
 export const REPORT_JSON_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -32,6 +36,7 @@ export const REPORT_JSON_SCHEMA = {
     hosts: { type: 'array', items: { $ref: '#/$defs/host' } },
     migrations: { $ref: '#/$defs/migrations' },
     trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
+    batches: { type: 'array', items: { $ref: '#/$defs/batch' } },
   },
   $defs: {
     hostStatus: { enum: HOST_STATUSES },
@@ -79,7 +84,29 @@ export const REPORT_JSON_SCHEMA = {
       type: 'object',
       required: ['os', 'kernelRunning', 'bootId', 'cpuVendor', 'mds', 'tsxAsyncAbort', 'mmioStaleData'],
       additionalProperties: false,
-      properties: { os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull },
+      properties: {
+        os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull,
+        // Newest installed version per package the playbook names; absent when rpm could not be read.
+        packages: { type: 'object', additionalProperties: str },
+      },
+    },
+    stepSpan: {
+      type: 'object',
+      required: ['id', 'status', 'start', 'end'],
+      additionalProperties: false,
+      properties: { id: str, status: { $ref: '#/$defs/stepStatus' }, start: str, end: str, migrations: count, reboot: { const: true } },
+    },
+    timeline: {
+      type: 'object',
+      required: ['batch', 'start', 'end', 'steps'],
+      additionalProperties: false,
+      properties: { batch: { type: ['integer', 'null'] }, start: str, end: strOrNull, steps: { type: 'array', items: { $ref: '#/$defs/stepSpan' } } },
+    },
+    batch: {
+      type: 'object',
+      required: ['index', 'start', 'end', 'hosts'],
+      additionalProperties: false,
+      properties: { index: count, start: str, end: strOrNull, hosts: count },
     },
     host: {
       type: 'object',
@@ -94,6 +121,8 @@ export const REPORT_JSON_SCHEMA = {
         status: { $ref: '#/$defs/hostStatus' },
         error: str,
         facts: { $ref: '#/$defs/facts' },
+        before: { $ref: '#/$defs/facts' },
+        timeline: { $ref: '#/$defs/timeline' },
         steps: { type: 'array', items: { $ref: '#/$defs/step' } },
         checks: { type: 'array', items: { $ref: '#/$defs/check' } },
         rebootReasons: { type: 'array', items: str },

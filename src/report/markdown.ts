@@ -71,42 +71,87 @@ function changesSection(r: Report): string[] {
   return out;
 }
 
-function problems(r: Report): string[] {
-  const out: string[] = [];
-  for (const h of r.hosts) {
-    if (!['failed', 'refused', 'unknown', 'unreachable', 'drift', 'deferred'].includes(h.status)) continue;
-    const reasons = [
-      ...(h.error ? [h.error] : []),
-      ...h.steps.filter((s) => (s.status === 'failed' || s.status === 'refused' || s.status === 'unknown') && s.error).map((s) => `${s.id}: ${s.error}`).filter((r) => r !== h.error),
-      ...h.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
-    ];
-    out.push(`- **${md(h.name)}** (${md(statusLabel(h.status, r.kind))}): ${reasons.length ? md(reasons[0]!) : 'no reason recorded'}`);
-    for (const more of reasons.slice(1)) out.push(`  - ${md(more)}`);
-  }
-  return out;
+/** Every reason a host needs attention, most specific first (its error, then failing steps, then failed checks). */
+function reasonsOf(h: HostReport): string[] {
+  const out = [
+    ...(h.error ? [h.error] : []),
+    ...h.steps.filter((s) => (s.status === 'failed' || s.status === 'refused' || s.status === 'unknown') && s.error).filter((s) => s.error !== h.error).map((s) => `${s.id}: ${s.error}`).filter((r) => r !== h.error),
+    ...h.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+  ];
+  return out.length ? out : ['no reason recorded'];
 }
 
+const ATTENTION = new Set(['failed', 'refused', 'unknown', 'unreachable', 'drift', 'deferred']);
+
+/** The hosts that need someone, worst first: a table a ticket reader sees before any detail. */
+function problems(hosts: readonly HostReport[], kind: Report['kind']): string[] {
+  const bad = hosts.filter((h) => ATTENTION.has(h.status));
+  if (!bad.length) return [];
+  return table(['Host', 'Status', 'Reason'], bad.map((h) => [md(h.name), `**${md(statusLabel(h.status, kind))}**`, reasonsOf(h).map(md).join('<br>')]));
+}
+
+/** A folded section: GitHub, GitLab and Jira's Markdown render it closed, with the Markdown inside it rendered. */
+function folded(summary: string, body: string[]): string[] {
+  return ['<details>', `<summary>${summary}</summary>`, '', ...body, '', '</details>', ''];
+}
+
+function arrow(before: string | null | undefined, after: string | null | undefined): string {
+  const b = before ?? 'n/a';
+  const a = after ?? 'n/a';
+  return b === a ? md(a) : `${md(b)} → ${md(a)}`;
+}
+
+/** Run reports: each host's kernel, MDS state and packages before and after. */
+function beforeAfter(hosts: readonly HostReport[]): string[] {
+  const rows = hosts.filter((h) => h.before && h.facts).map((h) => {
+    const b = h.before!;
+    const a = h.facts!;
+    const names = [...new Set([...Object.keys(b.packages ?? {}), ...Object.keys(a.packages ?? {})])].sort();
+    const changed = names.filter((n) => b.packages?.[n] !== a.packages?.[n]).map((n) => `${md(n)} ${arrow(b.packages?.[n], a.packages?.[n])}`);
+    return [md(h.name), arrow(b.kernelRunning, a.kernelRunning), arrow(b.mds, a.mds), changed.join('<br>') || '-'];
+  });
+  return rows.length ? table(['Host', 'Running kernel', 'MDS (sysfs)', 'Packages updated'], rows) : [];
+}
+
+function guestsSection(r: Report): string[] {
+  const guests = r.hosts.flatMap((h) => h.guestsNeedingColdBoot);
+  if (!guests.length) return [];
+  const perProject = new Map<string, number>();
+  for (const g of guests) perProject.set(g.projectId ?? '-', (perProject.get(g.projectId ?? '-') ?? 0) + 1);
+  const projects = [...perProject].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return [
+    `### Guests needing a cold boot (${guests.length} in ${projects.length} project${projects.length > 1 ? 's' : ''})`, '',
+    'These instances keep a CPU model without md-clear until they are stopped and started (a reboot from inside the guest is not enough).', '',
+    ...table(['Project', 'Guests'], projects.map(([p, n]) => [md(p), String(n)])), '',
+    ...folded(`Every guest (${guests.length})`, table(['Instance', 'UUID', 'Host', 'Project'], guests.map((g) => [md(g.name), md(g.uuid), md(g.host), md(g.projectId ?? '-')]))),
+  ];
+}
+
+/**
+ * Fit for a change ticket at 500 hosts: what a reader needs first (counts, the hosts needing attention) is open; the
+ * per-host tables and the diffs are folded in <details>, the only raw HTML in the text (every other '<' is escaped).
+ */
 export function renderMarkdown(report: Report): string {
   const r = report;
   const hosts = [...r.hosts].sort((a, b) => HOST_STATUS_ORDER.indexOf(a.status) - HOST_STATUS_ORDER.indexOf(b.status) || a.name.localeCompare(b.name));
   const lines: string[] = [
     `## ${TITLES[r.kind]}: ${md(r.runId)}`,
     '',
-    `${md(r.tool.name)} ${md(r.tool.version)}, playbook ${r.playbook ? `\`${r.playbook.replace(/`/g, "'")}\`` : '(none)'}, ${md(r.startedAt)} to ${md(r.finishedAt)} (${duration(r.durationMs)})`,
+    `${md(r.tool.name)} ${md(r.tool.version)}, playbook ${r.playbook ? `\`${r.playbook.replace(/`/g, "'")}\`` : '(none)'}, ${md(r.startedAt)} to ${md(r.finishedAt)} (${duration(r.durationMs)})${r.batches?.length ? `, ${r.batches.length} batch${r.batches.length > 1 ? 'es' : ''}` : ''}`,
     '',
   ];
   if (r.summary.stoppedBecause) lines.push(`> **Stopped early:** ${md(r.summary.stoppedBecause)}`, '');
-  lines.push(...counts(r), '', '### Hosts', '');
-  lines.push(...table(['Host', 'AZ', 'Aggregate', 'Status', 'Changes', 'Reboot needed', 'Cold boots'], hosts.map((h) => hostRow(h, r.kind))), '');
+  lines.push(...counts(r), '');
+  const bad = problems(hosts, r.kind);
+  lines.push('### Failures and hosts needing attention', '', ...(bad.length ? bad : ['None.']), '');
+  lines.push(...guestsSection(r));
+  lines.push('### Details', '');
+  lines.push(...folded(`Hosts (${hosts.length})`, table(['Host', 'AZ', 'Aggregate', 'Status', 'Changes', 'Reboot needed', 'Cold boots'], hosts.map((h) => hostRow(h, r.kind)))));
   const changed = changesSection(r);
-  lines.push(r.kind === 'plan' ? '### What would change' : r.kind === 'sweep' ? '### What is missing' : '### What changed', '');
-  lines.push(...(changed.length ? changed : ['Nothing.']), '');
-  const bad = problems(r);
-  if (bad.length) lines.push('### Failures and hosts needing attention', '', ...bad, '');
-  const guests = r.hosts.flatMap((h) => h.guestsNeedingColdBoot);
-  if (guests.length) {
-    lines.push('### Guests needing a cold boot', '', 'These instances keep a CPU model without md-clear until they are stopped and started (a reboot from inside the guest is not enough).', '');
-    lines.push(...table(['Instance', 'UUID', 'Host', 'Project'], guests.map((g) => [md(g.name), md(g.uuid), md(g.host), md(g.projectId ?? '-')])), '');
-  }
+  const changedHosts = r.hosts.filter((h) => h.steps.some((s) => s.changes.length)).length;
+  const title = r.kind === 'plan' ? 'What would change' : r.kind === 'sweep' ? 'What is missing' : 'What changed';
+  lines.push(...folded(`${title} (${changedHosts} host${changedHosts === 1 ? '' : 's'})`, changed.length ? changed : ['Nothing.']));
+  const ba = r.kind === 'run' ? beforeAfter(hosts) : [];
+  if (ba.length) lines.push(...folded(`Before → after (${ba.length - 2} hosts)`, ba));
   return lines.join('\n');
 }

@@ -66,6 +66,47 @@ export interface MigrationsReport {
   instances: MigratedInstance[];
 }
 
+/** A short snapshot of a host's facts. */
+export interface FactsSnapshot {
+  os: string;
+  kernelRunning: string;
+  bootId: string;
+  cpuVendor: string;
+  mds: string | null;
+  tsxAsyncAbort: string | null;
+  mmioStaleData: string | null;
+  /** Newest installed version of each package the playbook names (kernels are installonly); absent if rpm was not read. */
+  packages?: Record<string, string>;
+}
+
+/** One step's span on a host, from the engine's event times (ISO 8601). */
+export interface StepSpan {
+  id: string;
+  status: StepStatus;
+  start: string;
+  end: string;
+  /** Live migrations the step listed (moved, or awaited after a crash). */
+  migrations?: number;
+  /** The step rebooted the host. */
+  reboot?: true;
+}
+
+export interface HostTimeline {
+  /** 1-based batch number; null for a host run outside batches. */
+  batch: number | null;
+  start: string;
+  end: string | null;
+  steps: StepSpan[];
+}
+
+/** One rolling batch of the run, with the hosts it started. */
+export interface BatchSpan {
+  index: number;
+  start: string;
+  end: string | null;
+  hosts: number;
+}
+
 export interface HostReport {
   name: string;
   address: string;
@@ -74,16 +115,12 @@ export interface HostReport {
   aggregate: string | null;
   status: HostStatus;
   error?: string;
-  /** A short snapshot of the facts that matter to people; absent when the host was unreachable. */
-  facts?: {
-    os: string;
-    kernelRunning: string;
-    bootId: string;
-    cpuVendor: string;
-    mds: string | null;
-    tsxAsyncAbort: string | null;
-    mmioStaleData: string | null;
-  };
+  /** The facts that matter to people, as last gathered (after a run: the host as it is now); absent when never read. */
+  facts?: FactsSnapshot;
+  /** Run reports: the same facts as first gathered, before any change (before → after). */
+  before?: FactsSnapshot;
+  /** When the host's work happened (batch, per-step spans); absent for a host never started. */
+  timeline?: HostTimeline;
   steps: StepReport[];
   checks: CheckReport[];
   rebootReasons: string[];
@@ -131,4 +168,6 @@ export interface Report {
   migrations?: MigrationsReport;
   /** Past sweeps, oldest first (sweep reports only). */
   trend?: TrendPoint[];
+  /** The rolling batches in order, with their times (absent when the engine announced none). */
+  batches?: BatchSpan[];
 }

@@ -85,3 +85,8 @@ export function findingOf<K extends FindingKind>(findings: readonly Finding[] | 
 export function instancesMoved(changes: readonly Change[]): string[] {
   return changes.flatMap((c) => (c.kind === 'migrate-instance' || c.kind === 'await-migration' ? [c.data.serverId] : []));
 }
+
+/** The change rebooted the host (a report can mark it without naming the step that makes it). */
+export function isRebootChange(c: Change): boolean {
+  return c.kind === 'reboot';
+}

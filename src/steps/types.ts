@@ -87,7 +87,7 @@ export interface Step<P = unknown> {
    * After report(): this step's share that rests on the gathered facts, for every host whose facts were read, whether or
    * not the step left a diff (it did not run, or could not read its evidence): a check never made says unknown.
    */
-  reportFacts?(host: HostReport, facts: HostFacts, kind: ReportKind): void;
+  reportFacts?(host: HostReport, facts: HostFacts, kind: ReportKind, params: P): void;
   /** Fleet-wide live migrations these params allow at once (the run's coordinator takes the first step that says). */
   migrationSlots?(params: P): number;
   /** Checked again on the hosts that finished once the whole run is over: later hosts' work changes what it found. */

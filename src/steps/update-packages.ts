@@ -1,5 +1,5 @@
 // Step update-packages: bring microcode_ctl, kernel, qemu and libvirt up to the playbook's minimums with yum or dnf.
-import { requireEvidence } from './evidence-rules.js';
+import { missingEvidence, requireEvidence } from './evidence-rules.js';
 import { z } from 'zod';
 import type { HostFacts, InstalledPackage } from '../facts/types.js';
 import { formatEvr, newestOf, parseEvr, satisfiesMinimum } from '../rpm/index.js';
@@ -118,6 +118,13 @@ export const updatePackages: Step<UpdatePackagesParams> = {
   minimums: (params) => params.minimums,
   report(diff, host) {
     host.packagesBelowMinimum = changesOf(diff.changes, 'package-update').map(({ data: s }) => ({ name: s.name, installed: s.installed, minimum: s.minimum }));
+  },
+  // After a run the diff is what the host had before the update: the report shows what it has now, from the last gather
+  // (the one verify judged). Unread rpm evidence, or a release without minimums, keeps what the check found.
+  reportFacts(host, facts, kind, params) {
+    if (kind !== 'run' || !params || missingEvidence(facts, ['rpm', 'os-release']).length) return;
+    if (!params.minimums[facts.os.dist]) return;
+    host.packagesBelowMinimum = packageShortfalls(facts, params.minimums).map(({ name, installed, minimum }) => ({ name, installed, minimum }));
   },
   check,
   apply,

@@ -10,6 +10,7 @@ import { STATUS_COLOURS } from '../../src/report/html-style.js';
 import { writeReports } from '../../src/report/index.js';
 import type { HostStatus, Report } from '../../src/report/model.js';
 import { countColour, decodePng, isPng } from '../helpers/png.js';
+import { fleetRunReport, fleetShape } from '../helpers/fleet-report.js';
 import { buildReport, FAILURE_REASON, HOSTILE_NOTE, UNREACHABLE_REASON } from '../helpers/report-fixture.js';
 
 // CHROMIUM_BIN lets CI point at another build; Debian's package installs /usr/bin/chromium.
@@ -26,6 +27,15 @@ const started: number[] = [];
  * is killed by its id afterwards; returns stdout.
  */
 async function chromium(args: string[], url: string): Promise<string> {
+  return (await chromiumWithLog(args, url)).out;
+}
+
+/** The console lines Chromium logs (console.* calls, uncaught errors, CSP refusals) with --enable-logging=stderr. */
+function consoleLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
+}
+
+async function chromiumWithLog(args: string[], url: string): Promise<{ out: string; err: string }> {
   const profile = await mkdtemp(join(work, 'profile-'));
   const child = spawn(
     CHROMIUM,
@@ -44,7 +54,7 @@ async function chromium(args: string[], url: string): Promise<string> {
       child.on('close', resolve);
     });
     if (code !== 0) throw new Error(`chromium exited ${code}: ${err.split('\n').slice(-5).join(' / ')}`);
-    return out;
+    return { out, err };
   } finally {
     clearTimeout(timer);
     killGroup(child.pid);
@@ -137,5 +147,45 @@ describe.skipIf(!HAVE_CHROMIUM)(TITLE, () => {
     // Tiles are about 150x64 CSS pixels: each status present in the fleet paints thousands of pixels of its colour.
     for (const status of statusCounts(run).keys()) expect(countColour(image, STATUS_COLOURS[status]), status).toBeGreaterThan(3000);
     expect(countColour(image, STATUS_COLOURS['would-change'])).toBeLessThan(3000);
+  });
+
+  describe('a 500-host run: the timeline', () => {
+    const n = 500;
+    const shape = fleetShape(n);
+    const fleet = fleetRunReport(n, shape);
+    let dom: string;
+    let log: string;
+
+    beforeAll(async () => {
+      await writeReports(fleet, { html: join(work, 'fleet.html') });
+      ({ out: dom, err: log } = await chromiumWithLog(['--dump-dom', '--enable-logging=stderr', '--v=0'], pathToFileURL(join(work, 'fleet.html')).href));
+    }, 120_000);
+
+    it('renders without a console message (no script error, no refused resource)', () => {
+      expect(dom).toContain('<section id="timeline">');
+      expect(consoleLines(log)).toEqual([]);
+    });
+
+    it('the console check sees an error when there is one', async () => {
+      const { writeFile } = await import('node:fs/promises');
+      await writeFile(join(work, 'broken.html'), '<!DOCTYPE html><html><body><script>missingFunction();</script></body></html>');
+      const { err } = await chromiumWithLog(['--dump-dom', '--enable-logging=stderr', '--v=0'], pathToFileURL(join(work, 'broken.html')).href);
+      expect(consoleLines(err).join('\n')).toMatch(/Uncaught ReferenceError: missingFunction is not defined/);
+    });
+
+    it('has one fold per batch and one row per host, with the migrations and reboots the run made', () => {
+      const timeline = dom.split('<section id="timeline">')[1]!.split('</section>')[0]!;
+      expect(count(timeline, /<details class="tl-batch"/)).toBe(shape.batches.length);
+      expect(count(timeline, /<div class="tl-row s-/)).toBe(n);
+      const names = [...timeline.matchAll(/<div class="tl-row [^"]*" data-host="([^"]+)"/g)].map((m) => m[1]).sort();
+      expect(names).toEqual(fleet.hosts.map((h) => h.name).sort());
+      const reachable = [...Array(n).keys()].filter((i) => !shape.unreachable.has(i));
+      expect(count(timeline, /data-reboot=""/)).toBe(reachable.filter((i) => !shape.failed.has(i) && shape.rebooted(i)).length);
+      const migrations = [...timeline.matchAll(/data-migrations="(\d+)"/g)].reduce((sum, m) => sum + Number(m[1]), 0);
+      expect(migrations).toBe(reachable.reduce((sum, i) => sum + shape.migrations(i), 0));
+      // The folds of batches with a failed or unreachable host are open, the rest closed.
+      expect(count(timeline, /<details class="tl-batch"[^>]* open=""/)).toBeGreaterThan(0);
+      expect(count(timeline, /<details class="tl-batch"[^>]* open=""/)).toBeLessThan(shape.batches.length);
+    });
   });
 });

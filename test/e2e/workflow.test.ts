@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, cli, FAST_PLAYBOOK, REPO, sshHost, startLab, type CliResult, type LabHandle } from '../helpers/lab.js';
 import { defaultLabConfig } from '../../src/lab/lab-config.js';
 import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
+import { REPORT_SCHEMA_FILE } from '../../src/report/json-schema.js';
+import type { Report } from '../../src/report/model.js';
+import { validateJsonSchema } from '../helpers/json-schema.js';
 
 interface ReportJson {
   migrations?: { total: number; unconfirmed: number; perInstance: number | null; instances: { serverId: string; migrations: number }[] };
@@ -41,6 +44,41 @@ function expectedColdBoots(before: LabState, after: LabState, amdHosts: string[]
   const startedWithout = new Set(before.instances.filter((i) => i.status === 'ACTIVE' && !i.mdClear).map((i) => i.uuid));
   return after.instances.filter((i) => startedWithout.has(i.uuid) && !amdHosts.includes(i.host)).map((i) => i.name).sort();
 }
+/** The run's reports agree with the run and with each other: the schema file, packages now, before → after, the timeline. */
+function checkRunReports(report: Report, html: string, markdown: string): void {
+  expect(validateJsonSchema(JSON.parse(readFileSync(join(REPO, REPORT_SCHEMA_FILE), 'utf8')) as object, report)).toEqual([]);
+  const changed = report.hosts.filter((h) => h.status === 'changed');
+  expect(changed.length).toBeGreaterThan(0);
+  for (const h of changed) {
+    // What the host has now (the gather verify judged), not what it had before the update.
+    expect(h.packagesBelowMinimum, h.name).toEqual([]);
+    expect(h.before, h.name).toBeDefined();
+    expect(h.facts?.packages, h.name).toBeDefined();
+  }
+  const rebooted = report.hosts.filter((h) => h.timeline?.steps.some((s) => s.reboot));
+  expect(rebooted.length).toBeGreaterThan(0);
+  for (const h of rebooted) expect(h.facts!.bootId, h.name).not.toBe(h.before!.bootId);
+  const updated = report.hosts.filter((h) => h.steps.some((s) => s.changes.some((c) => c.kind === 'package-update') && s.status === 'changed'));
+  expect(updated.length).toBeGreaterThan(0);
+  for (const h of updated) expect(h.facts!.packages, h.name).not.toEqual(h.before!.packages);
+  // Batches: each host in one, the batches' host counts add up to the fleet, each starts after the one before ends.
+  const batches = report.batches!;
+  expect(batches.map((b) => b.index)).toEqual(batches.map((_, i) => i + 1));
+  expect(batches.reduce((n, b) => n + b.hosts, 0)).toBe(report.hosts.length);
+  for (let i = 1; i < batches.length; i++) expect(Date.parse(batches[i]!.start)).toBeGreaterThanOrEqual(Date.parse(batches[i - 1]!.end!));
+  for (const h of report.hosts) {
+    expect(h.timeline?.batch, h.name).toBeGreaterThan(0);
+    for (const s of h.timeline!.steps) expect(Date.parse(s.end)).toBeGreaterThanOrEqual(Date.parse(s.start));
+  }
+  const timeline = html.split('<section id="timeline">')[1]!.split('</section>')[0]!;
+  expect(timeline.match(/<details class="tl-batch"/g)).toHaveLength(batches.length);
+  expect(timeline.match(/<div class="tl-row s-/g)).toHaveLength(report.hosts.length);
+  expect(timeline.match(/data-reboot=""/g)).toHaveLength(rebooted.length);
+  expect(markdown).toContain(`<summary>Hosts (${report.hosts.length})</summary>`);
+  expect(markdown).toContain('### Failures and hosts needing attention\n\nNone.');
+  expect(markdown).toContain(`<summary>Before → after (${report.hosts.filter((h) => h.before).length} hosts)</summary>`);
+}
+
 const listedColdBoots = (r: ReportJson) => r.hosts.flatMap((h) => h.guestsNeedingColdBoot.map((g) => g.name)).sort();
 
 describe('one run remediates a mixed 12-host fleet; a second run changes nothing', () => {
@@ -65,9 +103,12 @@ describe('one run remediates a mixed 12-host fleet; a second run changes nothing
     expect(custom.map((h) => h.name)).toEqual(['compute02', 'compute05', 'compute08', 'compute11']);
     const json = join(lab.dir, 'run1.json');
     const csv = join(lab.dir, 'guests.csv');
-    const r = await cli(['run', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', json, '--guests-csv', csv]);
+    const html = join(lab.dir, 'run1.html');
+    const markdown = join(lab.dir, 'run1.md');
+    const r = await cli(['run', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', '--json', json, '--guests-csv', csv, '--html', html, '--markdown', markdown]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const report = readJson<ReportJson>(json);
+    checkRunReports(readJson<Report>(json), readFileSync(html, 'utf8'), readFileSync(markdown, 'utf8'));
     expect(report.summary).toMatchObject({ hosts: 12, failed: 0, unreachable: 0 });
     // The tenants' list on file names the guests the report names; the console closes with the count.
     expect(statSync(csv).mode & 0o777).toBe(0o600);
@@ -113,6 +154,12 @@ describe('one run remediates a mixed 12-host fleet; a second run changes nothing
     expect(report.summary).toMatchObject({ drift: 0, failed: 0 });
     // The census names each guest as Nova does, from one fleet-wide listing shared by all hosts.
     expect(listedColdBoots(report)).toEqual(expectedColdBoots(start, await lab.labGet<LabState>('state'), ['compute04']));
+    // status now leads with this sweep and its verdicts, not with the run's rows under the sweep's header.
+    const status = await cli(['status', '--state-dir', lab.stateDir]);
+    const lines = status.stdout.split('\n');
+    expect(lines[0]).toMatch(/^last sweep \S+ finished \S+: 12 hosts \(12 compliant\)$/);
+    expect(lines.slice(0, lines.indexOf('')).filter((l) => /\scompliant$/.test(l))).toHaveLength(12);
+    expect(status.stdout).toMatch(/^last run \S+ \(apply, completed\)/m);
   });
 
   it('a second run changes nothing: no package, no migration, no reboot, no edit', async () => {

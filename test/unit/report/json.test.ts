@@ -57,11 +57,11 @@ describe('REPORT_JSON_SCHEMA', () => {
 
   it.each<[string, (d: any) => void, string]>([
     ['an unknown host status', (d) => (d.hosts[0].status = 'bogus'), '/hosts/0/status'],
-    ['a missing summary', (d) => delete d.summary, 'missing required property summary'],
+    ['a missing summary', (d) => delete d.summary, "/: must have required property 'summary'"],
     ['a count that is not an integer', (d) => (d.summary.failed = 0.5), '/summary/failed'],
     ['a change without a summary', (d) => delete d.hosts[0].steps[0].changes[0].summary, '/hosts/0/steps/0/changes/0'],
     ['a trend point with a bad status', (d) => (d.trend[0].hosts.compute01 = 'green'), '/trend/0/hosts/compute01'],
-    ['an unknown top-level field', (d) => (d.secret = 'x'), 'unexpected property secret'],
+    ['an unknown top-level field', (d) => (d.secret = 'x'), '/: must NOT have additional properties (secret)'],
     ['another tool name', (d) => (d.tool.name = 'other'), '/tool/name'],
     ['a wrong schema version', (d) => (d.schemaVersion = 2), '/schemaVersion'],
     ['a migration count that is not an integer', (d) => (d.migrations = { total: 1.5, unconfirmed: 0, perInstance: 1, instances: [] }), '/migrations/total'],

@@ -33,27 +33,53 @@ describe('renderMarkdown', () => {
   });
 
   it('lists every host once, worst status first', () => {
-    const rows = tableRows(md, 'Host');
+    const rows = tableRows(md, 'Host | AZ');
     expect(rows.map((r) => r[0]).sort()).toEqual(report.hosts.map((h) => h.name).sort());
     expect(rows[0]).toEqual(['compute03', 'az2', 'agg-b', '**failed**', '1', 'yes', '0']);
     expect(rows[rows.length - 1]![3]).toBe('**ok**');
   });
 
+  it('puts the counts and the hosts needing attention before any detail, and folds the details', () => {
+    const at = (needle: string): number => md.indexOf(needle);
+    expect(at('| Hosts |')).toBeGreaterThan(0);
+    expect(at('### Failures and hosts needing attention')).toBeGreaterThan(at('| Hosts |'));
+    expect(at('<summary>Hosts (6)</summary>')).toBeGreaterThan(at('### Failures and hosts needing attention'));
+    // Each fold opens, has a summary and a blank line (so the Markdown inside renders), and closes.
+    expect(md.match(/^<details>$/gm)?.length).toBe(md.match(/^<\/details>$/gm)?.length);
+    for (const m of md.matchAll(/^<summary>.*<\/summary>\n(.*)$/gm)) expect(m[1]).toBe('');
+    expect(md).toContain('<summary>What changed (3 hosts)</summary>');
+    // The host table is inside its fold.
+    const hostFold = md.split('<summary>Hosts (6)</summary>')[1]!.split('</details>')[0]!;
+    expect(hostFold).toContain('| Host | AZ |');
+  });
+
+  it('says so when no host needs attention', () => {
+    const r = buildReport('run');
+    r.hosts = r.hosts.filter((h) => h.status === 'ok' || h.status === 'changed');
+    expect(renderMarkdown(r)).toContain('### Failures and hosts needing attention\n\nNone.');
+  });
+
   it('shows what changed, with the nova.conf diff in a diff block', () => {
-    expect(md).toContain('### What changed');
     expect(md).toContain('  - drain: live-migrate web-1');
     const block = md.split('```diff\n')[1]!.split('```')[0]!;
     expect(block.split('\n').map((l) => l.replace(/^ {4}/, '')).join('\n').trim()).toBe(NOVA_CONF_DIFF.trim());
   });
 
-  it('gives every failed, unreachable or deferred host with its reason', () => {
-    expect(md).toContain(`- **compute04** (unreachable): ${UNREACHABLE_REASON}`);
-    const failed = md.split('\n').find((l) => l.startsWith('- **compute03** (failed): '))!;
-    expect(failed.replace(/\\/g, '')).toContain(FAILURE_REASON);
-    expect(md).toContain('- **compute05** (deferred): outside the maintenance window');
+  it('gives every failed, unreachable or deferred host with its reason, worst first', () => {
+    const rows = tableRows(md, 'Host | Status');
+    expect(rows.map((r) => r[0])).toEqual(['compute03', 'compute04', 'compute06', 'compute05']);
+    // The host's error is not repeated as its failing step's.
+    expect(rows[0]![2]!.split(FAILURE_REASON.slice(0, 20).replace(/_/g, '\\_')).length).toBe(2);
+    expect(rows[1]).toEqual(['compute04', '**unreachable**', UNREACHABLE_REASON]);
+    expect(rows[0]![2]!.replace(/\\/g, '')).toContain(FAILURE_REASON);
+    expect(rows[3]![2]).toContain('outside the maintenance window');
+    expect(rows[2]![2]).toContain('guests: 1 running guest lacks md-clear');
   });
 
-  it('lists guests needing a cold boot', () => {
+  it('lists guests needing a cold boot, counted by project, each guest folded', () => {
+    expect(md).toContain('### Guests needing a cold boot (1 in 1 project)');
+    expect(tableRows(md, 'Project')).toEqual([['p-7', '1']]);
+    expect(md).toContain('<summary>Every guest (1)</summary>');
     const rows = tableRows(md, 'Instance');
     expect(rows).toEqual([['legacy-vm', '9a9a9a9a-0000-4000-8000-000000000009', 'compute06.cloud.example', 'p-7']]);
   });
@@ -62,10 +88,10 @@ describe('renderMarkdown', () => {
     const r = buildReport('run');
     r.hosts[2] = { ...r.hosts[2]!, name: 'bad|<b>host</b>', error: HOSTILE_NOTE };
     const out = renderMarkdown(r);
-    // Every '<' is backslash-escaped, so no renderer sees a tag.
-    expect(out).not.toMatch(/(?<!\\)</);
+    // Every '<' is backslash-escaped but the report's own folds and cell breaks, so no renderer sees a tag from a note.
+    expect(out.replace(/<\/?(details|summary)>|<br>/g, '')).not.toMatch(/(?<!\\)</);
     expect(out).toContain('\\<script>alert');
-    const row = tableRows(out, 'Host').find((cells) => cells[0]!.includes('bad'))!;
+    const row = tableRows(out, 'Host | AZ').find((cells) => cells[0]!.includes('bad'))!;
     expect(row).toHaveLength(7);
     expect(row[0]).toBe('bad\\|\\<b>host\\</b>');
   });
@@ -78,8 +104,8 @@ describe('renderMarkdown', () => {
   });
 
   it('words a sweep as compliance and a plan as intent', () => {
-    expect(renderMarkdown(buildReport('sweep'))).toContain('### What is missing');
+    expect(renderMarkdown(buildReport('sweep'))).toContain('<summary>What is missing');
     expect(renderMarkdown(buildReport('sweep'))).toContain('**compliant**');
-    expect(renderMarkdown(buildReport('plan'))).toContain('### What would change');
+    expect(renderMarkdown(buildReport('plan'))).toContain('<summary>What would change');
   });
 });

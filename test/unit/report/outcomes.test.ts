@@ -64,8 +64,8 @@ describe('refused and unknown in every format', () => {
   it('Markdown: counted and listed among the hosts needing attention, with the reason', () => {
     const md = renderMarkdown(report('run'));
     expect(md).toMatch(/\| Refused \| Unknown \|/);
-    expect(md).toContain('- **c2** (refused): reboot: refusing to reboot: Nova shows 1 instance(s) on c2: web-1 (ACTIVE)\n- **c3**');
-    expect(md).toContain('- **c3** (unknown): verify: cannot read');
+    expect(md).toContain('| c2 | **refused** | reboot: refusing to reboot: Nova shows 1 instance(s) on c2: web-1 (ACTIVE) |\n| c3 |');
+    expect(md).toContain('| c3 | **unknown** | verify: cannot read');
   });
 
   it('HTML: own tiles, colours and badges', () => {
