@@ -4,22 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeCloud } from '../../src/lab/cloud/index.js';
-import { COMPUTE_HOSTS, type Account, type RealCloud } from './real-cloud.js';
+import { cloudsYaml, COMPUTE_HOSTS, type Account, type RealCloud } from './real-cloud.js';
 
 /** The Glance image every lab server boots from (the lab has no image service; Nova only checks the reference's shape). */
 const LAB_IMAGE = '155d900f-4e14-4e4c-a73d-069cbf4541e6';
-
-function cloudsYaml(keystoneUrl: string, accounts: Record<string, Account>): string {
-  const lines = ['clouds:'];
-  for (const [name, a] of Object.entries(accounts)) {
-    lines.push(
-      `  ${name}:`, '    region_name: RegionOne', '    auth:', `      auth_url: ${keystoneUrl}`,
-      `      username: ${a.username}`, `      password: ${a.password}`, `      project_name: ${a.project}`,
-      '      user_domain_name: Default', '      project_domain_name: Default',
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 /** Seeds what real-cloud.ts seeds through Keystone's API: admin (admin in admin), demo (member in demo), three compute hosts. */
 export async function startLabCloud(): Promise<RealCloud> {

@@ -160,7 +160,7 @@ async function seedCatalog(url: string, adminToken: string, entries: { type: str
   }
 }
 
-function cloudsYaml(keystoneUrl: string, accounts: Record<string, Account>): string {
+export function cloudsYaml(keystoneUrl: string, accounts: Record<string, Account>): string {
   const lines = ['clouds:'];
   for (const [name, a] of Object.entries(accounts)) {
     lines.push(
