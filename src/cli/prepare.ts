@@ -1,5 +1,6 @@
 // Stage 1 of every verb: read and check all input (playbook, inventory, saved plan, cloud) before any lock, log or connection.
 import type { CloudConfig } from '../openstack/clouds.js';
+import { checkPlanCovers } from '../plan/plan-coverage.js';
 import { loadSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
@@ -15,6 +16,9 @@ export interface WorkflowOptions extends CommonOptions, ReportOptions {
   maxFailPercentage?: number;
   out?: string;
   plan?: string;
+  /** plan: every host's diff, or the compact view, whatever the fleet's size. */
+  full?: boolean;
+  compact?: boolean;
   yes?: boolean;
 }
 
@@ -42,6 +46,8 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   const playbook = await loadPlaybook(playbookPath, stepSchemas());
   const targets = await loadTargets(opts, playbook.hosts, playbook.hostsLocation);
   const saved = opts.plan ? await loadSavedPlan(opts.plan) : null;
+  // A plan that does not vouch for every selected host is refused here, not host by host in the middle of the rollout.
+  if (saved && opts.plan) checkPlanCovers(saved, opts.plan, targets.hosts);
   const playbookSteps = plannedSteps(playbook.steps);
   const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
   // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
