@@ -32,17 +32,11 @@ export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): b
   return opts.color !== false && !process.env['NO_COLOR'] && stream.isTTY === true;
 }
 
-/**
- * Rollout limits; a sweep changes nothing, so batches would only serialise it and one bad host must not stop the rest.
- * A plan keeps the batches (its report and schedule show the run's) but no failure limit: a dry run goes on past an
- * unreachable host, lists it, and plans the others; the run itself still stops where the limits say.
- */
+/** Rollout limits; a sweep changes nothing, so batches would only serialise it and one bad host must not stop the rest. */
 function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
   if (kind === 'sweep') return { maxFailPercentage: null, failureBudget: null };
   const serial = opts.serial ?? p.playbook.serial;
-  const batches = serial ? { serial: serial as never } : {};
-  if (kind === 'plan') return { ...batches, maxFailPercentage: null, failureBudget: null };
-  return { ...batches, maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
+  return { ...(serial ? { serial: serial as never } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
 }
 
 function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Omit<RunFleetOptions, 'state'> {

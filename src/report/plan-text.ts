@@ -2,7 +2,7 @@
 import { changesOf } from '../steps/changes.js';
 import type { Palette } from './console-format.js';
 import type { HostReport, Report } from './model.js';
-import { compactPlanLines } from './plan-compact.js';
+import { compactPlanLines, wrap } from './plan-compact.js';
 
 export type PlanView = 'full' | 'compact';
 
@@ -57,7 +57,9 @@ export function reportLines(report: Report, c: Palette, view: PlanView = 'full',
     `${s.guestsNeedingColdBoot} guests need a cold boot`,
   ];
   if (report.kind === 'sweep') parts.splice(2, 1);
-  out.push(c.bold(`${report.kind} ${report.runId}: ${parts.join(', ')}`));
+  const line = `${report.kind} ${report.runId}: ${parts.join(', ')}`;
+  // The compact view keeps to its width; the full one is one line per fact, as before.
+  out.push(...(view === 'compact' && report.kind === 'plan' ? wrap(line, width, '  ') : [line]).map((l) => c.bold(l)));
   if (s.stoppedBecause) out.push(c.red(`stopped: ${s.stoppedBecause}`));
   return out;
 }

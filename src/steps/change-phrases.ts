@@ -31,7 +31,7 @@ export function changePhrase(change: Change): ChangePhrase {
     case 'reboot':
       return { verb: 'reboot' };
     case 'not-mitigated':
-      return { verb: 'left to fix:', object: change.data.check };
+      return { verb: 'checks failing now:', object: change.data.check };
     case 'cold-boot':
       return { verb: 'cold-boot', counted: { one: 'guest', many: 'guests' } };
   }

@@ -59,7 +59,7 @@ function printSchedule(p: Prepared, o: WorkflowOptions, report: Report): void {
   });
   const changing = new Set(report.hosts.filter((h) => h.status === 'would-change').map((h) => h.name));
   const c = colourWanted(o, process.stdout) ? COLOURS : PLAIN;
-  process.stdout.write(`${scheduleLines(schedule, c, { width: terminalWidth(), changing }).join('\n')}\n`);
+  process.stdout.write(`\n${scheduleLines(schedule, c, { width: terminalWidth(), changing }).join('\n')}\n`);
 }
 
 export function warnOnStderr(message: string): void {

@@ -95,6 +95,10 @@ describe('compactPlanLines', () => {
     expect(full).toContain('live-migrate vm20');
     expect(compact).not.toContain('live-migrate vm20');
     // Both end with the one fleet summary line.
-    expect(compact.split('\n').at(-1)).toMatch(/^plan r-plan: 500 hosts, 452 would change/);
+    expect(full.split('\n').at(-1)).toMatch(/^plan r-plan: 500 hosts, 452 would change.*guests need a cold boot$/);
+    const tail = compact.split('\n').slice(-2);
+    expect(tail[0]).toMatch(/^plan r-plan: 500 hosts, 452 would change/);
+    expect(tail[1]).toMatch(/^ {2}.*guests need a cold boot$/);
+    for (const l of compact.split('\n')) expect(l.length, l).toBeLessThanOrEqual(80);
   });
 });
