@@ -1,6 +1,6 @@
 // End to end, as an operator at 3 a.m.: a plan that goes on past an unreachable host (listed, the rest planned, the
-// schedule shown), no plan file when no host could be planned, and `run --plan` refused before any change when the
-// saved plan does not cover the selection.
+// schedule shown), no plan file when no host could be planned, and the preflight refusals before any change: a saved
+// plan that does not cover the selection, a selected host that is not a compute node.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,4 +95,17 @@ describe('plan and run --plan for an operator', () => {
     expect(await picture()).toEqual(before);
     expect(r.stdout + all.stdout).not.toMatch(/RUN |batch 1\//);
   }, 120_000);
+
+  it('a selected host Nova runs no nova-compute on is refused before any change (exit 4), with the fix', async () => {
+    // What an inventory whose `all` holds a controller looks like to Nova: a name it has no compute service for.
+    const inv = inventoryWith(lab, 'controller', { 'op-c1': { nova_host: 'controller-0' } });
+    const before = await picture();
+    const state = fresh('state-ctl');
+    const r = await cli(['run', FAST_PLAYBOOK, '-i', inv, '-l', 'op-c1:op-c2', '--state-dir', state, '-y']);
+    expect(r.code, r.stdout + r.stderr).toBe(4);
+    expect(r.stderr).toContain('1 selected host(s) map to no nova-compute service in Nova: op-c1 (nova_host controller-0)');
+    expect(r.stderr).toContain('Select only the compute nodes');
+    expect(existsSync(state)).toBe(false);
+    expect(await picture()).toEqual(before);
+  }, 60_000);
 });
