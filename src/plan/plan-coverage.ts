@@ -1,4 +1,4 @@
-// Preflight of `run --plan`: every selected host must be planned in the saved plan, or the run is refused before any change.
+// Preflight of `run --plan`: the plan must be of this playbook and plan every selected host, or the run is refused before any change.
 import type { HostSpec } from '../inventory/types.js';
 import { ConfigError } from '../util/errors.js';
 import type { SavedPlan } from './saved-plan.js';
@@ -35,4 +35,15 @@ export function checkPlanCovers(saved: SavedPlan, planFile: string, hosts: reado
     `the plan does not cover ${gaps.length} of the ${hosts.length} selected host(s): ${named}${more}. ` +
     `It plans ${planned} host(s). Make a new plan for this selection (mds-orchestrate plan PLAYBOOK -i INVENTORY --out ${planFile}), ` +
     'or narrow the selection to the planned hosts (-l/--limit)');
+}
+
+/**
+ * Refuses (exit 4) a plan made from another playbook (`playbookSha256`: playbookDigest of the playbook file now), or from this one before an edit: the reviewed changes were those of
+ * that playbook (its minimums, its steps). A plan written before the digest was recorded is not checked.
+ */
+export function checkPlanPlaybook(saved: SavedPlan, planFile: string, playbookPath: string, playbookSha256: string): void {
+  if (saved.playbookSha256 === undefined || saved.playbookSha256 === playbookSha256) return;
+  throw new ConfigError({ file: planFile }, 'playbookSha256',
+    `the plan was made from another playbook (${saved.playbook ?? 'unnamed'}), or from ${playbookPath} before it was edited: ` +
+    `its changes are not the ones this playbook would make. Make a new plan with it (mds-orchestrate plan ${playbookPath} ... --out ${planFile})`);
 }

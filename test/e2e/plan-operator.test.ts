@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 import type { SavedPlan } from '../../src/plan/saved-plan.js';
 import type { Report } from '../../src/report/model.js';
-import { hostAddress, inventoryWith } from '../helpers/fault-tools.js';
+import { hostAddress, inventoryWith, playbookWith } from '../helpers/fault-tools.js';
 import { cli, FAST_PLAYBOOK, sshHost, startLab, type LabHandle } from '../helpers/lab.js';
 
 const PORT = 2257;
@@ -61,6 +61,7 @@ describe('plan and run --plan for an operator', () => {
     expect(r.stdout).toMatch(/\nplan \S+: 4 hosts, 3 would change, [^]*?1\s+unreachable/);
     // The plan file lists the unreachable host as not planned, and plans the others.
     const saved = JSON.parse(readFileSync(out, 'utf8')) as SavedPlan;
+    expect(saved.playbookSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(Object.entries(saved.hosts).map(([h, e]) => [h, e.fingerprint === null])).toEqual([
       ['op-gone', true], ['op-c1', false], ['op-c2', false], ['op-c3', false],
     ]);
@@ -90,10 +91,15 @@ describe('plan and run --plan for an operator', () => {
     const all = await cli(['run', FAST_PLAYBOOK, '-i', inventory, '--plan', fresh('plan.json'), '--state-dir', state, '-y']);
     expect(all.code, all.stdout + all.stderr).toBe(4);
     expect(all.stderr).toContain('op-gone (not planned (unreachable or cut short when the plan was made))');
+    // A plan of this selection, but made from the playbook before an edit, does not vouch for what the run would do.
+    const edited = playbookWith(work, 'edited', { max_fail_percentage: 50 });
+    const other = await cli(['run', edited, '-i', inventory, '-l', 'op-c1', '--plan', part, '--state-dir', state, '-y']);
+    expect(other.code, other.stdout + other.stderr).toBe(4);
+    expect(other.stderr).toContain(`${part}: playbookSha256: the plan was made from another playbook (${FAST_PLAYBOOK}), or from ${edited} before it was edited`);
     // Before any lock, log or state file, and before any host or Nova change.
     expect(existsSync(state)).toBe(false);
     expect(await picture()).toEqual(before);
-    expect(r.stdout + all.stdout).not.toMatch(/RUN |batch 1\//);
+    expect(r.stdout + all.stdout + other.stdout).not.toMatch(/RUN |batch 1\//);
   }, 120_000);
 
   it('a selected host Nova runs no nova-compute on is refused before any change (exit 4), with the fix', async () => {

@@ -33,7 +33,7 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
       if (interrupted) process.stdout.write(`plan interrupted: ${o.out} not written\n`);
       else if (fingerprints.prints.size === 0) process.stderr.write(`mds-orchestrate: no host could be planned (${unplannedWhy(report)}): ${o.out} not written\n`);
       else {
-        await writeFileAtomic(o.out, `${JSON.stringify(buildSavedPlan(report, fingerprints.prints), null, 2)}\n`);
+        await writeFileAtomic(o.out, `${JSON.stringify(buildSavedPlan(report, fingerprints.prints, prepared.playbookSha256), null, 2)}\n`);
         written.push(o.out);
       }
     }

@@ -1,8 +1,8 @@
 // run --plan's preflight: a saved plan that does not plan every selected host is refused (exit 4) before anything starts.
 import { describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../../src/inventory/types.js';
-import { checkPlanCovers, planGaps } from '../../../src/plan/plan-coverage.js';
-import type { HostFingerprint, SavedPlan } from '../../../src/plan/saved-plan.js';
+import { checkPlanCovers, checkPlanPlaybook, planGaps } from '../../../src/plan/plan-coverage.js';
+import { playbookDigest, type HostFingerprint, type SavedPlan } from '../../../src/plan/saved-plan.js';
 import { ConfigError } from '../../../src/util/errors.js';
 
 const print: HostFingerprint = { kernelRunning: 'k', bootId: 'b', novaConfSha256: null, packages: {}, instances: [] };
@@ -44,5 +44,22 @@ describe('plan coverage', () => {
   it('names ten hosts and counts the rest', () => {
     const many = Array.from({ length: 25 }, (_, i) => spec(`x${i}`));
     expect(() => checkPlanCovers(saved, 'p.json', many)).toThrow(/x9 \(not in the plan\) and 15 more\./);
+  });
+});
+
+describe('plan of this playbook', () => {
+  const text = 'name: t\nhosts: all\nsteps:\n  - verify: {}\n';
+  const of = (digest?: string): SavedPlan => ({ ...saved, ...(digest ? { playbookSha256: digest } : {}) });
+
+  it('accepts the playbook the plan was made from, and a plan written before the digest was kept', () => {
+    expect(() => checkPlanPlaybook(of(playbookDigest(text)), 'plan.json', 'pb.yaml', playbookDigest(text))).not.toThrow();
+    expect(() => checkPlanPlaybook(of(), 'plan.json', 'pb.yaml', playbookDigest(text))).not.toThrow();
+  });
+
+  it('refuses (exit 4) another playbook or this one edited since, naming both files and the fix', () => {
+    const edited = text.replace('verify', 'reboot');
+    expect(() => checkPlanPlaybook(of(playbookDigest(text)), 'plan.json', 'pb.yaml', playbookDigest(edited))).toThrow(ConfigError);
+    expect(() => checkPlanPlaybook(of(playbookDigest(text)), 'plan.json', 'pb.yaml', playbookDigest(edited)))
+      .toThrow(/^plan\.json: playbookSha256: the plan was made from another playbook \(p\.yaml\), or from pb\.yaml before it was edited: .*Make a new plan with it \(mds-orchestrate plan pb\.yaml \.\.\. --out plan\.json\)$/);
   });
 });
