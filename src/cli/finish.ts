@@ -2,14 +2,22 @@
 import { migrationLines, tenantLines, writeReports } from '../report/index.js';
 import { COLOURS, PLAIN } from '../report/console-format.js';
 import type { Report } from '../report/model.js';
-import { reportLines } from '../report/plan-text.js';
+import { planView, reportLines } from '../report/plan-text.js';
 import type { ReportOptions } from './common-options.js';
 import { exitCodeFor, type ExitCode, type StopCause } from './exit-codes.js';
 import { colourWanted } from './execute.js';
 import type { WorkflowOptions } from './prepare.js';
 
+/** What a plan prints: the compact view above 20 hosts (or with --compact), every host's diff otherwise (or with --full). */
 export function printReport(report: Report, opts: WorkflowOptions): void {
-  process.stdout.write(`\n${reportLines(report, colourWanted(opts, process.stdout) ? COLOURS : PLAIN).join('\n')}\n`);
+  const view = planView(report.hosts.length, opts);
+  const lines = reportLines(report, colourWanted(opts, process.stdout) ? COLOURS : PLAIN, view, terminalWidth());
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+}
+
+/** A terminal's width, at most 80 columns wide for a plan's compact lines; 80 on a pipe. */
+export function terminalWidth(): number {
+  return process.stdout.isTTY && process.stdout.columns ? Math.min(80, Math.max(40, process.stdout.columns)) : 80;
 }
 
 export function writeReportFiles(report: Report, opts: ReportOptions): Promise<string[]> {

@@ -87,7 +87,9 @@ function playbookVerbs(program: Command): void {
 
   reportOptions(targetOptions(program.command('plan').argument('<playbook>', 'playbook YAML')))
     .description('dry run: connect, gather facts, show per host and step what would change; changes nothing')
-    .option('--out <file>', 'save the plan (JSON) for run --plan')
+    .option('--out <file>', 'save the plan (JSON) for run --plan; not written when no host could be planned')
+    .option('--full', 'every host\'s diff (the default up to 20 hosts)')
+    .option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {
       const { planCommand } = await import('./commands/plan.js');

@@ -1,6 +1,8 @@
 // Stage 1 of every verb: read and check all input (playbook, inventory, saved plan, cloud) before any lock, log or connection.
+import { readFile } from 'node:fs/promises';
 import type { CloudConfig } from '../openstack/clouds.js';
-import { loadSavedPlan, type SavedPlan } from '../plan/saved-plan.js';
+import { checkPlanCovers, checkPlanPlaybook } from '../plan/plan-coverage.js';
+import { loadSavedPlan, playbookDigest, type SavedPlan } from '../plan/saved-plan.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
 import { ConfigError } from '../util/errors.js';
@@ -15,12 +17,17 @@ export interface WorkflowOptions extends CommonOptions, ReportOptions {
   maxFailPercentage?: number;
   out?: string;
   plan?: string;
+  /** plan: every host's diff, or the compact view, whatever the fleet's size. */
+  full?: boolean;
+  compact?: boolean;
   yes?: boolean;
 }
 
 export interface Prepared {
   playbookPath: string;
   playbook: Playbook;
+  /** What a saved plan records of the playbook, and `run --plan` compares. */
+  playbookSha256: string;
   targets: Targets;
   /** The playbook's steps, and the steps this verb runs (a sweep runs the read-only ones). */
   playbookSteps: PlannedStep[];
@@ -42,6 +49,13 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   const playbook = await loadPlaybook(playbookPath, stepSchemas());
   const targets = await loadTargets(opts, playbook.hosts, playbook.hostsLocation);
   const saved = opts.plan ? await loadSavedPlan(opts.plan) : null;
+  const playbookSha256 = playbookDigest(await readFile(playbookPath, 'utf8'));
+  // A plan of another playbook, or one that does not vouch for every selected host, is refused here, not host by host in
+  // the middle of the rollout.
+  if (saved && opts.plan) {
+    checkPlanPlaybook(saved, opts.plan, playbookPath, playbookSha256);
+    checkPlanCovers(saved, opts.plan, targets.hosts);
+  }
   const playbookSteps = plannedSteps(playbook.steps);
   const steps = verb === 'sweep' ? sweepSteps(playbookSteps) : playbookSteps;
   // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
@@ -57,5 +71,5 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
     connections.close();
     throw err;
   }
-  return { playbookPath, playbook, targets, playbookSteps, steps, cloud, saved, connections };
+  return { playbookPath, playbook, playbookSha256, targets, playbookSteps, steps, cloud, saved, connections };
 }

@@ -1,10 +1,17 @@
 // Two-stage cancellation: the first cancel() is graceful (no new hosts or steps), the second is hard (in-flight commands abort).
+import { setMaxListeners } from 'node:events';
 
 export type CancelStage = 'graceful' | 'hard';
 
 export class CancelController {
   private readonly gracefulCtl = new AbortController();
   private readonly hardCtl = new AbortController();
+
+  constructor() {
+    // Every Nova request, sleep and command in flight listens on these: hundreds at once at fleet scale is expected, and
+    // Node's default of 10 would print MaxListenersExceededWarning in the middle of the live view.
+    setMaxListeners(0, this.gracefulCtl.signal, this.hardCtl.signal);
+  }
 
   /** Fires on the first cancel: nothing new starts, in-flight steps finish. */
   get graceful(): AbortSignal {

@@ -1,6 +1,6 @@
 // The engine's typed event union and a tiny emitter: reporters listen, the engine never writes to the console.
 import type { HostFacts } from '../facts/types.js';
-import type { Diff } from '../steps/types.js';
+import type { Diff, StepProgress } from '../steps/types.js';
 
 export type RunMode = 'apply' | 'plan';
 
@@ -89,6 +89,8 @@ export type EngineEvent =
   | (Base & { type: 'step-start'; host: string; step: string; title: string; attempt: number })
   /** Every gather of a host's facts (the first, and again after a change or a reboot). */
   | (Base & { type: 'facts'; host: string; facts: HostFacts })
+  /** A long step says what it is doing now (the reboot's phase, the drain's migrations done of total); live view only. */
+  | (Base & { type: 'step-progress'; host: string; step: string } & StepProgress)
   | (Base & { type: 'step-end'; host: string; step: string; status: StepStatus; diff?: Diff; error?: string; durationMs: number })
   | (Base & { type: 'warning'; host?: string; step?: string; message: string })
   | (Base & { type: 'run-end'; summary: RunSummary });

@@ -114,6 +114,7 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
             d.events.emit({ type: 'warning', host: host.name, step: step.id, message: scrubSecrets(message) });
           },
           fleet,
+          progress: (p) => d.events.emit({ type: 'step-progress', host: host.name, step: step.id, ...p }),
         };
         const endStep = async (status: StepStatus, extra: { diff?: Diff; error?: string } = {}): Promise<void> => {
           if (d.mode === 'apply') {

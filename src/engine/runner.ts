@@ -100,6 +100,9 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
     hard,
   };
   const outcomes = new Map<string, HostOutcome>();
+  // A dry run changes nothing, so no failure limit stops it (the limits are there to stop changes from spreading): it
+  // goes on past an unreachable or refused host, lists it, and plans the others. A run keeps every limit.
+  const limited = opts.mode !== 'plan';
   let stopReason: string | null = null;
   let runFailed = 0;
 
@@ -136,9 +139,9 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
         runFailed++;
         if (outcome.result === 'unreachable') batchUnreachable++;
       }
-      stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: false, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
+      if (limited) stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: false, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
     });
-    stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: true, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
+    if (limited) stopReason ??= failureStopReason({ batchIndex: b, batchSize: batch.length, batchFailed, batchDone: true, runFailed, total, maxFailPercentage: opts.maxFailPercentage, failureBudget: opts.failureBudget });
     if (stopReason) logger.warn({ batch: b + 1, stopReason }, 'failure limit reached: no further host starts');
     events.emit({ type: 'batch-end', index: b, failed: batchFailed - batchUnreachable, unreachable: batchUnreachable, size: batch.length, stopReason });
   }

@@ -23,6 +23,8 @@ export interface SavedPlan {
   kind: 'mds-orchestrate-plan';
   runId: string;
   playbook: string | null;
+  /** SHA-256 of the playbook file the plan was made from; absent in plans written before it was recorded. */
+  playbookSha256?: string;
   createdAt: string;
   hosts: Record<string, { fingerprint: HostFingerprint | null; steps: { id: string; changes: string[] }[] }>;
 }
@@ -71,12 +73,20 @@ export function driftBetween(planned: HostFingerprint, now: HostFingerprint, mov
   return out;
 }
 
-export function buildSavedPlan(report: Report, prints: Map<string, HostFingerprint>): SavedPlan {
+/** The digest a plan keeps of its playbook: `run --plan` with another playbook (or this one edited) is refused. */
+export function playbookDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+export function buildSavedPlan(report: Report, prints: Map<string, HostFingerprint>, playbookSha256?: string): SavedPlan {
   const hosts: SavedPlan['hosts'] = {};
   for (const h of report.hosts) {
     hosts[h.name] = { fingerprint: prints.get(h.name) ?? null, steps: h.steps.map((s) => ({ id: s.id, changes: s.changes.map((c) => c.summary) })) };
   }
-  return { schemaVersion: PLAN_SCHEMA_VERSION, kind: 'mds-orchestrate-plan', runId: report.runId, playbook: report.playbook, createdAt: report.finishedAt, hosts };
+  return {
+    schemaVersion: PLAN_SCHEMA_VERSION, kind: 'mds-orchestrate-plan', runId: report.runId, playbook: report.playbook,
+    ...(playbookSha256 ? { playbookSha256 } : {}), createdAt: report.finishedAt, hosts,
+  };
 }
 
 export async function loadSavedPlan(path: string): Promise<SavedPlan> {

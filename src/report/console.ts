@@ -1,7 +1,8 @@
-// The console reporter: a throttled live view on a TTY, plain transition lines on a pipe, and a final summary table.
-import { countOutcomes, type EngineEvent, type EngineEvents, type EventOf, type HostOutcome, type HostResult, type RunSummary, type StepStatus } from '../engine/events.js';
+// The console reporter: a live view on a TTY (redrawn on events and every second), plain lines on a pipe, a final summary.
+import type { EngineEvent, EngineEvents, EventOf, HostOutcome, RunSummary, StepStatus } from '../engine/events.js';
 import { scrubSecrets } from '../util/logger.js';
 import { COLOURS, CURSOR, PLAIN, fit, formatDuration, table, useColour, type Palette } from './console-format.js';
+import { LiveState, liveLines } from './live-view.js';
 
 export interface ConsoleStream {
   write(chunk: string): unknown;
@@ -18,6 +19,8 @@ export interface ConsoleReporterOptions {
   colour?: boolean;
   /** Minimum time between two redraws of the live view. */
   throttleMs?: number;
+  /** The live view is redrawn this often while hosts are active, so its timers move between events (default 1 s). */
+  tickMs?: number;
   /** Active hosts shown in the live view; the rest are counted. */
   maxActiveLines?: number;
   /** Rows of the final problem table; the rest are counted. */
@@ -27,11 +30,6 @@ export interface ConsoleReporterOptions {
   now?: () => number;
 }
 
-interface Active {
-  step: string | null;
-  since: number;
-}
-
 const QUIET: ReadonlySet<StepStatus> = new Set(['ok', 'skipped']);
 
 export class ConsoleReporter {
@@ -39,21 +37,18 @@ export class ConsoleReporter {
   private readonly live: boolean;
   private readonly c: Palette;
   private readonly throttleMs: number;
+  private readonly tickMs: number;
   private readonly maxActive: number;
   private readonly maxRows: number;
   private readonly summary: boolean;
   private readonly now: () => number;
   private readonly detach: () => void;
 
-  private mode: 'apply' | 'plan' = 'apply';
-  private total = 0;
-  private batch = { index: 0, of: 0 };
-  /** Finished hosts' results (null: not started), tallied by the engine's one counter. */
-  private readonly results = new Map<string, HostResult | null>();
-  private readonly active = new Map<string, Active>();
+  private readonly state = new LiveState();
   private liveLines = 0;
   private lastDraw = -Infinity;
   private timer: NodeJS.Timeout | null = null;
+  private ticker: NodeJS.Timeout | null = null;
 
   constructor(events: EngineEvents, opts: ConsoleReporterOptions = {}) {
     this.out = opts.stream ?? process.stdout;
@@ -62,6 +57,7 @@ export class ConsoleReporter {
     this.live = opts.live ?? tty;
     this.c = useColour(tty, env, opts.colour) ? COLOURS : PLAIN;
     this.throttleMs = opts.throttleMs ?? 100;
+    this.tickMs = opts.tickMs ?? 1000;
     this.maxActive = opts.maxActiveLines ?? 10;
     this.maxRows = opts.maxSummaryRows ?? 50;
     this.summary = opts.summary ?? true;
@@ -72,40 +68,37 @@ export class ConsoleReporter {
   /** Stops listening and clears any pending redraw. */
   close(): void {
     this.detach();
+    this.stopTimers();
+  }
+
+  private stopTimers(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.ticker) clearInterval(this.ticker);
     this.timer = null;
+    this.ticker = null;
   }
 
   private onEvent(e: EngineEvent): void {
+    this.state.onEvent(e);
     switch (e.type) {
       case 'run-start':
-        this.mode = e.mode;
-        this.total = e.hosts;
         this.print(`${this.c.bold(e.mode === 'plan' ? 'PLAN' : 'RUN')} ${e.runId}: ${e.steps.length} steps on ${e.hosts} hosts in ${e.batchSizes.length} batch(es), forks ${e.forks}`);
         break;
       case 'batch-start':
-        this.batch = { index: e.index + 1, of: e.batches };
-        this.print(this.c.cyan(`batch ${e.index + 1}/${e.batches}: ${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'}`));
+        // On a pipe this line is the progress report: one per batch, never a repaint.
+        this.print(this.c.cyan(`batch ${e.index + 1}/${e.batches}: ${e.hosts.length} host${e.hosts.length === 1 ? '' : 's'} · ${this.state.progressText(e.time)}`));
         break;
       case 'batch-end':
         if (e.stopReason) this.print(this.c.red(`stopping: ${e.stopReason}`));
         break;
       case 'host-start':
-        this.active.set(e.host, { step: null, since: e.time });
+        this.startTicking();
         break;
-      case 'step-start': {
-        const a = this.active.get(e.host);
-        if (a) a.step = e.step;
-        break;
-      }
       case 'step-end':
         this.stepEnd(e);
         break;
       case 'host-end':
         this.hostEnd(e);
-        break;
-      case 'host-not-started':
-        this.results.set(e.host, null);
         break;
       case 'warning':
         this.print(this.c.yellow(`${e.host ?? '-'}${e.step ? ` ${e.step}` : ''}: warning: ${e.message}`));
@@ -128,9 +121,7 @@ export class ConsoleReporter {
   }
 
   private hostEnd(e: EventOf<'host-end'>): void {
-    this.active.delete(e.host);
     const r = e.result;
-    this.results.set(e.host, r);
     // On a TTY only what needs attention scrolls by; the live view shows the rest.
     if (this.live && (r === 'ok' || r === 'changed' || r === 'would-change')) return;
     const why = e.error ? ` (${e.step ? `${e.step}: ` : ''}${e.error})` : '';
@@ -157,35 +148,6 @@ export class ConsoleReporter {
     }
   }
 
-  private countsLine(): string {
-    const k = countOutcomes(this.results.values());
-    const finished = k.total - k.notStarted;
-    const parts = [
-      `done ${this.c.green(String(k.done))}`,
-      `changed ${this.c.yellow(String(k.changed))}`,
-      `failed ${k.failed ? this.c.red(String(k.failed)) : '0'}`,
-      `unreachable ${k.unreachable ? this.c.red(String(k.unreachable)) : '0'}`,
-      `deferred ${k.deferred}`,
-    ];
-    if (k.refused) parts.push(`refused ${this.c.red(String(k.refused))}`);
-    if (k.unknown) parts.push(`unknown ${this.c.red(String(k.unknown))}`);
-    if (k.cancelled) parts.push(`cancelled ${k.cancelled}`);
-    if (k.notStarted) parts.push(`not started ${k.notStarted}`);
-    return `${finished}/${this.total} hosts · ${parts.join(' · ')}`;
-  }
-
-  private liveView(): string[] {
-    const now = this.now();
-    const lines = [`${this.c.bold(`batch ${this.batch.index}/${this.batch.of}`)} · ${this.countsLine()} · active ${this.active.size}`];
-    let shown = 0;
-    for (const [host, a] of this.active) {
-      if (shown++ >= this.maxActive) break;
-      lines.push(`  ${host}  ${a.step ?? 'connecting'}  ${this.c.dim(formatDuration(Math.max(0, now - a.since)))}`);
-    }
-    if (this.active.size > this.maxActive) lines.push(this.c.dim(`  … ${this.active.size - this.maxActive} more active`));
-    return lines;
-  }
-
   /** Permanent line: on a TTY it goes above the live view, which is drawn again below it. */
   private print(line: string): void {
     const text = scrubSecrets(line);
@@ -209,17 +171,27 @@ export class ConsoleReporter {
     this.timer.unref?.();
   }
 
+  /** While hosts are active the view is redrawn every tick, so step timers move between events (a reboot takes minutes). */
+  private startTicking(): void {
+    if (!this.live || this.ticker) return;
+    this.ticker = setInterval(() => {
+      if (this.state.active.size === 0) return;
+      this.draw();
+    }, this.tickMs);
+    this.ticker.unref?.();
+  }
+
   private draw(): void {
-    const width = Math.max(20, (this.out.columns ?? 100) - 1);
-    const lines = this.liveView().map((l) => fit(scrubSecrets(l), width));
+    // One column spare: a line exactly as wide as the terminal wraps on some terminals and breaks the cursor arithmetic.
+    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const lines = liveLines(this.state, this.now(), width, this.c, this.maxActive).map((l) => fit(scrubSecrets(l), width));
     this.out.write(`${CURSOR.eraseUp(this.liveLines)}${lines.join('\n')}\n`);
     this.liveLines = lines.length;
     this.lastDraw = this.now();
   }
 
   private finish(s: RunSummary): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.stopTimers();
     if (this.live) {
       this.out.write(CURSOR.eraseUp(this.liveLines));
       this.liveLines = 0;

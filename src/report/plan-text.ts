@@ -2,6 +2,19 @@
 import { changesOf } from '../steps/changes.js';
 import type { Palette } from './console-format.js';
 import type { HostReport, Report } from './model.js';
+import { compactPlanLines, wrap } from './plan-compact.js';
+
+export type PlanView = 'full' | 'compact';
+
+/** Above this many hosts a plan prints the compact view unless --full asks for every host's diff. */
+export const COMPACT_ABOVE_HOSTS = 20;
+
+/** The view a plan of `hosts` hosts prints: what --full or --compact asks, else compact above COMPACT_ABOVE_HOSTS. */
+export function planView(hosts: number, asked: { full?: boolean; compact?: boolean } = {}): PlanView {
+  if (asked.full) return 'full';
+  if (asked.compact) return 'compact';
+  return hosts > COMPACT_ABOVE_HOSTS ? 'compact' : 'full';
+}
 
 function colourDiff(diff: string, c: Palette): string[] {
   return diff.split('\n').filter((l) => l !== '').map((l) => (l.startsWith('+') && !l.startsWith('+++') ? c.green(l) : l.startsWith('-') && !l.startsWith('---') ? c.red(l) : c.dim(l)));
@@ -31,9 +44,11 @@ function hostLines(h: HostReport, c: Palette, kind: Report['kind']): string[] {
   return out;
 }
 
-export function reportLines(report: Report, c: Palette): string[] {
+/** The compact view applies to plans only (a sweep lists hosts); `width` is the compact view's line width. */
+export function reportLines(report: Report, c: Palette, view: PlanView = 'full', width = 80): string[] {
   const out: string[] = [];
-  for (const h of report.hosts) out.push(...hostLines(h, c, report.kind), '');
+  if (view === 'compact' && report.kind === 'plan') out.push(...compactPlanLines(report, c, width), '');
+  else for (const h of report.hosts) out.push(...hostLines(h, c, report.kind), '');
   const s = report.summary;
   const parts = [
     `${s.hosts} hosts`,
@@ -42,7 +57,9 @@ export function reportLines(report: Report, c: Palette): string[] {
     `${s.guestsNeedingColdBoot} guests need a cold boot`,
   ];
   if (report.kind === 'sweep') parts.splice(2, 1);
-  out.push(c.bold(`${report.kind} ${report.runId}: ${parts.join(', ')}`));
+  const line = `${report.kind} ${report.runId}: ${parts.join(', ')}`;
+  // The compact view keeps to its width; the full one is one line per fact, as before.
+  out.push(...(view === 'compact' && report.kind === 'plan' ? wrap(line, width, '  ') : [line]).map((l) => c.bold(l)));
   if (s.stoppedBecause) out.push(c.red(`stopped: ${s.stoppedBecause}`));
   return out;
 }

@@ -102,6 +102,7 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
   const host = ctx.host.novaHost;
   const [disable] = changesOf(diff.changes, 'disable-service');
   if (disable) {
+    ctx.progress?.({ phase: 'disabling nova-compute' });
     await nova.setServiceStatus(disable.data.serviceId, 'disabled', disableReason(ctx.runId));
     ctx.log.info({ host }, 'compute service disabled');
   }
@@ -111,7 +112,11 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
   // Fixed hosts first: an instance sent to a host this run already remediated never has to move again.
   const pickTarget = createTargetPicker(nova, () => ctx.fleet.remediatedHosts?.() ?? new Set<string>(), host);
 
+  // The live view's count: instances moved of those this drain set out to move (arrivals during the drain add to both).
+  const moved = { unit: 'migrations', done: 0, total: 0 };
   const moveAll = async (ids: { serverId: string; resume: boolean }[]): Promise<void> => {
+    moved.total += ids.length;
+    ctx.progress?.({ count: { ...moved } });
     const queue = new PQueue({ concurrency: ctx.params.parallel_per_host });
     for (const { serverId, resume } of ids) {
       void queue.add(async () => {
@@ -124,6 +129,8 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
             }
             const attempts = await migrateAway(nova, server, host, policy, ctx.signal, resume, pickTarget);
             ctx.log.info({ serverId, attempts }, 'instance migrated');
+            moved.done++;
+            ctx.progress?.({ count: { ...moved } });
           }, ctx.signal);
         } catch (err) {
           failures.push(err instanceof Error ? err.message : String(err));
@@ -141,6 +148,7 @@ async function apply(ctx: StepContext<DrainParams>, diff: Diff): Promise<void> {
 
   // Hosts of one batch drain side by side: a migration the scheduler aimed here before our disable lands after it.
   // Those instances are moved on too, so the host is empty when the reboot step looks.
+  ctx.progress?.({ phase: 'checking it is empty', count: { ...moved } });
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const servers = await nova.listServers({ host });
     const movable = servers.filter(MOVABLE);

@@ -82,6 +82,7 @@ async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): P
   const signal = AbortSignal.any([ctx.signal, deadline]);
   let wait = ctx.params.backoff;
   let lastError = 'no answer yet';
+  ctx.progress?.({ phase: 'waiting for ssh down' });
   for (;;) {
     try {
       await sleep(wait, signal);
@@ -90,11 +91,13 @@ async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): P
       const now = await readBootId(ctx, signal);
       if (now !== before) return now;
       lastError = 'still the old boot';
+      ctx.progress?.({ phase: 'waiting for ssh down' });
     } catch (err) {
       if (ctx.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
       if (err instanceof AuthError || err instanceof HostKeyError) throw new CommandFailedError(`the host came back but refuses us: ${err.message}`);
       if (deadline.aborted) break;
       lastError = err instanceof Error ? err.message : String(err);
+      ctx.progress?.({ phase: 'down, waiting for ssh up' });
     }
   }
   throw new CommandFailedError(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError}); its compute service stays disabled`);
@@ -107,6 +110,7 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
     ctx.log.info('the reboot requested earlier has happened');
   } else {
     // The last line of defence: whatever earlier steps believed, the world is read again from both sides just before the command.
+    ctx.progress?.({ phase: 'last look' });
     await rebootLastLook(ctx);
     const before = (await ctx.facts()).bootId;
     await ctx.checkpoint.set({ bootIdBefore: before, requestedAt: new Date().toISOString() } satisfies RebootCheckpoint);
@@ -122,11 +126,13 @@ async function apply(ctx: StepContext<RebootParams>): Promise<void> {
   }
   // A host that comes up and falls over again is not done: it must stay up for a while.
   const booted = await readBootIdAfterReconnect(ctx);
+  ctx.progress?.({ phase: `up, stable check ${Math.round(ctx.params.stable_for / 1000)}s` });
   await sleep(ctx.params.stable_for, ctx.signal);
   const later = await readBootIdAfterReconnect(ctx);
   if (later !== booted) throw new CommandFailedError('the host rebooted again while we waited for it to stay up');
   const cp = ctx.checkpoint.get<RebootCheckpoint>();
   if (cp) await ctx.checkpoint.set({ ...cp, done: true } satisfies RebootCheckpoint);
+  ctx.progress?.({ phase: 'stable, reading facts' });
   const after = await ctx.refreshFacts();
   await rememberKernelKept(ctx, after);
 }

@@ -42,6 +42,17 @@ export interface StepContext<P = unknown> {
   warn(message: string): void;
   /** Fleet-wide coordination shared by all hosts of the run (migration slots, failure domains, windows). */
   fleet: FleetCoordinator;
+  /** Tells the live view what the step is doing now (optional: contexts built outside the engine may not have it). */
+  progress?(p: StepProgress): void;
+}
+
+/**
+ * What a long step is doing now, for the live view: a phase, and work counted in units (live migrations done of total).
+ * Each report replaces the last; keep phases short (the live view has about 30 columns for them at 80).
+ */
+export interface StepProgress {
+  phase?: string;
+  count?: { unit: string; done: number; total: number };
 }
 
 export interface FleetCoordinator {

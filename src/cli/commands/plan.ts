@@ -4,8 +4,15 @@ import { chainHooks } from '../../engine/host-runner.js';
 import { planDriftCheck, recordFingerprints } from '../../plan/plan-hooks.js';
 import { buildSavedPlan } from '../../plan/saved-plan.js';
 import { executePlaybook } from '../execute.js';
-import { printReport, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
-import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
+import type { SerialSpec } from '../../engine/batches.js';
+import { DEFAULT_FORKS } from '../../engine/runner.js';
+import { buildSchedule } from '../../plan/schedule.js';
+import { COLOURS, PLAIN } from '../../report/console-format.js';
+import type { Report } from '../../report/model.js';
+import { scheduleLines } from '../../report/plan-schedule-text.js';
+import { colourWanted } from '../execute.js';
+import { printReport, printWritten, reportExitCode, terminalWidth, writeReportFiles } from '../finish.js';
+import { preparePlaybook, type Prepared, type WorkflowOptions } from '../prepare.js';
 import { openSession } from '../session.js';
 
 export async function planCommand(playbookPath: string, opts: Record<string, unknown>): Promise<number> {
@@ -18,12 +25,15 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
     const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'plan', mode: 'plan', hooks: chainHooks(fingerprints.hooks, drift) });
     const report = builder.finish();
     printReport(report, o);
+    printSchedule(prepared, o, report);
     const written = await writeReportFiles(report, o);
     if (o.out) {
-      // A saved plan vouches for every host in it; one cut short would send `run --plan` off with holes in it.
+      // A saved plan vouches for every host in it; one cut short would send `run --plan` off with holes in it, and one
+      // that planned no host would vouch for nothing.
       if (interrupted) process.stdout.write(`plan interrupted: ${o.out} not written\n`);
+      else if (fingerprints.prints.size === 0) process.stderr.write(`mds-orchestrate: no host could be planned (${unplannedWhy(report)}): ${o.out} not written\n`);
       else {
-        await writeFileAtomic(o.out, `${JSON.stringify(buildSavedPlan(report, fingerprints.prints), null, 2)}\n`);
+        await writeFileAtomic(o.out, `${JSON.stringify(buildSavedPlan(report, fingerprints.prints, prepared.playbookSha256), null, 2)}\n`);
         written.push(o.out);
       }
     }
@@ -32,6 +42,24 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
   } finally {
     await session.close();
   }
+}
+
+/** What kept every host from being planned, by outcome: "3 unreachable, 1 unknown". */
+function unplannedWhy(report: Report): string {
+  const by = new Map<string, number>();
+  for (const h of report.hosts) by.set(h.status, (by.get(h.status) ?? 0) + 1);
+  return [...by].map(([status, n]) => `${n} ${status}`).join(', ');
+}
+
+/** The batches a run of this selection would go through (same serial, forks, failure domains and window as the run). */
+function printSchedule(p: Prepared, o: WorkflowOptions, report: Report): void {
+  const schedule = buildSchedule({
+    hosts: p.targets.hosts, serial: (o.serial ?? p.playbook.serial) as SerialSpec, forks: o.forks ?? p.playbook.forks ?? DEFAULT_FORKS,
+    failureDomainKeys: p.playbook.failureDomains, window: p.playbook.window ?? null,
+  });
+  const changing = new Set(report.hosts.filter((h) => h.status === 'would-change').map((h) => h.name));
+  const c = colourWanted(o, process.stdout) ? COLOURS : PLAIN;
+  process.stdout.write(`\n${scheduleLines(schedule, c, { width: terminalWidth(), changing }).join('\n')}\n`);
 }
 
 export function warnOnStderr(message: string): void {

@@ -170,6 +170,20 @@ describe('runFleet: batches and failure limits', () => {
     expect(s.hosts.filter((h) => h.notStarted === 'failure-limit').map((h) => h.host)).toEqual(['h5', 'h6', 'h7', 'h8']);
   });
 
+  it('a dry run is never stopped by failure limits: past an unreachable batch 1, every other host is planned', async () => {
+    const calls: Calls = { log: [] };
+    const opts = base({
+      mode: 'plan', hosts: hosts(6), steps: planned(flagStep('a', calls)), serial: [1, 5], maxFailPercentage: 0, failureBudget: 0,
+      transportFactory: (h) => new MemoryTransport(h.name, { unreachable: h.name === 'h1' || h.name === 'h3' }),
+    });
+    const s = await runFleet(opts);
+    expect(s).toMatchObject({ unreachable: 2, wouldChange: 4, notStarted: 0, stopReason: null });
+    expect(opts.seen.filter((e) => e.type === 'batch-start')).toHaveLength(2);
+    // The same rollout applied stops after batch 1, as the limits say.
+    const applied = await runFleet({ ...opts, mode: 'apply' });
+    expect(applied).toMatchObject({ unreachable: 1, notStarted: 5 });
+  });
+
   it('a whole batch failing stops the run even without max_fail_percentage (as Ansible)', async () => {
     const calls: Calls = { log: [] };
     const s = await runFleet(base({ hosts: hosts(4), steps: planned(failing(['h1', 'h2'], calls)), serial: 2 }));

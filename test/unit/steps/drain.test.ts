@@ -69,6 +69,24 @@ describe('drain', () => {
     expect(nova.callsTo('liveMigrate').map((c) => c.args)).toEqual([[a.id, null], [b.id, null]]);
   });
 
+  it('tells the live view its phase and the migrations done of total as each instance lands', async () => {
+    const nova = cloud();
+    nova.addServer({ name: 'web-1', host: SRC });
+    nova.addServer({ name: 'db-1', host: SRC });
+    const ctx = await stepContext(drain, dueHost(), nova, FAST);
+    const seen: unknown[] = [];
+    ctx.progress = (p) => seen.push(p);
+    await drain.apply(ctx, await drain.check(ctx));
+    const count = (done: number) => ({ unit: 'migrations', done, total: 2 });
+    expect(seen).toEqual([
+      { phase: 'disabling nova-compute' },
+      { count: count(0) },
+      { count: count(1) },
+      { count: count(2) },
+      { phase: 'checking it is empty', count: count(2) },
+    ]);
+  });
+
   it.each([
     ['ERROR', null, /web-1 \(.*\) is ERROR/],
     ['PAUSED', null, /is PAUSED/],

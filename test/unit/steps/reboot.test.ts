@@ -55,6 +55,17 @@ describe('reboot', () => {
     expect(checkpoint.data).toMatchObject({ bootIdBefore: bootBefore, done: true });
   });
 
+  it('tells the live view each phase of the reboot: last look, ssh down, ssh up, the stability wait', async () => {
+    const { ctx } = await setup({ oldAnswers: 2, refusals: 3 });
+    const phases: (string | undefined)[] = [];
+    ctx.progress = (p) => phases.push(p.phase);
+    await reboot.apply(ctx, await reboot.check(ctx));
+    // Collapse repeats: each poll says its phase again.
+    expect(phases.filter((p, i) => p !== phases[i - 1])).toEqual([
+      'last look', 'waiting for ssh down', 'down, waiting for ssh up', 'up, stable check 0s', 'stable, reading facts',
+    ]);
+  });
+
   it('reboots a host whose microcode is not loaded yet', async () => {
     const host = new FakeHost({ hostname: NAME, stage: 'no-microcode', installed: { microcode_ctl: [VERSIONS.el7.fixed['microcode_ctl']!] } });
     const ctx = await stepContext(reboot, host, cloud(), FAST);
