@@ -3,8 +3,8 @@
 //   npx tsx test/bench/sweep-vs-floor.ts [--sizes 50,200] [--runs 3] [--forks 50] [--tools ours,floor,ansible,ansible-raw]
 //     [--ansible-runs N] [--json out.json] [--base-cli OTHER/dist/cli/main.js]
 // --base-cli adds the tool "base": the same sweep by another build (e.g. a worktree of main), for an A/B in one run.
-// --cpu-prof DIR: before the timed runs of each size, one untimed run of each node tool under `node --cpu-prof` (into
-// DIR/n<N>-<tool>/), so the profile comes from the same lab; the profiler's own cost never reaches the figures.
+// --cpu-prof DIR: before the timed runs of each size, one untimed run of ours and of the floor under `node --cpu-prof`
+// (into DIR/n<N>-<tool>/), so the profile comes from the same lab; the profiler's own cost never reaches the figures.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -130,7 +130,7 @@ try {
       const gather = buildGatherCommand({ packages: PACKAGES, novaConfPath: '/etc/nova/nova.conf', virshTimeoutSec: 60 });
       writeFileSync(join(work, 'gather.sh'), gather);
       const ans = ansibleFiles(work, gather);
-      for (const tool of profDir ? tools.filter((t) => t === 'ours' || t === 'base' || t === 'floor') : []) {
+      for (const tool of profDir ? tools.filter((t) => t === 'ours' || t === 'floor') : []) {
         const { m } = await runTool(tool, n, lab, work, floor, ans, join(profDir, `n${n}-${tool}`));
         console.log(`  profiled ${tool.padEnd(11)} (untimed) cpu ${(m.cpuMs / 1000).toFixed(2)} s, exit ${m.code}`);
       }
