@@ -1,4 +1,5 @@
 // The per-host and per-run state store: JSON records written atomically on every transition, writes coalesced per file.
+import { statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OrchestratorError } from '../util/errors.js';
@@ -27,6 +28,10 @@ export function runsDir(stateDir: string): string {
 export async function readJson<T>(path: string): Promise<T | null> {
   let text: string;
   try {
+    // Most reads are of hosts with no record yet (every host of a first run or sweep): a failed open costs an error
+    // object and its stack per host, a stat that may answer "no entry" costs neither. Any other error (EACCES) still
+    // throws, and a file that vanishes before the read is still null.
+    if (statSync(path, { throwIfNoEntry: false }) === undefined) return null;
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

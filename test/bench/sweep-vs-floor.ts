@@ -1,7 +1,10 @@
 // Benchmark: `mds-orchestrate sweep` vs the raw ssh2 floor vs ansible-core (per-check tasks, and one raw task) on N lab hosts.
 // Run (root, after `npm run build`; needs /usr/bin/time and ansible-playbook):
 //   npx tsx test/bench/sweep-vs-floor.ts [--sizes 50,200] [--runs 3] [--forks 50] [--tools ours,floor,ansible,ansible-raw]
-//     [--ansible-runs N] [--json out.json]
+//     [--ansible-runs N] [--json out.json] [--base-cli OTHER/dist/cli/main.js]
+// --base-cli adds the tool "base": the same sweep by another build (e.g. a worktree of main), for an A/B in one run.
+// --cpu-prof DIR: before the timed runs of each size, one untimed run of ours and of the floor under `node --cpu-prof`
+// (into DIR/n<N>-<tool>/), so the profile comes from the same lab; the profiler's own cost never reaches the figures.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +26,10 @@ const tools = arg('tools', 'ours,floor,ansible,ansible-raw').split(',');
 /** Ansible's per-task variant costs minutes per run at N=200; it may run fewer times than the others. */
 const ansibleRuns = Number(arg('ansible-runs', String(runs)));
 const jsonOut = process.argv.includes('--json') ? arg('json', '') : '';
+const baseCli = arg('base-cli', '');
+const profDir = process.argv.includes('--cpu-prof') ? arg('cpu-prof', '') : '';
+if (baseCli && !tools.includes('base')) tools.push('base');
+if (tools.includes('base') && !baseCli) throw new Error('the tool "base" needs --base-cli PATH');
 const ADDRESS_BASE = '127.40.0.0';
 const PORT = 2240;
 
@@ -83,16 +90,17 @@ function recapOk(stdout: string): number {
   return [...stdout.matchAll(/^\S+\s+: ok=\d+\s+changed=\d+\s+unreachable=(\d+)\s+failed=(\d+)/gm)].filter((m) => m[1] === '0' && m[2] === '0').length;
 }
 
-async function runTool(tool: string, n: number, lab: LabHandle, work: string, floor: string, ans: ReturnType<typeof ansibleFiles>): Promise<{ m: Measured; hostsOk: number }> {
-  if (tool === 'ours') {
+async function runTool(tool: string, n: number, lab: LabHandle, work: string, floor: string, ans: ReturnType<typeof ansibleFiles>, prof = ''): Promise<{ m: Measured; hostsOk: number }> {
+  const node = prof ? [process.execPath, '--cpu-prof', '--cpu-prof-dir', prof] : [process.execPath];
+  if (tool === 'ours' || tool === 'base') {
     const stateDir = mkdtempSync(join(work, 'state-'));
-    const m = await measure([process.execPath, CLI, 'sweep', '-i', lab.inventory, '--state-dir', stateDir, '-f', String(forks), '--playbook', PLAYBOOK], { env: { ...process.env, NO_COLOR: '1' } });
+    const m = await measure([...node, tool === 'base' ? baseCli : CLI, 'sweep', '-i', lab.inventory, '--state-dir', stateDir, '-f', String(forks), '--playbook', PLAYBOOK], { env: { ...process.env, NO_COLOR: '1' } });
     rmSync(stateDir, { recursive: true, force: true });
     const s = /sweep \S+: (\d+) hosts, .* (\d+) failed, (\d+) unreachable/.exec(m.stdout);
     return { m, hostsOk: s && s[2] === '0' && s[3] === '0' && (m.code === 0 || m.code === 2) ? Number(s[1]) : 0 };
   }
   if (tool === 'floor') {
-    const m = await measure([process.execPath, floor, join(work, 'hosts.json'), join(lab.dir, 'id_ed25519'), join(work, 'gather.sh'), String(forks)]);
+    const m = await measure([...node, floor, join(work, 'hosts.json'), join(lab.dir, 'id_ed25519'), join(work, 'gather.sh'), String(forks)]);
     return { m, hostsOk: m.code === 0 ? (JSON.parse(m.stdout) as { ok: number }).ok : 0 };
   }
   const book = tool === 'ansible' ? ans.tasks : ans.raw;
@@ -122,13 +130,18 @@ try {
       const gather = buildGatherCommand({ packages: PACKAGES, novaConfPath: '/etc/nova/nova.conf', virshTimeoutSec: 60 });
       writeFileSync(join(work, 'gather.sh'), gather);
       const ans = ansibleFiles(work, gather);
+      for (const tool of profDir ? tools.filter((t) => t === 'ours' || t === 'floor') : []) {
+        const { m } = await runTool(tool, n, lab, work, floor, ans, join(profDir, `n${n}-${tool}`));
+        console.log(`  profiled ${tool.padEnd(11)} (untimed) cpu ${(m.cpuMs / 1000).toFixed(2)} s, exit ${m.code}`);
+      }
       for (let r = 0; r < runs; r++) {
         const order = tools.map((_, i) => tools[(i + r) % tools.length]!).filter((t) => t !== 'ansible' || r < ansibleRuns);
         for (const tool of order) {
           const { m, hostsOk } = await runTool(tool, n, lab, work, floor, ans);
           if (hostsOk !== n) throw new Error(`${tool} at N=${n} reached ${hostsOk}/${n} hosts (exit ${m.code}):\n${m.stdout.slice(-2000)}\n${m.stderr.slice(-2000)}`);
           all.push({ tool, n, run: r, m, hostsOk });
-          console.log(`  run ${r + 1} ${tool.padEnd(11)} wall ${(m.wallMs / 1000).toFixed(1)} s  cpu ${(m.cpuMs / 1000).toFixed(2)} s  maxRSS ${m.maxRssMb.toFixed(0)} MB  treeRSS ${m.treeRssMb.toFixed(0)} MB`);
+          const load = readFileSync('/proc/loadavg', 'utf8').split(' ')[0];
+          console.log(`  run ${r + 1} ${tool.padEnd(11)} load ${load}  wall ${(m.wallMs / 1000).toFixed(1)} s  cpu ${(m.cpuMs / 1000).toFixed(2)} s  maxRSS ${m.maxRssMb.toFixed(0)} MB  treeRSS ${m.treeRssMb.toFixed(0)} MB`);
         }
       }
     } finally {
@@ -155,6 +168,7 @@ function report(n: number): void {
   const med = (tool: string, k: 'wallMs' | 'cpuMs' | 'treeRssMb') => stat(of(tool).map((m) => m[k])).median;
   const ratio = (a: string, b: string, k: 'wallMs' | 'cpuMs' | 'treeRssMb') => (tools.includes(a) && tools.includes(b) ? (med(a, k) / med(b, k)).toFixed(2) : '-');
   console.log(`ratios (medians): ours/floor wall ${ratio('ours', 'floor', 'wallMs')}, CPU ${ratio('ours', 'floor', 'cpuMs')}; ` +
+    `base/floor CPU ${ratio('base', 'floor', 'cpuMs')}, ours/base CPU ${ratio('ours', 'base', 'cpuMs')}; ` +
     `ansible/ours wall ${ratio('ansible', 'ours', 'wallMs')}, CPU ${ratio('ansible', 'ours', 'cpuMs')}, RSS ${ratio('ansible', 'ours', 'treeRssMb')}; ` +
     `ansible-raw/ours wall ${ratio('ansible-raw', 'ours', 'wallMs')}, CPU ${ratio('ansible-raw', 'ours', 'cpuMs')}`);
 }
