@@ -71,8 +71,13 @@ export function placeInstances(source: string, toMove: Server[], view: CapacityV
     const z = allowedZone(s, sourceZone);
     if (z.assumed) assumed += 1;
     const inZone = nodes.filter((n) => z.zone === null || n.zone === z.zone);
-    const fits = inZone.filter((n) => f.vcpus <= n.maxUnit.VCPU && f.ramMb <= n.maxUnit.MEMORY_MB && f.vcpus <= n.free.VCPU && f.ramMb <= n.free.MEMORY_MB);
-    const best = fits.sort((a, b) => b.free.MEMORY_MB - a.free.MEMORY_MB || a.host.localeCompare(b.host))[0];
+    // The node a sort by (most free RAM, then host name) would put first, found in one pass: a sort per instance cost
+    // more than the rest of a 1,000-node drain.
+    let best: NodeRoom | undefined;
+    for (const n of inZone) {
+      const fits = f.vcpus <= n.maxUnit.VCPU && f.ramMb <= n.maxUnit.MEMORY_MB && f.vcpus <= n.free.VCPU && f.ramMb <= n.free.MEMORY_MB;
+      if (fits && (best === undefined || n.free.MEMORY_MB > best.free.MEMORY_MB || (n.free.MEMORY_MB === best.free.MEMORY_MB && n.host.localeCompare(best.host) < 0))) best = n;
+    }
     if (best === undefined) {
       const where = z.zone === null ? `the ${inZone.length} other enabled hosts` : `the ${inZone.length} other enabled hosts of zone ${z.zone}`;
       const most = inZone.map((n) => `${n.host} ${n.free.VCPU} vCPU / ${n.free.MEMORY_MB} MB`).slice(0, 5).join(', ') || 'none';
