@@ -88,6 +88,7 @@ function playbookVerbs(program: Command): void {
   reportOptions(targetOptions(program.command('plan').argument('<playbook>', 'playbook YAML')))
     .description('dry run: connect, gather facts, show per host and step what would change; changes nothing')
     .option('--out <file>', 'save the plan (JSON) for run --plan')
+    .option('--no-rehearse', 'do not rehearse the rollout for its duration and maintenance windows')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {
       const { planCommand } = await import('./commands/plan.js');

@@ -7,7 +7,7 @@ import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostSpec } from '../inventory/types.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { STEP_BY_ID, stepSchemas } from '../steps/registry.js';
-import { createCloudSim, type CloudSim } from './cloud-sim.js';
+import { createCloudSim, type CloudSim, type ExplicitInstances } from './cloud-sim.js';
 import { Durations, LAB_DURATIONS, type DurationSettings } from './durations.js';
 import { playbookDurations } from './playbook-durations.js';
 import { loadFleetInput, sparedDiskGb, type FleetInputOptions } from './fleet-input.js';
@@ -27,6 +27,8 @@ export interface RehearseOptions extends FleetInputOptions {
   forks?: number;
   /** Virtual wall-clock time the rollout starts at (matters only for a maintenance window); default: now. */
   startMs?: number;
+  /** The hosts the rollout runs on, in this order (default: every simulated host, in the description's order); the others only receive instances. */
+  only?: string[];
 }
 
 function minimumsOf(pb: Playbook): Record<string, Record<string, string>> | undefined {
@@ -56,7 +58,7 @@ export class SimFleet {
   /** Called when a host goes down: the current run's recorder samples the capacity left. */
   onHostDown: (() => void) | null = null;
 
-  constructor(readonly lab: LabConfig, settings: DurationSettings) {
+  constructor(readonly lab: LabConfig, settings: DurationSettings, explicit?: ExplicitInstances) {
     this.durations = new Durations(settings);
     const life = {
       rebooting: (h: string) => {
@@ -75,7 +77,7 @@ export class SimFleet {
     this.sim = createCloudSim(cloud, {
       guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false,
       migrationMs: (inst, flavor, labMs) => this.durations.migration(inst.name, flavor.ramMb, labMs),
-    });
+    }, explicit);
   }
 }
 
@@ -95,7 +97,11 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   const perHost = drain.parallel_per_host ?? 2;
   const fleetSlots = drain.parallel_fleet ?? 10;
   const serial = o.serial ?? playbook.serial;
-  const specs = [...hosts.values()].map((h) => h.spec);
+  const specs = (o.only ?? [...hosts.keys()]).map((n) => {
+    const h = hosts.get(n);
+    if (h === undefined) throw new Error(`rehearse: no simulated host ${n}`);
+    return h.spec;
+  });
   const clock = new VirtualClock(o.startMs ?? Math.floor(Date.now() / 1000) * 1000);
   const rebootsBefore = new Map([...hosts].map(([n, h]) => [n, h.reboots]));
   const updatesBefore = new Map([...hosts].map(([n, h]) => [n, h.updates]));

@@ -32,6 +32,8 @@ export const REPORT_JSON_SCHEMA = {
     hosts: { type: 'array', items: { $ref: '#/$defs/host' } },
     migrations: { $ref: '#/$defs/migrations' },
     trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
+    // plan only; its fields are described in src/plan/rehearsed-duration.ts.
+    rehearsal: { type: 'object' },
   },
   $defs: {
     hostStatus: { enum: HOST_STATUSES },

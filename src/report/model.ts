@@ -131,4 +131,6 @@ export interface Report {
   migrations?: MigrationsReport;
   /** Past sweeps, oldest first (sweep reports only). */
   trend?: TrendPoint[];
+  /** plan only: the rollout rehearsed over the plan's fleet (src/plan/rehearsed-duration.ts). */
+  rehearsal?: Record<string, unknown>;
 }
