@@ -5,6 +5,7 @@ import type { RunMode, RunSummary } from '../engine/events.js';
 import { recheckAfterRun } from '../engine/recheck.js';
 import { runFleet, type RunFleetOptions } from '../engine/runner.js';
 import type { NovaApi } from '../openstack/types.js';
+import { readFleet, shapeRollout, type RolloutShape } from '../plan/rollout-shape.js';
 import { ReportBuilder } from '../report/build.js';
 import { attachConsoleReporter } from '../report/console.js';
 import type { ReportKind } from '../report/model.js';
@@ -26,6 +27,8 @@ export interface Executed {
   summary: RunSummary;
   builder: ReportBuilder;
   interrupted: boolean;
+  /** The batches the engine ran with (null for a sweep). */
+  shape: RolloutShape | null;
 }
 
 export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): boolean {
@@ -33,17 +36,27 @@ export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): b
 }
 
 /** Rollout limits; a sweep changes nothing, so batches would only serialise it and one bad host must not stop the rest. */
-function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
+function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind, shape: RolloutShape | null): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
   if (kind === 'sweep') return { maxFailPercentage: null, failureBudget: null };
-  const serial = opts.serial ?? p.playbook.serial;
-  return { ...(serial ? { serial: serial as never } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
+  const serial = shape?.serial;
+  return { ...(serial ? { serial } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
 }
 
-function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Omit<RunFleetOptions, 'state'> {
+/** The batches of a plan or run (serial: auto reads Placement once, here); a sweep has none. */
+async function rolloutShape(p: Prepared, opts: WorkflowOptions, session: Session, kind: ReportKind): Promise<RolloutShape | null> {
+  if (kind === 'sweep') return null;
+  const nova = session.nova;
+  return shapeRollout({
+    hosts: p.targets.hosts, serial: opts.serial ?? p.playbook.serial, failureDomains: p.playbook.failureDomains, forks: opts.forks ?? p.playbook.forks,
+    fleet: () => (nova ? readFleet(nova) : Promise.reject(new Error('serial: auto needs a cloud'))),
+  });
+}
+
+function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec, shape: RolloutShape | null): Omit<RunFleetOptions, 'state'> {
   const { playbook } = p;
   return {
     runId: session.runId, hosts: p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
-    ...limits(p, opts, spec.kind),
+    ...limits(p, opts, spec.kind, shape),
     transportFactory: session.transportFactory,
     gatherFacts: makeGatherFacts(packagesToQuery(playbookMinimums(p.playbookSteps))),
     hooks: spec.hooks ?? {},
@@ -69,7 +82,9 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
   const printsReport = spec.mode === 'plan';
   const reporter = printsReport && !process.stdout.isTTY ? null
     : attachConsoleReporter(session.events, { stream: process.stdout, colour: colourWanted(opts, process.stdout), summary: !printsReport });
-  const fleet = fleetOptions(p, opts, session, spec);
+  const shape = await rolloutShape(p, opts, session, spec.kind);
+  if (shape?.auto) session.logger.info({ batchSizes: shape.sizes }, 'serial: auto chose the batch sizes from Placement');
+  const fleet = fleetOptions(p, opts, session, spec, shape);
   const state = await StateStore.open(opts.stateDir, { onStorageFull: (path, err) => storageFull(session, path, err) });
   const summary = await runFleet({ ...fleet, state });
   reporter?.close();
@@ -83,5 +98,5 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
       },
     });
   }
-  return { summary, builder, interrupted: summary.cancel !== null };
+  return { summary, builder, interrupted: summary.cancel !== null, shape };
 }

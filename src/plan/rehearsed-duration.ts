@@ -9,7 +9,7 @@ import { FLEET_DURATIONS, type DurationSettings } from '../rehearse/durations.js
 import { labConfig } from '../rehearse/lab-model.js';
 import { playbookDurations } from '../rehearse/playbook-durations.js';
 import { rehearseFleet, SimFleet } from '../rehearse/rehearse.js';
-import { readCapacityView } from '../steps/capacity-view.js';
+import { readFleet, type FleetRead } from './rollout-shape.js';
 
 /** What `plan` prints and its JSON report carries under `rehearsal`. */
 export interface RehearsedDuration {
@@ -61,10 +61,12 @@ export interface RehearsePlanInput {
   /** The plan's targets, in rollout order (novaHost ties a report host to Nova's). */
   targets: HostSpec[];
   nova: NovaApi;
-  serial?: (number | string)[];
+  serial?: (number | string)[] | 'auto';
   forks?: number;
   /** Virtual start; default now. */
   startMs?: number;
+  /** What the plan already read of the cloud (else read here). */
+  read?: FleetRead;
 }
 
 /**
@@ -83,7 +85,7 @@ export async function rehearsePlan(input: RehearsePlanInput): Promise<RehearsedD
   const given = Object.keys(fromPlaybook).length;
   const durationSource = given === 0 ? 'defaults' : 'playbook vars.rehearse over defaults';
 
-  const [view, servers] = await Promise.all([readCapacityView(nova), nova.listServers()]);
+  const { view, servers } = input.read ?? (await readFleet(nova));
   const byNova = new Map(report.hosts.map((h) => [h.novaHost, h]));
   const rehearsed = input.targets.filter((t) => REHEARSED.has(byNova.get(t.novaHost)?.status ?? ''));
   const leftOut = input.targets.length - rehearsed.length;

@@ -9,7 +9,7 @@ import { parseYamlOrThrow, readConfigFile, throwCollected } from '../util/yaml-v
 import { describeValue, issuesToConfigErrors } from '../util/zod-issues.js';
 import { Interpolator } from './interpolate.js';
 import { playbookSchema } from './schema.js';
-import type { FailureDomain } from './schema.js';
+import type { FailureDomain, SerialSetting } from './schema.js';
 
 export type StepSchemas = Readonly<Record<string, z.ZodType>>;
 
@@ -29,7 +29,7 @@ export interface Playbook {
   hostsLocation: SourceLocation;
   cloud?: string;
   /** Batch sizes: counts or "N%"; the last repeats. Absent = one batch of every host. */
-  serial?: (number | `${number}%`)[];
+  serial?: SerialSetting;
   maxFailPercentage?: number;
   failureBudget?: number | `${number}%`;
   forks: number;

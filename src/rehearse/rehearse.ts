@@ -3,6 +3,7 @@ import { Fleet, failureDomainKey } from '../engine/fleet.js';
 import { EngineEvents } from '../engine/events.js';
 import type { GatherFacts, PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
+import { readFleet, shapeRollout } from '../plan/rollout-shape.js';
 import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostSpec } from '../inventory/types.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
@@ -23,7 +24,7 @@ export interface RehearseOptions extends FleetInputOptions {
   playbook: string;
   /** Over the lab's defaults and the playbook's `vars.rehearse`. */
   durations?: Partial<DurationSettings>;
-  serial?: (number | string)[];
+  serial?: (number | string)[] | 'auto';
   forks?: number;
   /** Virtual wall-clock time the rollout starts at (matters only for a maintenance window); default: now. */
   startMs?: number;
@@ -135,12 +136,18 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   });
   recorder.listen(events);
 
+  let sizes: number[] | null = null;
   const summary = await clock.run(async () => {
     recorder.start();
+    // serial: auto reads Placement through the simulated cloud, as a run does before its first batch.
+    const shape = await shapeRollout({
+      hosts: inventory, serial, failureDomains: playbook.failureDomains, forks: o.forks ?? playbook.forks, fleet: () => readFleet(nova),
+    });
+    sizes = shape.sizes;
     const s = await runFleet({
       runId: 'rehearsal', hosts: inventory, steps, mode: 'apply',
       forks: o.forks ?? playbook.forks,
-      ...(serial ? { serial: serial as never } : {}),
+      ...(shape.serial ? { serial: shape.serial } : {}),
       maxFailPercentage: playbook.maxFailPercentage ?? null,
       failureBudget: playbook.failureBudget ?? null,
       transportFactory: (h) => {
@@ -175,6 +182,6 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
       wallMs: performance.now() - wallStart, timersFired: clock.fired, novaCalls: nova.calls,
       execs: transports.reduce((a, t) => a + t.execs, 0), connects: transports.reduce((a, t) => a + t.connects, 0),
     },
-    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, novaPerHost, parallelFleet: fleetSlots, durations: durations.s },
+    settings: { serial: serial === 'auto' ? { auto: sizes } : serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, novaPerHost, parallelFleet: fleetSlots, durations: durations.s },
   });
 }

@@ -34,6 +34,7 @@ export const REPORT_JSON_SCHEMA = {
     trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
     // plan only; its fields are described in src/plan/rehearsed-duration.ts.
     rehearsal: { type: 'object' },
+    batchRoom: { type: 'array', items: { type: 'object' } },
   },
   $defs: {
     hostStatus: { enum: HOST_STATUSES },

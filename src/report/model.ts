@@ -133,4 +133,6 @@ export interface Report {
   trend?: TrendPoint[];
   /** plan only: the rollout rehearsed over the plan's fleet (src/plan/rehearsed-duration.ts). */
   rehearsal?: Record<string, unknown>;
+  /** plan only: the room Placement would have left once each batch drains (src/plan/batch-room.ts). */
+  batchRoom?: Record<string, unknown>[];
 }

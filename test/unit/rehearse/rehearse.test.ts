@@ -10,7 +10,7 @@ import { stepSchemas } from '../../../src/steps/registry.js';
 const PLAYBOOK = 'playbooks/remediate.yaml';
 const START = Date.UTC(2026, 5, 1, 22, 0, 0);
 
-async function run(input: LabConfigInput, durations: Partial<DurationSettings> = {}, serial?: (number | string)[], spare?: number) {
+async function run(input: LabConfigInput, durations: Partial<DurationSettings> = {}, serial?: (number | string)[] | 'auto', spare?: number) {
   const playbook = await loadPlaybook(PLAYBOOK, stepSchemas());
   const lab = labConfig.parse(input);
   if (spare !== undefined) sizeForSpare(lab, spare);
@@ -114,5 +114,21 @@ describe('rehearse', () => {
     expect(r.failures.some((f) => f.result === 'refused' && f.step === 'drain' && /not drained/.test(f.error ?? ''))).toBe(true);
     expect(r.outcome.stopReason).toMatch(/max_fail_percentage/);
     expect(r.audit).toEqual([]);
+  });
+
+  it('serial: auto sizes the batches from the room Placement reports: a canary, then batches that fit, and the rollout completes', async () => {
+    const roomy = await run(defaultLabConfig(12, 40), {}, 'auto');
+    const tight = await run(defaultLabConfig(12, 40), {}, 'auto', 0.1);
+    for (const r of [roomy, tight]) {
+      const sizes = (r.settings.serial as { auto: number[] }).auto;
+      expect(sizes[0]).toBe(1);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(12);
+      expect(r.batches.map((b) => b.hosts)).toEqual(sizes);
+      expect(r.outcome).toMatchObject({ failed: 0, refused: 0, deferred: 0, notStarted: 0, stopReason: null });
+      expect(r.audit).toEqual([]);
+    }
+    // Less room, smaller batches: the second batch of the tighter fleet is smaller than the roomy fleet's.
+    const second = (r: typeof roomy) => (r.settings.serial as { auto: number[] }).auto[1]!;
+    expect(second(tight)).toBeLessThan(second(roomy));
   });
 });
