@@ -5,6 +5,7 @@ import type { RunMode, RunSummary } from '../engine/events.js';
 import { recheckAfterRun } from '../engine/recheck.js';
 import { runFleet, type RunFleetOptions } from '../engine/runner.js';
 import type { NovaApi } from '../openstack/types.js';
+import { undrainedByPlan } from '../plan/plan-undrained.js';
 import { readFleet, shapeRollout, type RolloutShape } from '../plan/rollout-shape.js';
 import { ReportBuilder } from '../report/build.js';
 import { attachConsoleReporter } from '../report/console.js';
@@ -42,12 +43,16 @@ function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind, shape: Rol
   return { ...(serial ? { serial } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
 }
 
+function undrainedOf(p: Prepared): Set<string> {
+  return undrainedByPlan(p.saved, p.targets.hosts, p.steps.map((s) => s.step.id));
+}
+
 /** The batches of a plan or run (serial: auto reads Placement once, here); a sweep has none. */
 async function rolloutShape(p: Prepared, opts: WorkflowOptions, session: Session, kind: ReportKind): Promise<RolloutShape | null> {
   if (kind === 'sweep') return null;
   const nova = session.nova;
   return shapeRollout({
-    hosts: p.targets.hosts, serial: opts.serial ?? p.playbook.serial, failureDomains: p.playbook.failureDomains, forks: opts.forks ?? p.playbook.forks,
+    hosts: p.targets.hosts, order: p.playbook.rolloutOrder, undrained: undrainedOf(p), serial: opts.serial ?? p.playbook.serial, failureDomains: p.playbook.failureDomains, forks: opts.forks ?? p.playbook.forks,
     fleet: () => (nova ? readFleet(nova) : Promise.reject(new Error('serial: auto needs a cloud'))),
   });
 }
@@ -55,15 +60,21 @@ async function rolloutShape(p: Prepared, opts: WorkflowOptions, session: Session
 function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec, shape: RolloutShape | null): Omit<RunFleetOptions, 'state'> {
   const { playbook } = p;
   return {
-    runId: session.runId, hosts: p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
+    runId: session.runId, hosts: shape?.hosts ?? p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
     ...limits(p, opts, spec.kind, shape),
     transportFactory: session.transportFactory,
     gatherFacts: makeGatherFacts(packagesToQuery(playbookMinimums(p.playbookSteps))),
     hooks: spec.hooks ?? {},
     nova: spec.nova === undefined ? session.nova : spec.nova,
-    fleet: new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+    fleet: seeded(new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }), spec.mode === 'apply' ? undrainedOf(p) : new Set()),
     playbook: p.playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
   };
+}
+
+/** Hosts a saved plan shows will not be drained are live-migration targets from the first batch on. */
+function seeded(fleet: Fleet, undrained: ReadonlySet<string>): Fleet {
+  for (const h of undrained) fleet.markRemediated(h);
+  return fleet;
 }
 
 /** The state filesystem is full: no new hosts or steps (the engine stops too), and the verb exits with its own code. */
@@ -84,6 +95,9 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
     : attachConsoleReporter(session.events, { stream: process.stdout, colour: colourWanted(opts, process.stdout), summary: !printsReport });
   const shape = await rolloutShape(p, opts, session, spec.kind);
   if (shape?.auto) session.logger.info({ batchSizes: shape.sizes }, 'serial: auto chose the batch sizes from Placement');
+  if (shape && p.playbook.rolloutOrder === 'room' && shape.orderApplied !== 'room') {
+    session.logger.warn('rollout_order: room needs a saved plan that found hosts with nothing to drain (run --plan): the inventory order is kept');
+  }
   const fleet = fleetOptions(p, opts, session, spec, shape);
   const state = await StateStore.open(opts.stateDir, { onStorageFull: (path, err) => storageFull(session, path, err) });
   const summary = await runFleet({ ...fleet, state });

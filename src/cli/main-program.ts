@@ -169,6 +169,7 @@ function rehearseVerb(program: Command): void {
     .option('--spread <fraction>', 'each duration varies by up to this share (seeded)')
     .option('--seed <n>', 'seed of the spread')
     .option('--start <iso-time>', 'virtual start time (matters with a maintenance window)')
+    .option('--with-plan', 'as run --plan: the hosts a plan finds with nothing to drain are migration targets from the first batch')
     .option('-i, --inventory <path>', 'seed from a real fleet (not implemented yet)')
     .option('--json <file>', "write every figure as JSON ('-': to stdout, instead of the text)")
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.rehearse, VERB_EXIT_LINES.rehearse)}`)

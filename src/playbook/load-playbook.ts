@@ -35,6 +35,8 @@ export interface Playbook {
   forks: number;
   window?: MaintenanceWindow;
   failureDomains: FailureDomain[];
+  /** The order hosts enter the rollout (`rollout_order`). */
+  rolloutOrder: 'inventory' | 'room';
   vars: Record<string, unknown>;
   steps: PlaybookStep[];
 }
@@ -99,6 +101,7 @@ export function parsePlaybook(text: string, file: string, stepSchemas: StepSchem
     hostsLocation: locate(parsed, hostsPath),
     forks: doc.forks,
     failureDomains: doc.failure_domains,
+    rolloutOrder: doc.rollout_order,
     vars: doc.vars,
     steps,
   };

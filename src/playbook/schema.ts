@@ -62,6 +62,8 @@ export const playbookSchema = z.strictObject({
     .array(z.enum(FAILURE_DOMAINS))
     .refine((l) => new Set(l).size === l.length, 'expected each failure domain at most once')
     .default([]),
+  /** inventory: hosts roll in the inventory's order; room: the hosts with the least to move first (src/engine/rollout-order.ts). */
+  rollout_order: z.enum(['inventory', 'room']).default('inventory'),
   vars: z.record(z.string(), z.unknown()).default({}),
   steps: z.array(z.unknown()).min(1, 'expected at least one step'),
 });

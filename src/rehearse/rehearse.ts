@@ -30,6 +30,11 @@ export interface RehearseOptions extends FleetInputOptions {
   startMs?: number;
   /** The hosts the rollout runs on, in this order (default: every simulated host, in the description's order); the others only receive instances. */
   only?: string[];
+  /**
+   * As `run --plan` does with a saved plan: the hosts known not to need a drain are migration targets from the first
+   * batch. true: the description's already-fixed hosts (what a plan of it would find).
+   */
+  knownUndrained?: boolean;
 }
 
 function minimumsOf(pb: Playbook): Record<string, Record<string, string>> | undefined {
@@ -137,15 +142,18 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   recorder.listen(events);
 
   let sizes: number[] | null = null;
+  const undrained = new Set(o.knownUndrained ? lab.hosts.filter((h) => h.fixed && specs.some((s) => s.name === h.name)).map((h) => h.name) : []);
+  const engineFleet = new Fleet({ migrationSlots: fleetSlots, failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) });
+  for (const h of undrained) engineFleet.markRemediated(h);
   const summary = await clock.run(async () => {
     recorder.start();
     // serial: auto reads Placement through the simulated cloud, as a run does before its first batch.
     const shape = await shapeRollout({
-      hosts: inventory, serial, failureDomains: playbook.failureDomains, forks: o.forks ?? playbook.forks, fleet: () => readFleet(nova),
+      hosts: inventory, order: playbook.rolloutOrder, undrained, serial, failureDomains: playbook.failureDomains, forks: o.forks ?? playbook.forks, fleet: () => readFleet(nova),
     });
     sizes = shape.sizes;
     const s = await runFleet({
-      runId: 'rehearsal', hosts: inventory, steps, mode: 'apply',
+      runId: 'rehearsal', hosts: shape.hosts, steps, mode: 'apply',
       forks: o.forks ?? playbook.forks,
       ...(shape.serial ? { serial: shape.serial } : {}),
       maxFailPercentage: playbook.maxFailPercentage ?? null,
@@ -157,7 +165,7 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
       },
       gatherFacts,
       nova,
-      fleet: new Fleet({ migrationSlots: fleetSlots, failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+      fleet: engineFleet,
       state: null,
       events,
     });

@@ -1,4 +1,7 @@
 // The rehearsal end to end on small fleets: the real engine and steps converge, safely, reproducibly, and stop when they must.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLabConfig, labConfig, type LabConfigInput } from '../../../src/lab/lab-config.js';
 import { loadPlaybook } from '../../../src/playbook/index.js';
@@ -130,5 +133,23 @@ describe('rehearse', () => {
     // Less room, smaller batches: the second batch of the tighter fleet is smaller than the roomy fleet's.
     const second = (r: typeof roomy) => (r.settings.serial as { auto: number[] }).auto[1]!;
     expect(second(tight)).toBeLessThan(second(roomy));
+  });
+
+  it('with a saved plan\'s undrained hosts as targets from the start and rollout_order: room, instances move about once (issue 16: <= 1.05)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-order-'));
+    const file = join(dir, 'room.yaml');
+    writeFileSync(file, readFileSync('test/fixtures/playbooks/fast-remediate.yaml', 'utf8').replace(/^serial:/m, 'rollout_order: room\nserial:'));
+    const playbook = await loadPlaybook(file, stepSchemas());
+    const figures = async (knownUndrained: boolean) => {
+      const r = await rehearseLab(playbook, labConfig.parse(defaultLabConfig(12, 40)), { durations: LAB_DURATIONS, startMs: START, knownUndrained });
+      expect(r.outcome).toMatchObject({ failed: 0, refused: 0, notStarted: 0, stopReason: null });
+      expect(r.audit).toEqual([]);
+      return r.migrations;
+    };
+    const planned = await figures(true);
+    expect(planned.instancesMoved).toBe(36);
+    expect(planned.perMovedInstance).toBeLessThanOrEqual(1.05);
+    // Without the plan the order stays the inventory's and the first batch's instances land where the scheduler puts them.
+    expect((await figures(false)).perMovedInstance).toBeGreaterThan(planned.perMovedInstance);
   });
 });
