@@ -60,8 +60,14 @@ function fromHypervisors(hypervisors: Hypervisor[], zones: Map<string, string>):
 interface ProviderRead {
   uuid: string;
   generation: number;
-  inv: Record<string, Inventory>;
-  used: Record<string, number>;
+  /** (total - reserved) * allocation_ratio - used, and max_unit, for VCPU and MEMORY_MB: computed once per read. */
+  room: { freeVcpu: number; freeRam: number; maxVcpu: number; maxRam: number };
+}
+
+function roomOf(inv: Record<string, Inventory>, used: Record<string, number>, rc: ResourceClass): { free: number; maxUnit: number } {
+  const i = inv[rc];
+  if (i === undefined) return { free: 0, maxUnit: 0 };
+  return { free: Math.floor((i.total - i.reserved) * i.allocationRatio - (used[rc] ?? 0)), maxUnit: i.maxUnit };
 }
 
 /**
@@ -81,7 +87,9 @@ function readsOf(placement: PlacementClient): Map<string, ProviderRead> {
 
 async function readProvider(placement: PlacementClient, rp: ResourceProvider): Promise<ProviderRead> {
   const [inv, used] = await Promise.all([placement.inventories(rp.uuid), placement.usages(rp.uuid)]);
-  const read = { uuid: rp.uuid, generation: rp.generation, inv, used };
+  const cpu = roomOf(inv, used, 'VCPU');
+  const ram = roomOf(inv, used, 'MEMORY_MB');
+  const read = { uuid: rp.uuid, generation: rp.generation, room: { freeVcpu: cpu.free, freeRam: ram.free, maxVcpu: cpu.maxUnit, maxRam: ram.maxUnit } };
   // Keyed by the generation listed before the read: if the provider moved on meanwhile, the next listing differs and reads again.
   readsOf(placement).set(rp.uuid, read);
   return read;
@@ -122,23 +130,20 @@ export async function readCapacityView(nova: NovaApi, only?: ReadonlySet<string>
     else stale.push(rp);
   }
   for (const read of await mapLimited(stale, (rp) => readProvider(placement, rp))) reads.set(read.uuid, read);
-  const nodes = hypervisors.map((h): NodeRoom => {
+  const nodes: NodeRoom[] = new Array<NodeRoom>(hypervisors.length);
+  for (let i = 0; i < hypervisors.length; i++) {
+    const h = hypervisors[i]!;
     const rp = rpOf(h);
-    const base = { host: h.serviceHost, zone: zones.get(h.serviceHost) ?? '' };
+    const host = h.serviceHost;
+    const zone = zones.get(host) ?? '';
     if (rp === undefined) {
       notes.push(`capacity: compute node ${h.hostname} has no resource provider in Placement, so nothing is counted there`);
-      return { ...base, usable: false, free: { VCPU: 0, MEMORY_MB: 0 }, maxUnit: { VCPU: 0, MEMORY_MB: 0 } };
+      nodes[i] = { host, zone, usable: false, free: { VCPU: 0, MEMORY_MB: 0 }, maxUnit: { VCPU: 0, MEMORY_MB: 0 } };
+      continue;
     }
-    const { inv, used } = reads.get(rp.uuid)!;
-    const room = (rc: ResourceClass): { free: number; maxUnit: number } => {
-      const i = inv[rc];
-      if (i === undefined) return { free: 0, maxUnit: 0 };
-      return { free: Math.floor((i.total - i.reserved) * i.allocationRatio - (used[rc] ?? 0)), maxUnit: i.maxUnit };
-    };
-    const cpu = room('VCPU');
-    const ram = room('MEMORY_MB');
-    return { ...base, usable: h.status === 'enabled' && h.state === 'up', free: { VCPU: cpu.free, MEMORY_MB: ram.free },
-      maxUnit: { VCPU: cpu.maxUnit, MEMORY_MB: ram.maxUnit } };
-  });
+    const r = reads.get(rp.uuid)!.room;
+    // Fresh objects per view: the drain's placement and the target picker take room off their copies.
+    nodes[i] = { host, zone, usable: h.status === 'enabled' && h.state === 'up', free: { VCPU: r.freeVcpu, MEMORY_MB: r.freeRam }, maxUnit: { VCPU: r.maxVcpu, MEMORY_MB: r.maxRam } };
+  }
   return { source: 'placement', nodes, notes, hypervisors };
 }
