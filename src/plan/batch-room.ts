@@ -1,5 +1,7 @@
 // The plan's room per batch: what Placement would have left once each batch of the rollout is drained, and batches that cannot drain.
+import type { HostSpec } from '../inventory/types.js';
 import type { Server } from '../openstack/types.js';
+import type { Report } from '../report/model.js';
 import type { CapacityView } from '../steps/capacity-view.js';
 import { placeInstances } from '../steps/capacity.js';
 
@@ -53,5 +55,18 @@ export function batchRoomLines(rooms: BatchRoom[], source: CapacityView['source'
     out.push(r.roomLeft ? `  ${what}; room left ${r.roomLeft.vcpus} vCPU, ${gib(r.roomLeft.ramMb)} on ${r.roomLeft.hosts} hosts` : `  ${what}; CANNOT DRAIN`);
   }
   for (const r of rooms.filter((x) => x.cannotDrain)) out.push(`warning: batch ${r.batch} cannot drain: ${r.cannotDrain}; the capacity check will refuse its hosts (smaller batches, serial: auto, or more room)`);
+  return out;
+}
+
+/** The plan's batches over its targets (in rollout order), each with the hosts whose drain the plan would run (a reboot is due). */
+export function planBatches(targets: readonly HostSpec[], report: Report, sizes: readonly number[]): { hosts: string[]; draining: string[] }[] {
+  const drains = new Set(report.hosts.filter((h) => h.steps.some((s) => s.id === 'drain' && s.status === 'would-change')).map((h) => h.novaHost));
+  const out: { hosts: string[]; draining: string[] }[] = [];
+  let at = 0;
+  for (const n of sizes) {
+    const hosts = targets.slice(at, at + n).map((h) => h.novaHost);
+    out.push({ hosts, draining: hosts.filter((h) => drains.has(h)) });
+    at += n;
+  }
   return out;
 }

@@ -30,6 +30,8 @@ try {
   if (withPlan) {
     const p = await cli(['plan', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, '--out', planFile]);
     if (p.code !== 2) throw new Error(`plan exited ${p.code}: ${p.stderr}`);
+    // The plan's forecast: room per batch and the rehearsed duration (issues 16.1 and 18.2).
+    process.stdout.write(`${p.stdout.split('\n').filter((l) => /^(room per batch|  batch \d|warning: batch|rehearsed:|  how:)/.test(l)).join('\n')}\n`);
   }
   const started = Date.now();
   const r = await cli(['run', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', ...(withPlan ? ['--plan', planFile] : [])], { timeoutMs: 1_800_000 });
