@@ -179,16 +179,18 @@ export function formatEta(ms: number): string {
 export function rehearsedLines(r: RehearsedDuration): string[] {
   const d = r.durations;
   const s = (ms: number | null): string => (ms === null ? 'each host\'s own' : ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000}m` : `${ms / 1000}s`);
-  const head = r.windows === null
-    ? `rehearsed: ${formatEta(r.makespanMs)} in one run (the playbook has no maintenance window)`
-    : `rehearsed: ${formatEta(r.makespanMs)}, ${r.windows} window${r.windows === 1 ? '' : 's'} of ${r.window}`;
+  // A rollout the rehearsal saw stop has no duration to give: the headline says so, not a figure that looks like an ETA.
+  const head = r.unfinished !== null
+    ? `rehearsed: the rollout does not finish: ${r.unfinished} (after ${formatEta(r.makespanMs).slice(1)}${r.windows === null ? '' : `, ${r.windows} window${r.windows === 1 ? '' : 's'}`})`
+    : r.windows === null
+      ? `rehearsed: ${formatEta(r.makespanMs)} in one run (the playbook has no maintenance window)`
+      : `rehearsed: ${formatEta(r.makespanMs)}, ${r.windows} window${r.windows === 1 ? '' : 's'} of ${r.window}`;
   return [
     head,
     `  how: the real engine and steps on a virtual clock over the plan's fleet (${r.hosts} hosts to roll${r.leftOut ? `, ${r.leftOut} left out for their verdict` : ''}, `
       + `${r.instances} instances where Nova has them, room as Placement counts it now), ${r.batches} batches, `
-      + `${r.migrationsPerMovedInstance ?? 0} live migrations per moved instance; durations (${r.durationSource}): boot ${s(d.bootMs)}, `
+      + `${(r.migrationsPerMovedInstance ?? 0).toFixed(2)} live migrations per moved instance; durations (${r.durationSource}): boot ${s(d.bootMs)}, `
       + `migration ${s(d.migrationMs)} + ${s(d.migrationPerGbMs)}/GiB, update ${s(d.packageUpdateMs)}, API ${s(d.apiMs)}, ±${Math.round(d.spread * 100)}%; `
       + `rehearsed in ${(r.costMs / 1000).toFixed(1)} s (skip with --no-rehearse)`,
-    ...(r.unfinished ? [`  warning: ${r.unfinished}`] : []),
   ];
 }

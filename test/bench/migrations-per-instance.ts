@@ -31,7 +31,7 @@ try {
     const p = await cli(['plan', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, '--out', planFile]);
     if (p.code !== 2) throw new Error(`plan exited ${p.code}: ${p.stderr}`);
     // The plan's forecast: room per batch and the rehearsed duration (issues 16.1 and 18.2).
-    process.stdout.write(`${p.stdout.split('\n').filter((l) => /^(room per batch|  batch \d|warning: batch|rehearsed:|  how:)/.test(l)).join('\n')}\n`);
+    process.stdout.write(`${p.stdout.split('\n').filter((l) => /^(room per batch|  batch \d|warning: batch|rehearsed:|  how:|  warning:)/.test(l)).join('\n')}\n`);
   }
   const started = Date.now();
   const r = await cli(['run', playbook, '-i', lab.inventory, '--state-dir', lab.stateDir, '-y', ...(withPlan ? ['--plan', planFile] : [])], { timeoutMs: 1_800_000 });
@@ -45,6 +45,7 @@ try {
     `${withPlan ? 'plan --out, then run --plan' : 'run'}${playbook === FAST_PLAYBOOK ? '' : ' (rollout_order: room)'}: exit ${r.code} in ${Math.round((Date.now() - started) / 1000)} s (${hosts} hosts, ${instances} instances)`,
     `completed live migrations: ${done.length}; instances moved: ${moved.size}; moved more than once: ${twice}`,
     `migrations per moved instance: ${(done.length / Math.max(1, moved.size)).toFixed(3)}`,
+    `the run summary says: ${r.stdout.split('\n').filter((l) => /^live migrations: |^  moved \d+ times/.test(l)).join(' | ') || '(no live-migrations line)'}`,
     `other migration outcomes: ${JSON.stringify(Object.fromEntries([...new Set(state.migrations.map((m) => m.status))].map((s) => [s, state.migrations.filter((m) => m.status === s).length])))}`,
     `failed attempts (source -> named or chosen target): ${state.migrations.filter((m) => m.status !== 'completed').map((m) => `${m.source} -> ${m.dest ?? 'unscheduled'}`).join(', ') || 'none'}`,
     '',

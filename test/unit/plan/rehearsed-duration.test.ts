@@ -64,6 +64,17 @@ describe('rehearsePlan', () => {
   });
 });
 
+describe('a rehearsal that stops', () => {
+  it('gives no duration when the rehearsed rollout stops: the reboot timeout is shorter than the boots', async () => {
+    const { lab, nova } = cloud(4, 6);
+    const { report, targets } = planOf(lab.hosts.map((h) => h.name), () => 'would-change');
+    // The test playbook waits 60 s for a reboot; the default boot is five minutes: the first host fails, the rollout stops.
+    const r = await rehearsePlan({ playbook: await loadPlaybook('test/fixtures/playbooks/fast-remediate.yaml', stepSchemas()), report, targets, nova, startMs: START });
+    expect(r.unfinished).toMatch(/^the rehearsed rollout stopped: /);
+    expect(rehearsedLines(r)[0]).toMatch(/^rehearsed: the rollout does not finish: the rehearsed rollout stopped: .* \(after \d+ min\)$/);
+  });
+});
+
 describe('nextOpening and formatEta', () => {
   it('finds the first minute inside the window, and rounds an ETA up to the minute', () => {
     const w = { start: '22:00', end: '06:00', timezone: 'UTC' };
