@@ -6,7 +6,7 @@ import type { Playbook } from '../playbook/index.js';
 import type { HostReport, Report } from '../report/model.js';
 import type { ExplicitInstances } from '../rehearse/cloud-sim.js';
 import { FLEET_DURATIONS, type DurationSettings } from '../rehearse/durations.js';
-import { labConfig } from '../rehearse/lab-model.js';
+import { fleetOfCloud } from '../rehearse/fleet-input.js';
 import { playbookDurations } from '../rehearse/playbook-durations.js';
 import { rehearseFleet, SimFleet } from '../rehearse/rehearse.js';
 import { readFleet, type FleetRead } from './rollout-shape.js';
@@ -128,7 +128,7 @@ export async function rehearsePlan(input: RehearsePlanInput): Promise<RehearsedD
     };
   });
   explicit.flavors = [...flavors.values()];
-  const lab = labConfig.parse({ hosts: labHosts, instances: 0, nova: { cpu_allocation_ratio: 1, ram_allocation_ratio: 1, reserved_host_memory_mb: 0 } });
+  const lab = fleetOfCloud(labHosts);
   const fleet = new SimFleet(lab, durations, explicit);
   const only = rehearsed.map((t) => simName.get(t.novaHost)).filter((n): n is string => n !== undefined);
 
