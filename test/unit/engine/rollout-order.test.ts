@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { HostSpec } from '../../../src/inventory/types.js';
 import { orderRollout } from '../../../src/engine/rollout-order.js';
 import { undrainedByPlan } from '../../../src/plan/plan-undrained.js';
-import { shapeRollout } from '../../../src/plan/rollout-shape.js';
+import { requireCloudForAuto, shapeRollout } from '../../../src/plan/rollout-shape.js';
 import type { SavedPlan } from '../../../src/plan/saved-plan.js';
 import type { Server } from '../../../src/openstack/types.js';
 
@@ -53,5 +53,13 @@ describe('shapeRollout', () => {
     const unknown = await shapeRollout({ hosts, order: 'room', serial: [1, 2], failureDomains: [], forks: 50, fleet });
     expect(unknown.hosts.map((h) => h.name)).toEqual(['a', 'b', 'c', 'd']);
     expect(unknown.orderApplied).toBe('inventory');
+  });
+});
+
+describe('serial: auto without a cloud', () => {
+  it('is a configuration error naming the playbook and the field, before anything starts', () => {
+    expect(() => requireCloudForAuto('auto', false, 'pb.yaml')).toThrow(/pb\.yaml.*serial.*needs a cloud/s);
+    expect(() => requireCloudForAuto('auto', true, 'pb.yaml')).not.toThrow();
+    expect(() => requireCloudForAuto([1, 5], false, 'pb.yaml')).not.toThrow();
   });
 });
