@@ -14,6 +14,8 @@ import { colourWanted } from '../execute.js';
 import { printReport, printWritten, reportExitCode, terminalWidth, writeReportFiles } from '../finish.js';
 import { preparePlaybook, type Prepared, type WorkflowOptions } from '../prepare.js';
 import { openSession } from '../session.js';
+import { printForecast } from '../plan-rehearsal.js';
+import type { RolloutShape } from '../../plan/rollout-shape.js';
 
 export async function planCommand(playbookPath: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as WorkflowOptions;
@@ -22,10 +24,11 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
   try {
     const fingerprints = recordFingerprints(session.nova);
     const drift = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};
-    const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'plan', mode: 'plan', hooks: chainHooks(fingerprints.hooks, drift) });
+    const { builder, interrupted, shape } = await executePlaybook(prepared, o, session, { kind: 'plan', mode: 'plan', hooks: chainHooks(fingerprints.hooks, drift) });
     const report = builder.finish();
     printReport(report, o);
-    printSchedule(prepared, o, report);
+    printSchedule(prepared, o, report, shape);
+    if (!interrupted) await printForecast(prepared, o, session.nova, report, shape);
     const written = await writeReportFiles(report, o);
     if (o.out) {
       // A saved plan vouches for every host in it; one cut short would send `run --plan` off with holes in it, and one
@@ -51,10 +54,14 @@ function unplannedWhy(report: Report): string {
   return [...by].map(([status, n]) => `${n} ${status}`).join(', ');
 }
 
-/** The batches a run of this selection would go through (same serial, forks, failure domains and window as the run). */
-function printSchedule(p: Prepared, o: WorkflowOptions, report: Report): void {
+/**
+ * The batches a run of this selection would go through (same serial, forks, failure domains and window as the run); with
+ * `serial: auto` or `rollout_order` the run's own shape (the order and the sizes it chose), so the two cannot disagree.
+ */
+function printSchedule(p: Prepared, o: WorkflowOptions, report: Report, shape: RolloutShape | null): void {
   const schedule = buildSchedule({
-    hosts: p.targets.hosts, serial: (o.serial ?? p.playbook.serial) as SerialSpec, forks: o.forks ?? p.playbook.forks ?? DEFAULT_FORKS,
+    hosts: shape?.hosts ?? p.targets.hosts, serial: shape?.serial ?? (o.serial ?? p.playbook.serial) as SerialSpec,
+    forks: o.forks ?? p.playbook.forks ?? DEFAULT_FORKS,
     failureDomainKeys: p.playbook.failureDomains, window: p.playbook.window ?? null,
   });
   const changing = new Set(report.hosts.filter((h) => h.status === 'would-change').map((h) => h.name));
