@@ -95,6 +95,8 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
     for (const r of rows) rpm.push([r.name, r.epoch ?? '(none)', r.version, r.release, r.arch].join('\t'));
   }
   section('rpm', rpm.join('\n'), missing);
+  // The simulated hosts are RHEL-like: no dpkg-query, as the gather's dpkg section reports it.
+  section('dpkg', '', ABSENT);
   for (const [name, v] of [['mds', boot.sysfs.mds], ['tsx_async_abort', boot.sysfs.tsx_async_abort], ['mmio_stale_data', boot.sysfs.mmio_stale_data]] as const) {
     file(`sysfs-${name}`, v === null ? null : `${v}\n`);
   }
