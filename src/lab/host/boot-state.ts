@@ -107,7 +107,8 @@ export function computeBootState(
   const microcode = newest(installed, packageName(dist, 'microcode'), dist);
   const virtRows = virt.image ?? installed;
   const qemu = newest(virtRows, packageName(dist, 'qemu'), dist);
-  const libvirt = newest(virtRows, virt.libvirtPackage ?? packageName(dist, 'libvirt'), dist);
+  // A layout's libvirt package name is RHEL's; Ubuntu's libvirtd comes from libvirt-daemon-system on every layout the lab has.
+  const libvirt = newest(virtRows, isDebDist(dist) ? packageName(dist, 'libvirt') : virt.libvirtPackage ?? packageName(dist, 'libvirt'), dist);
   const kernelFixed = atLeastFixed(dist, 'kernel', kernel);
   const microcodeFixed = atLeastFixed(dist, packageName(dist, 'microcode'), microcode);
   const qemuFixed = atLeastFixed(dist, packageName(dist, 'qemu'), qemu);

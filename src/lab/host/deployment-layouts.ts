@@ -45,9 +45,9 @@ export interface LabLayoutProfile {
   novaHostFqdn?: boolean;
 }
 
-/** Ubuntu's packages name the unit nova-compute where RHEL's name it openstack-nova-compute. */
-export function labUnitName(name: string, dist: LabDist): string {
-  return isDebDist(dist) && name === 'openstack-nova-compute' ? 'nova-compute' : name;
+/** A layout's systemd units on a release: Ubuntu's packages name the unit nova-compute where RHEL's name it openstack-nova-compute. */
+export function labUnits(p: LabLayoutProfile, dist: LabDist): LabUnit[] {
+  return p.units.map((u) => (isDebDist(dist) && u.name === 'openstack-nova-compute' ? { ...u, name: 'nova-compute' } : u));
 }
 
 /** The name Nova's compute service has for a host of this layout (the lab's domain is localdomain, as TripleO's default). */

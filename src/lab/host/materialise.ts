@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync
 import path from 'node:path';
 import { isDebDist, OS_RELEASE, type LabDist } from '../catalog.js';
 import { findComputeHostFiles } from '../compute-host-files.js';
-import { labHostTools, labNovaHostName, labUnitName, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
+import { labHostTools, labNovaHostName, labUnits, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
 import { hostLayout, IN_HOST_TOOLS, machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { renderNovaConf } from './nova-conf.js';
 import { baseRepo, formatInstalled, formatRepo, hostPackages, hostRepo, imagePackages, imageRepo, type PackagePlacement } from './packages.js';
@@ -197,7 +197,7 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
     st(STATE_FILES.imageRpmdb, formatInstalled(imagePackages(spec.dist, spec.imageFixed, t0, profile.libvirtPackage)));
     st(STATE_FILES.imageRepo, formatRepo(imageRepo(spec.dist, profile.libvirtPackage)));
   }
-  st(STATE_FILES.units, profile.units.map((u) => `${labUnitName(u.name, spec.dist)}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
+  st(STATE_FILES.units, labUnits(profile, spec.dist).map((u) => `${u.name}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
   st(STATE_FILES.restarts, '');
   st(STATE_FILES.guests, '');
   st(STATE_FILES.services, '');

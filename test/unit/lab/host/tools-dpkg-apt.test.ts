@@ -27,6 +27,8 @@ describe('Ubuntu lab host', () => {
     expect(tools).toEqual(['dpkg', 'dpkg-query', 'apt-get', 'virsh']);
     expect(labHostTools(LAB_LAYOUT_PROFILES.baremetal, ['rpm', 'yum', 'dpkg-query', 'apt-get'], 'el7')).toEqual(['rpm', 'yum']);
     expect(readFileSync(path.join(host.layout.state, 'units.tsv'), 'utf8')).toMatch(/^nova-compute\t/);
+    // ...and the boot starts it under that name (systemctl is-active nova-compute answers active).
+    expect(readFileSync(path.join(host.layout.state, 'services.tsv'), 'utf8')).toMatch(/^nova-compute\tactive\t/);
   });
 
   it('dpkg-query -W prints the format asked, with status, and exits 1 when a name matches nothing (as dpkg-query does)', () => {
