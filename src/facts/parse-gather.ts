@@ -54,8 +54,9 @@ export function parseGatherReport(output: string): GatherReport {
 
   // rpm -q exits with the number of names not installed; that is an answer, not a failure.
   const rpm = get('rpm');
-  if (rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
   const os = parseOsRelease(ok('os-release'), ok('redhat-release'));
+  // A Debian-family host without rpm is normal: only its dpkg answer is a problem when missing.
+  if (os.packaging !== 'deb' && rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
   // Debian-family hosts (issue 15): packages and their evidence come from dpkg, not rpm.
   const dpkg = dpkgPackages(get('dpkg'), packageNames, unameR, os.packaging === 'deb');
   if (os.packaging === 'deb' && dpkg.problem) problems.push(dpkg.problem);
