@@ -10,6 +10,7 @@ export type Provenance =
 export type EvidenceKey =
   | 'os-release'
   | 'rpm'
+  | 'dpkg'
   | 'sysfs-mds'
   | 'sysfs-tsx_async_abort'
   | 'sysfs-mmio_stale_data'
@@ -37,7 +38,7 @@ export const READ: Provenance = Object.freeze({ state: 'read' });
 
 /** Everything read: what test facts and fixtures built by hand have. */
 export function allRead(): EvidenceMap {
-  const keys: EvidenceKey[] = ['os-release', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests'];
+  const keys: EvidenceKey[] = ['os-release', 'rpm', 'dpkg', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests'];
   return Object.fromEntries(keys.map((k) => [k, READ])) as EvidenceMap;
 }
 

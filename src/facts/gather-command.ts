@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { shq } from '../transport/shell-quote.js';
 import { novaConfTargetScript } from './nova-conf-target.js';
 import { RPM_QUERY_FORMAT } from './rpm-query.js';
+import { dpkgSection } from './dpkg-section.js';
 import { ABSENT_RC, DENIED_RC, NOT_A_FILE_RC } from './evidence.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from './sections.js';
 
@@ -68,6 +69,8 @@ export function buildGatherCommand(opts: GatherOptions): string {
       ? ':'
       : `command -v rpm >/dev/null 2>&1 || exit 127; rpm -q --qf ${shq(RPM_QUERY_FORMAT)} ${opts.packages.map(shq).join(' ')}`,
   );
+  // Debian and Ubuntu hosts (issue 15): dpkg's answer, read beside rpm's; the host's os-release decides which one counts.
+  add('dpkg', dpkgSection(opts.packages));
   for (const f of ['mds', 'tsx_async_abort', 'mmio_stale_data']) add(`sysfs-${f}`, file(`${SYSFS_DIR}/${f}`));
   add('cpuinfo', `[ -e /proc/cpuinfo ] || exit ${ABSENT_RC}; awk -F': *' ${shq(CPUINFO_AWK)} /proc/cpuinfo`);
   // The MDS: line is printed once at boot: looked for in the ring buffer, then this boot's journal, then the copy

@@ -1,4 +1,4 @@
-// /etc/os-release (or, on hosts without it, /etc/redhat-release) to OsRelease with its 'elN' release key.
+// /etc/os-release (or, on hosts without it, /etc/redhat-release) to OsRelease with its release key (el7, ubuntu1804, debian10) and packaging.
 import type { OsRelease } from './types.js';
 
 /** KEY=value pairs with the shell quoting os-release(5) allows ("...", '...', backslash escapes). */
@@ -20,10 +20,14 @@ export function parseOsReleaseVars(text: string): Record<string, string> {
 // Rebuilds of RHEL share its package versions, so they share its release key.
 const EL_IDS = new Set(['rhel', 'centos', 'rocky', 'almalinux', 'ol', 'scientific', 'cloudlinux', 'eurolinux', 'virtuozzo', 'navix']);
 
-/** 'el7' for RHEL 7.x and its rebuilds, 'fc40' for Fedora 40, otherwise `<id><major>`. */
+/**
+ * 'el7' for RHEL 7.x and its rebuilds, 'fc40' for Fedora 40, 'ubuntu1804' for Ubuntu 18.04 (Ubuntu's releases are
+ * year.month, and each has its own package versions), 'debian10' for Debian 10, otherwise `<id><major>`.
+ */
 export function distKey(id: string, versionId: string, idLike: string[] = []): string {
   const major = /^\d+/.exec(versionId)?.[0] ?? '';
   if (EL_IDS.has(id) || idLike.includes('rhel')) return `el${major}`;
+  if (id === 'ubuntu') return /^\d+\.\d+$/.test(versionId) ? `ubuntu${versionId.replace('.', '')}` : `ubuntu${major}`;
   if (id === 'fedora') return `fc${major}`;
   return `${id}${major}`;
 }
@@ -35,7 +39,9 @@ export function parseOsRelease(osRelease: string | null, redhatRelease: string |
     const id = vars['ID'].toLowerCase();
     const versionId = vars['VERSION_ID'] ?? '';
     const idLike = (vars['ID_LIKE'] ?? '').toLowerCase().split(/\s+/).filter(Boolean);
-    return { id, versionId, dist: distKey(id, versionId, idLike), prettyName: vars['PRETTY_NAME'] ?? vars['NAME'] ?? id };
+    // Debian's family is told by dpkg; everything else keeps the rpm default (packaging absent).
+    const deb = id === 'debian' || id === 'ubuntu' || idLike.includes('debian') || idLike.includes('ubuntu');
+    return { id, versionId, dist: distKey(id, versionId, idLike), prettyName: vars['PRETTY_NAME'] ?? vars['NAME'] ?? id, ...(deb ? { packaging: 'deb' as const } : {}) };
   }
   const rh = (redhatRelease ?? '').trim();
   const m = /^(.*?)\s+release\s+(\d+(?:\.\d+)*)/.exec(rh);

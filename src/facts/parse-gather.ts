@@ -9,6 +9,7 @@ import { parseNovaLibvirt } from './nova-conf.js';
 import { parseNovaConfTarget } from './nova-conf-target.js';
 import { parseOsRelease } from './os-release.js';
 import { parseRpmQuery } from './rpm-query.js';
+import { dpkgPackages } from './dpkg-evidence.js';
 import { splitSections, type Section } from './sections.js';
 import type { DomCapabilities, HostFacts } from './types.js';
 import { parseMdsState } from './vulnerabilities.js';
@@ -53,8 +54,13 @@ export function parseGatherReport(output: string): GatherReport {
 
   // rpm -q exits with the number of names not installed; that is an answer, not a failure.
   const rpm = get('rpm');
-  if (rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
-  const packages = parseRpmQuery(rpm?.body ?? '', packageNames);
+  const os = parseOsRelease(ok('os-release'), ok('redhat-release'));
+  // A Debian-family host without rpm is normal: only its dpkg answer is a problem when missing.
+  if (os.packaging !== 'deb' && rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
+  // Debian-family hosts (issue 15): packages and their evidence come from dpkg, not rpm.
+  const dpkg = dpkgPackages(get('dpkg'), packageNames, unameR, os.packaging === 'deb');
+  if (os.packaging === 'deb' && dpkg.problem) problems.push(dpkg.problem);
+  const packages = os.packaging === 'deb' ? dpkg.packages : parseRpmQuery(rpm?.body ?? '', packageNames);
 
   const sysfs = { mds: ok('sysfs-mds'), tsxAsyncAbort: ok('sysfs-tsx_async_abort'), mmioStaleData: ok('sysfs-mmio_stale_data') };
   const novaConf = ok('nova-conf');
@@ -74,6 +80,7 @@ export function parseGatherReport(output: string): GatherReport {
   const evidence: EvidenceMap = {
     'os-release': prov('os-release', '/etc/os-release'),
     rpm: rpmProv,
+    dpkg: dpkg.provenance,
     'sysfs-mds': prov('sysfs-mds', '/sys/devices/system/cpu/vulnerabilities/mds'),
     'sysfs-tsx_async_abort': prov('sysfs-tsx_async_abort', '/sys/devices/system/cpu/vulnerabilities/tsx_async_abort'),
     'sysfs-mmio_stale_data': prov('sysfs-mmio_stale_data', '/sys/devices/system/cpu/vulnerabilities/mmio_stale_data'),
@@ -89,7 +96,7 @@ export function parseGatherReport(output: string): GatherReport {
 
   const facts: HostFacts = {
     hostname: ok('hostname')?.trim() ?? '',
-    os: parseOsRelease(ok('os-release'), ok('redhat-release')),
+    os,
     kernelRunning: unameR,
     bootId,
     packages,

@@ -19,9 +19,11 @@ export interface InstalledPackage extends Evr {
 export interface OsRelease {
   id: string;          // 'rhel', 'centos', ...
   versionId: string;   // '7.6', '8.0'
-  /** Short release key used by playbooks to pick minimum versions: 'el7', 'el8', ... */
+  /** Short release key used by playbooks to pick minimum versions: 'el7', 'el8', 'ubuntu1804', 'debian10', ... */
   dist: string;
   prettyName: string;
+  /** How the host's packages are queried and compared; absent means rpm (facts built by hand, redhat-release). */
+  packaging?: 'rpm' | 'deb';
 }
 
 export type MdsState =

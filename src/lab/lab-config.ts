@@ -1,6 +1,7 @@
 // The lab description (YAML): which fake compute hosts to start, how Nova behaves, and the default mixed fleet.
 import { z } from 'zod';
 import { duration } from '../util/duration.js';
+import type { LabDist } from './catalog.js';
 import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './host/deployment-layouts.js';
 
 const NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -29,12 +30,14 @@ export const labFaults = z.strictObject({
   nova_compute_dead: z.boolean().default(false),
   /** A kernel install does not move the default boot entry: a reboot after a kernel update comes back on the old kernel. */
   boots_old_kernel: z.boolean().default(false),
+  /** Ubuntu hosts: another process (unattended-upgrades) holds the dpkg lock, so apt-get install fails at once, as apt does. */
+  dpkg_locked: z.boolean().default(false),
 });
 
 export const labHost = z.strictObject({
   name: z.string().regex(NAME, 'expected a lower-case host name (letters, digits, -)'),
-  /** Default: the layout's release (el7 for baremetal). */
-  dist: z.enum(['el7', 'el8']).optional(),
+  /** Default: the layout's release (el7 for baremetal). ubuntu1804: dpkg, apt-get and Ubuntu's kernels (bare metal only). */
+  dist: z.enum(['el7', 'el8', 'ubuntu1804']).optional(),
   /** How the deployment lays out the node: where nova.conf, virsh and qemu/libvirt are (src/lab/host/deployment-layouts.ts). */
   layout: z.enum(LAB_LAYOUTS).default('baremetal'),
   /** Container layouts: the image already carries the fixed qemu/libvirt (default: same as fixed). */
@@ -64,7 +67,7 @@ export const labHost = z.strictObject({
   boot_delay: duration.default(1000),
   faults: labFaults.default({
     never_returns: false, slow_boot: 0, yum_fails: false, partial_update: false, auth_refused_after_reboot: false,
-    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false, nova_compute_dead: false, boots_old_kernel: false,
+    no_sudo: false, no_virsh: false, nova_conf: 'present', dmesg_wrapped: false, nova_compute_dead: false, boots_old_kernel: false, dpkg_locked: false,
   }),
   /** The compute service starts disabled by an operator with this reason (the tool must leave it so). */
   operator_disabled: z.string().optional(),
@@ -105,7 +108,7 @@ export type LabConfigInput = z.input<typeof labConfig>;
 export type LabFleetLayouts = 'baremetal' | 'mixed';
 
 /** The i-th host of a mixed fleet: layouts in turn, each on a release it exists on (its variant's when it can). */
-function mixedLayout(i: number, dist: 'el7' | 'el8'): { layout: LabLayoutName; dist: 'el7' | 'el8' } {
+function mixedLayout(i: number, dist: LabDist): { layout: LabLayoutName; dist: LabDist } {
   const layout = LAB_LAYOUTS[i % LAB_LAYOUTS.length]!;
   const dists = LAB_LAYOUT_PROFILES[layout].dists;
   return { layout, dist: dists.includes(dist) ? dist : dists[0]! };

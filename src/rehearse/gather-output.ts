@@ -1,7 +1,7 @@
 // What the one gather script prints on a simulated host read as root: every section, framed by the run's markers, as the lab's tools print it.
 import { ABSENT_RC } from '../facts/evidence.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from '../facts/sections.js';
-import { OS_RELEASE, renderDmesg, renderDomcaps, renderJournalKernel, type BootState, type InstalledRow } from './lab-model.js';
+import { OS_RELEASE, type LabDist, renderDmesg, renderDomcaps, renderJournalKernel, type BootState, type InstalledRow } from './lab-model.js';
 
 export interface GatherRequest {
   nonce: string;
@@ -11,7 +11,7 @@ export interface GatherRequest {
 
 export interface GatherHostView {
   name: string;
-  spec: { dist: 'el7' | 'el8'; cpu: 'intel' | 'amd'; faults: { dmesgWrapped: boolean } };
+  spec: { dist: LabDist; cpu: 'intel' | 'amd'; faults: { dmesgWrapped: boolean } };
   installed: InstalledRow[];
   boot: BootState;
   readFile(path: string): Buffer | null;
@@ -63,7 +63,9 @@ function kernelLog(host: GatherHostView): string {
   return text;
 }
 
-function osRelease(dist: 'el7' | 'el8'): string {
+function osRelease(dist: LabDist): string {
+  // The rehearsal answers the gather as a RHEL host does (rpm, yum); Ubuntu hosts are the lab's alone for now.
+  if (dist !== 'el7' && dist !== 'el8') throw new Error(`rehearse models RHEL hosts only, not ${dist}`);
   const o = OS_RELEASE[dist];
   return `NAME="${o.name}"\nVERSION="${o.versionId}"\nID="${o.id}"\nID_LIKE="fedora"\nVERSION_ID="${o.versionId}"\nPRETTY_NAME="${o.pretty}"\n`;
 }
@@ -95,6 +97,8 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
     for (const r of rows) rpm.push([r.name, r.epoch ?? '(none)', r.version, r.release, r.arch].join('\t'));
   }
   section('rpm', rpm.join('\n'), missing);
+  // The simulated hosts are RHEL-like: no dpkg-query, as the gather's dpkg section reports it.
+  section('dpkg', '', ABSENT);
   for (const [name, v] of [['mds', boot.sysfs.mds], ['tsx_async_abort', boot.sysfs.tsx_async_abort], ['mmio_stale_data', boot.sysfs.mmio_stale_data]] as const) {
     file(`sysfs-${name}`, v === null ? null : `${v}\n`);
   }

@@ -4,11 +4,13 @@ import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { SourceLocation } from '../util/errors.js';
 import { PreconditionError, RefusedError, UnknownEvidenceError } from './errors.js';
+import { packageRules } from './package-rules.js';
 
 /** What an operator reads for each piece of evidence. */
 export const EVIDENCE_LABEL: Record<EvidenceKey, string> = {
   'os-release': '/etc/os-release',
   rpm: 'the rpm database (rpm -q)',
+  dpkg: 'the dpkg database (dpkg-query -W)',
   'sysfs-mds': '/sys/devices/system/cpu/vulnerabilities/mds',
   'sysfs-tsx_async_abort': '/sys/devices/system/cpu/vulnerabilities/tsx_async_abort',
   'sysfs-mmio_stale_data': '/sys/devices/system/cpu/vulnerabilities/mmio_stale_data',
@@ -46,6 +48,7 @@ export function fixFor(facts: HostFacts, host: HostSpec | undefined, keys: reado
     fixes.push(`point the tool at the nova.conf nova-compute reads (it looked at ${facts.novaConfPath}; containerized deployments keep it elsewhere) or restore the file`);
   }
   if (keys.includes('rpm')) fixes.push('make rpm -q work on the host');
+  if (keys.includes('dpkg')) fixes.push('make dpkg-query -W work on the host (dpkg --audit says what is broken)');
   if (keys.some((k) => k.startsWith('sysfs') || k === 'cpuinfo' || k === 'kernel-log')) fixes.push('make the kernel files readable to the login user or run as root');
   return fixes.join('; ');
 }
@@ -77,18 +80,19 @@ export function refuseWithoutEvidence(facts: HostFacts, keys: readonly EvidenceK
 
 /** What "is a reboot due" rests on (rebootReasons): installed kernels, sysfs, and on Intel libvirt's host-model. */
 export function rebootEvidence(facts: HostFacts): EvidenceKey[] {
-  return facts.cpu.vendor === 'amd' ? ['rpm', 'sysfs-mds'] : ['rpm', 'sysfs-mds', 'domcaps'];
+  const db = packageRules(facts).db;
+  return facts.cpu.vendor === 'amd' ? [db, 'sysfs-mds'] : [db, 'sysfs-mds', 'domcaps'];
 }
 
 /** What the disruptive steps (drain, reboot) need read before they act on an Intel (or unknown) host. */
 export function disruptiveEvidence(facts: HostFacts): EvidenceKey[] {
-  const keys: EvidenceKey[] = ['rpm', 'sysfs-mds', 'guests'];
+  const keys: EvidenceKey[] = [packageRules(facts).db, 'sysfs-mds', 'guests'];
   if (facts.cpu.vendor !== 'amd') keys.push('domcaps', 'nova-conf');
   return keys;
 }
 
 /** Every piece of evidence the workflow reads with root's rights; an unprivileged gather that misses one cannot go on. */
-const PRIVILEGED: readonly EvidenceKey[] = ['rpm', 'sysfs-mds', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests'];
+const PRIVILEGED: readonly EvidenceKey[] = ['sysfs-mds', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests'];
 
 /**
  * Not root and not allowed to read what is needed: the host fails before any step runs, with the fix. A login user
@@ -97,7 +101,7 @@ const PRIVILEGED: readonly EvidenceKey[] = ['rpm', 'sysfs-mds', 'cpuinfo', 'kern
 export function assertPrivileged(facts: HostFacts, host: HostSpec): void {
   const { uid, user } = facts.privilege;
   if (uid === null || uid === 0) return;
-  const missing = missingEvidence(facts, PRIVILEGED).filter((m) => facts.evidence[m.key].state === 'unreadable');
+  const missing = missingEvidence(facts, [packageRules(facts).db, ...PRIVILEGED]).filter((m) => facts.evidence[m.key].state === 'unreadable');
   if (missing.length === 0) return;
   throw new PreconditionError(
     `the gather ran as ${user ?? 'an unknown user'} (uid ${uid}), not root, and could not read ${missing.map((m) => m.text).join(', ')}: ${becomeFix(facts, host)}`,

@@ -1,7 +1,8 @@
 // Why a host needs a reboot, from its facts alone: the same answer for plan, run, sweep and drain.
 import type { HostFacts } from '../facts/types.js';
 import { hostModelHasMdClear } from '../facts/index.js';
-import { compareEvr, formatEvr, newestOf, parseUnameR } from '../rpm/index.js';
+import { formatEvr } from '../rpm/index.js';
+import { packageRules } from './package-rules.js';
 
 export interface RebootReason {
   code: 'kernel' | 'microcode' | 'config' | 'libvirt';
@@ -15,10 +16,11 @@ export interface RebootReason {
 export function rebootReasons(facts: HostFacts, restartPending: boolean): RebootReason[] {
   const reasons: RebootReason[] = [];
   const kernels = facts.packages['kernel'] ?? [];
+  const rules = packageRules(facts);
   if (kernels.length) {
-    const newest = newestOf(kernels);
-    const running = parseUnameR(facts.kernelRunning);
-    if (running && compareEvr(newest, running) > 0) {
+    const newest = rules.newest(kernels);
+    const running = rules.runningKernel(facts.kernelRunning);
+    if (running && rules.compare(newest, running) > 0) {
       reasons.push({ code: 'kernel', message: `running kernel ${facts.kernelRunning} is older than the newest installed kernel ${formatEvr(newest)}` });
     }
   }

@@ -8,7 +8,8 @@ import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
 import type { HostFacts } from '../facts/types.js';
-import { formatEvr, newestOf } from '../rpm/index.js';
+import { formatEvr } from '../rpm/index.js';
+import { packageRules } from './package-rules.js';
 import { sleep } from '../util/sleep.js';
 
 export const rebootParams = z.strictObject({
@@ -45,7 +46,7 @@ const BOOT_ENTRY_HINT = 'the default boot entry (grubby --default-kernel; grub2-
 
 function newestKernel(facts: HostFacts): string | null {
   const kernels = facts.packages['kernel'] ?? [];
-  return kernels.length ? formatEvr(newestOf(kernels)) : null;
+  return kernels.length ? formatEvr(packageRules(facts).newest(kernels)) : null;
 }
 
 async function check(ctx: StepContext<RebootParams>): Promise<Diff> {

@@ -5,7 +5,7 @@ import type { EvidenceKey } from '../facts/evidence.js';
 import { classifyDmesgLine, effectiveCpuMode, extraFlagSetting, mdClearExposed, parseVulnerability, SOURCE_LABEL } from '../facts/index.js';
 import { UnknownEvidenceError } from './errors.js';
 import { fixFor, missingEvidence } from './evidence-rules.js';
-import { compareEvr, newestOf, parseUnameR, satisfiesMinimum } from '../rpm/index.js';
+import { packageRules } from './package-rules.js';
 import { findingOf, type VerifyFinding, type VerifyStatus } from './changes.js';
 import { minimums } from './params.js';
 import type { CheckReport } from '../report/model.js';
@@ -113,18 +113,19 @@ export function verifyFindings(facts: HostFacts, mins: Record<string, Record<str
     out.push(unknownFinding('packages', facts, ['os-release']) ?? finding('packages', 'drift', `no minimum versions for release ${facts.os.dist}`));
   }
   if (wanted) {
-    const rpmUnknown = unknownFinding('packages', facts, ['rpm']);
+    const rules = packageRules(facts);
+    const rpmUnknown = unknownFinding('packages', facts, [rules.db]);
     const kernelMin = wanted['kernel'];
     if (kernelMin) {
-      const running = parseUnameR(facts.kernelRunning);
-      const ok = running !== null && satisfiesMinimum(running, kernelMin);
+      const running = rules.runningKernel(facts.kernelRunning);
+      const ok = running !== null && rules.satisfies(running, kernelMin);
       out.push(finding('kernel', ok ? 'ok' : 'drift', `running ${facts.kernelRunning}, minimum ${kernelMin}`));
     }
     if (rpmUnknown) out.push(rpmUnknown);
     else {
       const below = Object.entries(wanted).filter(([name, min]) => {
         const inst = facts.packages[name] ?? [];
-        return inst.length === 0 || !satisfiesMinimum(newestOf(inst), min);
+        return inst.length === 0 || !rules.satisfies(rules.newest(inst), min);
       });
       out.push(finding('packages', below.length === 0 ? 'ok' : 'drift', below.length ? `below minimum: ${below.map(([n, m]) => `${n} < ${m}`).join(', ')}` : 'all at or above the minimums'));
     }
@@ -155,8 +156,9 @@ export function reportedNotes(facts: HostFacts, judging: Judging): string[] {
 /** Used by the sweep to say the running kernel is not the newest installed one. */
 export function runningKernelIsNewest(facts: HostFacts): boolean {
   const kernels = facts.packages['kernel'] ?? [];
-  const running = parseUnameR(facts.kernelRunning);
-  return kernels.length === 0 || running === null || compareEvr(newestOf(kernels), running) <= 0;
+  const rules = packageRules(facts);
+  const running = rules.runningKernel(facts.kernelRunning);
+  return kernels.length === 0 || running === null || rules.compare(rules.newest(kernels), running) <= 0;
 }
 
 async function check(ctx: StepContext<VerifyParams>): Promise<Diff> {

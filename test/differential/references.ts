@@ -22,11 +22,12 @@ const inCi = process.env['CI'] === 'true';
  * Whether a suite can run. Without CI the suite is skipped (with a reason) when a reference is missing; under
  * CI=true a missing reference fails the run, so "skipped" never reads as "agreed".
  */
-export function needReferences(...names: Array<'ansible' | 'ssh' | 'sshd' | 'root'>): { run: boolean; missing: string[] } {
+export function needReferences(...names: Array<'ansible' | 'ssh' | 'sshd' | 'root' | 'dpkg'>): { run: boolean; missing: string[] } {
   const missing: string[] = [];
   for (const n of names) {
     if (n === 'ansible' && !(probe('ansible-inventory', ['--version']).ok && probe('ansible-playbook', ['--version']).ok)) missing.push('ansible-core (ansible-inventory, ansible-playbook)');
     if (n === 'ssh' && !probe('ssh', ['-V']).ok) missing.push('openssh-client (ssh)');
+    if (n === 'dpkg' && !probe('dpkg', ['--version']).ok) missing.push('dpkg (dpkg --compare-versions)');
     if (n === 'sshd' && !probe('/usr/sbin/sshd', ['-V']).ok) missing.push('openssh-server (/usr/sbin/sshd)');
     if (n === 'root' && process.getuid?.() !== 0) missing.push('root (the ssh_config comparison mounts a scratch home over ~ in a private mount namespace; the sshd binds 127.0.77.1)');
   }

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { computeBootState, type BootState } from './boot-state.js';
-import { LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
+import { labUnits, LAB_LAYOUT_PROFILES } from './deployment-layouts.js';
 import { renderCpuinfo } from './cpuinfo.js';
 import { cpuProfile, qemuBinary, renderDomcaps } from './domcaps.js';
 import { otherVulnerabilities, renderDmesg, renderJournalKernel } from './kernel-log.js';
@@ -49,7 +49,7 @@ export function writeBootFiles(layout: HostLayout, spec: FakeHostSpec, bootId: s
   const now = Math.floor(Date.now() / 1000);
   // A dead agent (fault nova_compute_dead): the compute unit failed at boot, its container exited.
   const dead = (role: string) => o.agentDead === true && role === 'compute';
-  writeLabFileSync(path.join(layout.state, STATE_FILES.services), profile.units.map((u) => `${u.name}\t${dead(u.role) ? 'failed' : 'active'}\t${now}\n`).join(''));
+  writeLabFileSync(path.join(layout.state, STATE_FILES.services), labUnits(profile, spec.dist).map((u) => `${u.name}\t${dead(u.role) ? 'failed' : 'active'}\t${now}\n`).join(''));
   writeLabFileSync(path.join(layout.state, STATE_FILES.containers),
     profile.containers.map((c) => `${c.name}\t${c.image}\t${c.role}\t${dead(c.role) ? 'exited' : 'running'}\t${now}\n`).join(''));
   return boot;

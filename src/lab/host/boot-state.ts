@@ -1,6 +1,6 @@
 // What a host runs after a boot, computed from what is installed when it boots: kernel, microcode, sysfs, md-clear.
-import { CATALOG, type LabDist } from '../catalog.js';
-import { compareLabEvr } from './evr.js';
+import { CATALOG, isDebDist, type LabDist } from '../catalog.js';
+import { compareLabEvr, labDebCompare, type LabEvr } from './evr.js';
 import { kernelRelease, type InstalledRow, type PackageRow } from './packages.js';
 import type { FakeCpu } from './spec.js';
 
@@ -36,22 +36,49 @@ export interface BootState {
 const MITIGATED = 'Mitigation: Clear CPU buffers; SMT vulnerable';
 const NO_MICROCODE = 'Vulnerable: Clear CPU buffers attempted, no microcode; SMT vulnerable';
 
-function newest(rows: InstalledRow[], name: string): InstalledRow | undefined {
+function compareFor(dist: LabDist): (a: LabEvr, b: LabEvr) => number {
+  return isDebDist(dist) ? labDebCompare : compareLabEvr;
+}
+
+/** dpkg keeps removed packages' configuration (config-files) and half-done ones in its database: those are not installed. */
+function installedOnly(rows: InstalledRow[]): InstalledRow[] {
+  return rows.filter((r) => r.status === undefined || / installed$/.test(r.status));
+}
+
+function newest(rows: InstalledRow[], name: string, dist: LabDist = 'el7'): InstalledRow | undefined {
+  const cmp = compareFor(dist);
   let best: InstalledRow | undefined;
-  for (const r of rows) if (r.name === name && (!best || compareLabEvr(r, best) > 0)) best = r;
+  for (const r of installedOnly(rows)) if (r.name === name && (!best || cmp(r, best) > 0)) best = r;
   return best;
 }
 
 function atLeastFixed(dist: LabDist, name: string, row: PackageRow | undefined): boolean {
   const cat = CATALOG[dist].find((p) => p.name === name);
   if (!cat || !row) return false;
-  return compareLabEvr(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
+  return compareFor(dist)(row, { epoch: cat.epoch, ...cat.fixed }) >= 0;
 }
 
 function packageName(dist: LabDist, role: 'qemu' | 'libvirt' | 'microcode'): string {
+  if (isDebDist(dist)) return role === 'microcode' ? 'intel-microcode' : role === 'libvirt' ? 'libvirt-daemon-system' : 'qemu-system-x86';
   if (role === 'microcode') return 'microcode_ctl';
   if (role === 'libvirt') return 'libvirt';
   return dist === 'el7' ? 'qemu-kvm-rhev' : 'qemu-kvm';
+}
+
+/**
+ * The kernel a boot runs. RHEL: the last one installed (an install makes it grub's default). Ubuntu: grub's menu lists
+ * the installed images newest version first and boots the first, so the newest installed image.
+ */
+function bootKernel(dist: LabDist, installed: InstalledRow[], pinned?: { version: string; release: string }): InstalledRow | undefined {
+  const kernels = isDebDist(dist)
+    ? installedOnly(installed).filter((r) => /^linux-image-\d.*-generic$/.test(r.name)).sort(labDebCompare)
+    : installed.filter((r) => r.name === 'kernel');
+  return (pinned && kernels.find((k) => k.version === pinned.version && k.release === pinned.release)) || kernels[kernels.length - 1];
+}
+
+/** What uname -r prints for a kernel: RHEL's VERSION-RELEASE.ARCH, Ubuntu's <version>-<ABI>-generic (the image's name less linux-image-). */
+function unameRelease(dist: LabDist, kernel: InstalledRow): string {
+  return isDebDist(dist) ? kernel.name.slice('linux-image-'.length) : kernelRelease(kernel);
 }
 
 /**
@@ -75,17 +102,17 @@ export function computeBootState(
   /** The kernel the default boot entry names when a kernel install did not move it; absent: the last installed (what an install makes it). */
   pinned?: { version: string; release: string },
 ): BootState {
-  const kernels = installed.filter((r) => r.name === 'kernel');
-  const kernel = (pinned && kernels.find((k) => k.version === pinned.version && k.release === pinned.release)) || kernels[kernels.length - 1];
+  const kernel = bootKernel(dist, installed, pinned);
   if (!kernel) throw new Error('no kernel installed: the host cannot boot');
-  const microcode = newest(installed, packageName(dist, 'microcode'));
+  const microcode = newest(installed, packageName(dist, 'microcode'), dist);
   const virtRows = virt.image ?? installed;
-  const qemu = newest(virtRows, packageName(dist, 'qemu'));
-  const libvirt = newest(virtRows, virt.libvirtPackage ?? packageName(dist, 'libvirt'));
+  const qemu = newest(virtRows, packageName(dist, 'qemu'), dist);
+  // A layout's libvirt package name is RHEL's; Ubuntu's libvirtd comes from libvirt-daemon-system on every layout the lab has.
+  const libvirt = newest(virtRows, isDebDist(dist) ? packageName(dist, 'libvirt') : virt.libvirtPackage ?? packageName(dist, 'libvirt'), dist);
   const kernelFixed = atLeastFixed(dist, 'kernel', kernel);
-  const microcodeFixed = atLeastFixed(dist, 'microcode_ctl', microcode);
+  const microcodeFixed = atLeastFixed(dist, packageName(dist, 'microcode'), microcode);
   const qemuFixed = atLeastFixed(dist, packageName(dist, 'qemu'), qemu);
-  const libvirtFixed = atLeastFixed(dist, 'libvirt', libvirt);
+  const libvirtFixed = atLeastFixed(dist, packageName(dist, 'libvirt'), libvirt);
   const intel = cpu === 'intel';
   let vuln: string | null = null;
   if (kernelFixed) vuln = !intel ? 'Not affected' : microcodeFixed ? MITIGATED : NO_MICROCODE;
@@ -94,7 +121,7 @@ export function computeBootState(
     dist,
     cpu,
     kernel: { name: kernel.name, epoch: kernel.epoch, version: kernel.version, release: kernel.release, arch: kernel.arch },
-    kernelRelease: kernelRelease(kernel),
+    kernelRelease: unameRelease(dist, kernel),
     kernelVersion: kernelFixed ? '#1 SMP Fri Apr 19 21:09:07 UTC 2019' : '#1 SMP Thu Nov 8 23:39:32 UTC 2018',
     kernelFixed,
     microcodeFixed,
@@ -113,10 +140,10 @@ export function computeBootState(
  * are the image's now, and host-model offers md-clear once all four are fixed.
  */
 export function withRestartedImage(boot: BootState, image: InstalledRow[], libvirtPackage: string): BootState {
-  const qemu = newest(image, packageName(boot.dist, 'qemu'));
-  const libvirt = newest(image, libvirtPackage);
+  const qemu = newest(image, packageName(boot.dist, 'qemu'), boot.dist);
+  const libvirt = newest(image, libvirtPackage, boot.dist);
   const qemuFixed = atLeastFixed(boot.dist, packageName(boot.dist, 'qemu'), qemu);
-  const libvirtFixed = atLeastFixed(boot.dist, 'libvirt', libvirt);
+  const libvirtFixed = atLeastFixed(boot.dist, packageName(boot.dist, 'libvirt'), libvirt);
   return {
     ...boot,
     qemuFixed,

@@ -1,7 +1,7 @@
 // How each deployment lays out a compute node: where nova.conf is, where virsh and qemu/libvirt live, how nova-compute restarts.
 // Sources (checked with the search tool; see docker/compute-host/README.md): tripleo-heat-templates deployment/nova/*,
 // kolla-ansible ansible/roles/nova-cell, openstack-ansible-os_nova, devstack lib/nova, and ../shared/DEPLOYMENTS.md.
-import type { LabDist } from '../catalog.js';
+import { isDebDist, type LabDist } from '../catalog.js';
 
 export const LAB_LAYOUTS = ['baremetal', 'tripleo-docker', 'tripleo-podman', 'tripleo-modular', 'kolla', 'osa', 'devstack'] as const;
 export type LabLayoutName = (typeof LAB_LAYOUTS)[number];
@@ -45,6 +45,11 @@ export interface LabLayoutProfile {
   novaHostFqdn?: boolean;
 }
 
+/** A layout's systemd units on a release: Ubuntu's packages name the unit nova-compute where RHEL's name it openstack-nova-compute. */
+export function labUnits(p: LabLayoutProfile, dist: LabDist): LabUnit[] {
+  return p.units.map((u) => (isDebDist(dist) && u.name === 'openstack-nova-compute' ? { ...u, name: 'nova-compute' } : u));
+}
+
 /** The name Nova's compute service has for a host of this layout (the lab's domain is localdomain, as TripleO's default). */
 export function labNovaHostName(name: string, layout: LabLayoutName): string {
   return LAB_LAYOUT_PROFILES[layout].novaHostFqdn ? `${name}.localdomain` : name;
@@ -77,7 +82,7 @@ const KOLLA: LabContainer[] = [
 
 export const LAB_LAYOUT_PROFILES: Record<LabLayoutName, LabLayoutProfile> = {
   baremetal: {
-    name: 'baremetal', dists: ['el7', 'el8'], novaConf: '/etc/nova/nova.conf', engine: null, containers: [],
+    name: 'baremetal', dists: ['el7', 'el8', 'ubuntu1804'], novaConf: '/etc/nova/nova.conf', engine: null, containers: [],
     units: [
       { name: 'openstack-nova-compute', description: 'OpenStack Nova Compute Server', role: 'compute' },
       { name: 'libvirtd', description: 'Virtualization daemon', role: 'libvirt' },
@@ -134,9 +139,16 @@ export const LAB_LAYOUT_PROFILES: Record<LabLayoutName, LabLayoutProfile> = {
   },
 };
 
-/** The host's own tools (docker/compute-host/bin) a layout puts on PATH: no host virsh where libvirt is containerised. */
-export function labHostTools(p: LabLayoutProfile, allTools: readonly string[]): string[] {
+const RPM_TOOLS = new Set(['rpm', 'yum', 'dnf']);
+const DEB_TOOLS = new Set(['dpkg', 'dpkg-query', 'apt-get']);
+
+/**
+ * The host's own tools (docker/compute-host/bin) a layout puts on PATH: no host virsh where libvirt is containerised;
+ * rpm and yum on RHEL, dpkg and apt-get on Ubuntu (release given).
+ */
+export function labHostTools(p: LabLayoutProfile, allTools: readonly string[], dist?: LabDist): string[] {
   return allTools.filter((t) => {
+    if (dist !== undefined && (isDebDist(dist) ? RPM_TOOLS.has(t) : DEB_TOOLS.has(t))) return false;
     if (t === 'virsh') return !p.qemuInImage;
     if (t === 'docker' || t === 'podman') return p.engine === t;
     return true;

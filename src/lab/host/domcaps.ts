@@ -51,6 +51,7 @@ export function cpuProfile(boot: Pick<BootState, 'cpu'>): CpuProfile {
 
 /** The qemu binary and machine type of the dist's virt stack. */
 export function qemuBinary(boot: Pick<BootState, 'dist'>): { path: string; machine: string } {
+  if (boot.dist === 'ubuntu1804') return { path: '/usr/bin/qemu-system-x86_64', machine: 'pc-i440fx-bionic' };
   return { path: '/usr/libexec/qemu-kvm', machine: boot.dist === 'el7' ? 'pc-i440fx-rhel7.6.0' : 'pc-q35-rhel7.6.0' };
 }
 

@@ -53,3 +53,32 @@ export interface LabEvr {
 export function compareLabEvr(a: LabEvr, b: LabEvr): number {
   return labRpmvercmp(a.epoch ?? '0', b.epoch ?? '0') || labRpmvercmp(a.version, b.version) || labRpmvercmp(a.release, b.release);
 }
+
+/**
+ * Debian's ordering for the lab's own decisions on Ubuntu hosts (which kernel grub boots, which build is the fixed one):
+ * per policy 5.6.12, written apart from the product's src/deb so a mistake in one is not hidden by the other.
+ */
+export function labDebCompare(a: LabEvr, b: LabEvr): number {
+  const weight = (c: string | undefined): number => (c === undefined ? 0 : c === '~' ? -1 : /[A-Za-z]/.test(c) ? c.charCodeAt(0) : c.charCodeAt(0) + 256);
+  const part = (x: string, y: string): number => {
+    let i = 0;
+    let j = 0;
+    while (i < x.length || j < y.length) {
+      while ((i < x.length && !/\d/.test(x[i]!)) || (j < y.length && !/\d/.test(y[j]!))) {
+        const wx = /\d/.test(x[i] ?? '') ? 0 : weight(x[i]);
+        const wy = /\d/.test(y[j] ?? '') ? 0 : weight(y[j]);
+        if (wx !== wy) return wx - wy;
+        i++;
+        j++;
+      }
+      const nx = /^\d*/.exec(x.slice(i))![0];
+      const ny = /^\d*/.exec(y.slice(j))![0];
+      i += nx.length;
+      j += ny.length;
+      const d = BigInt(nx || '0') - BigInt(ny || '0');
+      if (d !== 0n) return d > 0n ? 1 : -1;
+    }
+    return 0;
+  };
+  return Number(a.epoch ?? '0') - Number(b.epoch ?? '0') || part(a.version, b.version) || part(a.release, b.release);
+}

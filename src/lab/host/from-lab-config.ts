@@ -29,6 +29,7 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
       dmesgWrapped: h.faults.dmesg_wrapped,
       novaComputeDead: h.faults.nova_compute_dead,
       bootsOldKernel: h.faults.boots_old_kernel,
+      dpkgLocked: h.faults.dpkg_locked,
     },
   };
 }

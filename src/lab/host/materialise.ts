@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, renameSync, chmodSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { OS_RELEASE, type LabDist } from '../catalog.js';
+import { isDebDist, OS_RELEASE, type LabDist } from '../catalog.js';
 import { findComputeHostFiles } from '../compute-host-files.js';
-import { labHostTools, labNovaHostName, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
+import { labHostTools, labNovaHostName, labUnits, LAB_LAYOUT_PROFILES, type LabLayoutProfile } from './deployment-layouts.js';
 import { hostLayout, IN_HOST_TOOLS, machinePath, STATE_FILES, type HostLayout } from './layout.js';
 import { renderNovaConf } from './nova-conf.js';
 import { baseRepo, formatInstalled, formatRepo, hostPackages, hostRepo, imagePackages, imageRepo, type PackagePlacement } from './packages.js';
@@ -40,7 +40,26 @@ function withoutUser(text: string, user: string): string {
   return text.split('\n').filter((l) => !l.startsWith(`${user}:`)).join('\n');
 }
 
+/** Ubuntu 18.04.2's /etc/os-release (Debian-style: ID_LIKE=debian, unquoted ID, its codename). */
+function ubuntuOsRelease(dist: LabDist): string {
+  const r = OS_RELEASE[dist];
+  return [
+    `NAME="${r.name}"`,
+    'VERSION="18.04.2 LTS (Bionic Beaver)"',
+    `ID=${r.id}`,
+    'ID_LIKE=debian',
+    `PRETTY_NAME="${r.pretty}"`,
+    `VERSION_ID="${r.versionId}"`,
+    'HOME_URL="https://www.ubuntu.com/"',
+    'SUPPORT_URL="https://help.ubuntu.com/"',
+    'VERSION_CODENAME=bionic',
+    'UBUNTU_CODENAME=bionic',
+    '',
+  ].join('\n');
+}
+
 function osRelease(dist: LabDist): string {
+  if (isDebDist(dist)) return ubuntuOsRelease(dist);
   const r = OS_RELEASE[dist];
   const major = r.versionId.split('.')[0]!;
   return [
@@ -68,7 +87,7 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     CPU: spec.cpu,
     RPM_VERSION: spec.dist === 'el7' ? '4.11.3' : '4.14.2',
     REPO_BASE: baseRepo(spec.dist),
-    NOVA_PACKAGE_VERSION: spec.dist === 'el7' ? '17.0.9-1.el7ost' : '20.4.1-1.el8ost',
+    NOVA_PACKAGE_VERSION: isDebDist(spec.dist) ? '2:17.0.9-0ubuntu1' : spec.dist === 'el7' ? '17.0.9-1.el7ost' : '20.4.1-1.el8ost',
     CONTROL_ADDR: control.address,
     CONTROL_PORT: control.port,
     LAYOUT: spec.layout,
@@ -76,6 +95,7 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     CONTAINER_ENGINE: LAB_LAYOUT_PROFILES[spec.layout].engine ?? '',
     YUM_FAILS: spec.faults.yumFails,
     PARTIAL_UPDATE: spec.faults.partialUpdate,
+    DPKG_LOCKED: spec.faults.dpkgLocked,
   });
 }
 
@@ -137,9 +157,9 @@ ${renderNovaConf({ name: spec.name, nova: other })}`);
  * /usr/local/bin of the host: a link per tool the layout has (no virsh where libvirt is containerised, its engine's CLI
  * only); the no_virsh fault takes virsh away on any layout.
  */
-function linkTools(layout: HostLayout, p: LabLayoutProfile, toolsDir: string, noVirsh: boolean): void {
+function linkTools(layout: HostLayout, p: LabLayoutProfile, toolsDir: string, noVirsh: boolean, dist: LabDist): void {
   mkdirSync(layout.bin, { recursive: true });
-  for (const tool of labHostTools(p, readdirSync(toolsDir)).filter((t) => !(noVirsh && t === 'virsh'))) symlinkSync(`${IN_HOST_TOOLS}/${tool}`, path.join(layout.bin, tool));
+  for (const tool of labHostTools(p, readdirSync(toolsDir), dist).filter((t) => !(noVirsh && t === 'virsh'))) symlinkSync(`${IN_HOST_TOOLS}/${tool}`, path.join(layout.bin, tool));
 }
 
 /** Creates (or recreates from scratch) everything a host needs on disk before its first boot. */
@@ -153,8 +173,10 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
   const r = OS_RELEASE[spec.dist];
   etc('hostname', `${spec.name}\n`);
   etc('os-release', osRelease(spec.dist));
-  etc('redhat-release', `${r.redhatRelease}\n`);
-  etc('system-release', `${r.redhatRelease}\n`);
+  if (r.redhatRelease !== '') {
+    etc('redhat-release', `${r.redhatRelease}\n`);
+    etc('system-release', `${r.redhatRelease}\n`);
+  }
   etc('hosts', `${readMachine('/etc/hosts')}${spec.address}\t${spec.name}.localdomain ${spec.name}\n`);
   etc('passwd', `${withoutUser(readMachine('/etc/passwd'), 'stack')}stack:x:${STACK_UID}:${STACK_UID}:OpenStack:/home/stack:/bin/bash\n`);
   etc('group', `${withoutUser(readMachine('/etc/group'), 'stack')}stack:x:${STACK_UID}:\n`);
@@ -164,7 +186,7 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
   if (!spec.faults.noSudo) etc('sudoers.d/stack', 'stack ALL=(ALL) NOPASSWD: ALL\nDefaults:stack !requiretty\n', 0o440);
   const profile = LAB_LAYOUT_PROFILES[spec.layout];
   writeNovaConfs(layout, spec, profile);
-  linkTools(layout, profile, opts.toolsDir ?? findComputeHostFiles().toolsDir, spec.faults.noVirsh);
+  linkTools(layout, profile, opts.toolsDir ?? findComputeHostFiles().toolsDir, spec.faults.noVirsh, spec.dist);
 
   const st = (name: string, content: string, mode = 0o644) => writeFileSync(path.join(layout.state, name), content, { mode });
   const t0 = opts.installedAt ?? 1_546_300_800; // 2019-01-01
@@ -175,7 +197,7 @@ export function materialiseHost(spec: FakeHostSpec, opts: MaterialiseOptions): H
     st(STATE_FILES.imageRpmdb, formatInstalled(imagePackages(spec.dist, spec.imageFixed, t0, profile.libvirtPackage)));
     st(STATE_FILES.imageRepo, formatRepo(imageRepo(spec.dist, profile.libvirtPackage)));
   }
-  st(STATE_FILES.units, profile.units.map((u) => `${u.name}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
+  st(STATE_FILES.units, labUnits(profile, spec.dist).map((u) => `${u.name}\t${u.description}\t${u.container ?? '-'}\t${u.role}\n`).join(''));
   st(STATE_FILES.restarts, '');
   st(STATE_FILES.guests, '');
   st(STATE_FILES.services, '');

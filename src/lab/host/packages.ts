@@ -1,5 +1,5 @@
 // The host's package database and fake repository as the shell tools read them: one tab-separated line per package.
-import { CATALOG, type LabDist } from '../catalog.js';
+import { CATALOG, debKernelImageName, isDebDist, type LabDist } from '../catalog.js';
 import { LabHostError } from './errors.js';
 
 export interface PackageRow {
@@ -13,6 +13,8 @@ export interface PackageRow {
 export interface InstalledRow extends PackageRow {
   /** Seconds since the epoch (rpm's INSTALLTIME). */
   installTime: number;
+  /** Ubuntu hosts: dpkg's Status ("install ok installed", "deinstall ok config-files"); absent = installed. */
+  status?: string;
 }
 
 export interface RepoRow extends PackageRow {
@@ -35,16 +37,32 @@ const BASE: Record<LabDist, PackageRow[]> = {
     { name: 'python3-nova', epoch: '1', version: '20.4.1', release: '1.el8ost', arch: 'noarch' },
     { name: 'openstack-nova-compute', epoch: '1', version: '20.4.1', release: '1.el8ost', arch: 'noarch' },
   ],
+  // Bionic with Queens from the archive. initialPackages adds a kernel newer than any other, removed with its configuration
+  // kept (dpkg's config-files state, as `apt remove` leaves it): it is not installed, and nothing may count it as such.
+  ubuntu1804: [
+    { name: 'bash', epoch: null, version: '4.4.18', release: '2ubuntu1', arch: 'amd64' },
+    { name: 'openssh-server', epoch: '1', version: '7.6p1', release: '4ubuntu0.3', arch: 'amd64' },
+    { name: 'sudo', epoch: null, version: '1.8.21p2', release: '3ubuntu1', arch: 'amd64' },
+    { name: 'python-nova', epoch: '2', version: '17.0.9', release: '0ubuntu1', arch: 'all' },
+    { name: 'nova-compute', epoch: '2', version: '17.0.9', release: '0ubuntu1', arch: 'all' },
+  ],
 };
+
+/** The name a catalog row has on the host: Ubuntu's kernel images are one package per release. */
+function hostName(dist: LabDist, name: string, version: string, release: string): string {
+  return isDebDist(dist) && name === 'kernel' ? debKernelImageName(version, release) : name;
+}
 
 /** Repository ids as the dist's subscription names them (qemu/libvirt come from the virt module stream on el8). */
 export function repoFor(dist: LabDist, name: string): string {
+  if (isDebDist(dist)) return 'bionic-updates';
   if (dist === 'el7') return name === 'qemu-kvm-rhev' ? 'rhel-7-server-rhv-4-mgmt-agent-rpms' : 'rhel-7-server-rpms';
   return name === 'kernel' || name === 'microcode_ctl' ? 'rhel-8-for-x86_64-baseos-rpms' : 'rhel-8-for-x86_64-appstream-rpms';
 }
 
 /** The repository id a broken-repo fault names. */
 export function baseRepo(dist: LabDist): string {
+  if (isDebDist(dist)) return 'bionic-updates';
   return dist === 'el7' ? 'rhel-7-server-rpms' : 'rhel-8-for-x86_64-baseos-rpms';
 }
 
@@ -54,14 +72,15 @@ export function baseRepo(dist: LabDist): string {
  */
 export function initialPackages(dist: LabDist, fixed: boolean, t0: number): InstalledRow[] {
   const rows: InstalledRow[] = BASE[dist].map((p) => ({ ...p, installTime: t0 }));
+  if (isDebDist(dist)) rows.push({ name: debKernelImageName('4.15.0', '55.60'), epoch: null, version: '4.15.0', release: '55.60', arch: 'amd64', installTime: t0, status: 'deinstall ok config-files' });
   let t = t0;
   for (const p of CATALOG[dist]) {
-    for (const v of p.old) rows.push({ name: p.name, epoch: p.epoch, ...v, arch: p.arch, installTime: (t += 86_400) });
+    for (const v of p.old) rows.push({ name: hostName(dist, p.name, v.version, v.release), epoch: p.epoch, ...v, arch: p.arch, installTime: (t += 86_400) });
   }
   if (fixed) {
     const later = t + 30 * 86_400;
     for (const p of CATALOG[dist]) {
-      const row = { name: p.name, epoch: p.epoch, ...p.fixed, arch: p.arch, installTime: later };
+      const row = { name: hostName(dist, p.name, p.fixed.version, p.fixed.release), epoch: p.epoch, ...p.fixed, arch: p.arch, installTime: later };
       if (p.name === 'kernel') rows.push(row);
       else rows.splice(rows.findIndex((r) => r.name === p.name), 1, row);
     }
@@ -70,11 +89,11 @@ export function initialPackages(dist: LabDist, fixed: boolean, t0: number): Inst
 }
 
 export function repoOffers(dist: LabDist): RepoRow[] {
-  return CATALOG[dist].map((p) => ({ name: p.name, epoch: p.epoch, ...p.fixed, arch: p.arch, repo: repoFor(dist, p.name) }));
+  return CATALOG[dist].map((p) => ({ name: hostName(dist, p.name, p.fixed.version, p.fixed.release), epoch: p.epoch, ...p.fixed, arch: p.arch, repo: repoFor(dist, p.name) }));
 }
 
 export function formatInstalled(rows: InstalledRow[]): string {
-  return rows.map((r) => [r.name, r.epoch ?? '', r.version, r.release, r.arch, String(r.installTime)].join('\t') + '\n').join('');
+  return rows.map((r) => [r.name, r.epoch ?? '', r.version, r.release, r.arch, String(r.installTime), ...(r.status ? [r.status] : [])].join('\t') + '\n').join('');
 }
 
 export function formatRepo(rows: RepoRow[]): string {
@@ -87,7 +106,7 @@ export function parseInstalled(text: string, file = 'rpmdb.tsv'): InstalledRow[]
     if (line.trim() === '') return;
     const f = line.split('\t');
     if (f.length < 5) throw new LabHostError('E_LAB_STATE', `${file}:${i + 1}: expected name, epoch, version, release, arch`);
-    rows.push({ name: f[0]!, epoch: f[1] === '' ? null : f[1]!, version: f[2]!, release: f[3]!, arch: f[4]!, installTime: Number(f[5] ?? 0) });
+    rows.push({ name: f[0]!, epoch: f[1] === '' ? null : f[1]!, version: f[2]!, release: f[3]!, arch: f[4]!, installTime: Number(f[5] ?? 0), ...(f[6] ? { status: f[6] } : {}) });
   });
   return rows;
 }

@@ -1,5 +1,5 @@
 // What one fake compute host is: its identity, release, CPU, nova.conf [libvirt] variant, remediation state and faults.
-import type { LabDist } from '../catalog.js';
+import { LAB_DISTS, type LabDist } from '../catalog.js';
 import { LAB_LAYOUTS, LAB_LAYOUT_PROFILES, type LabLayoutName } from './deployment-layouts.js';
 import { LabHostError } from './errors.js';
 
@@ -39,6 +39,8 @@ export interface FakeHostFaults {
   novaComputeDead: boolean;
   /** A kernel install does not move the default boot entry: every boot runs the kernel the host first booted. */
   bootsOldKernel: boolean;
+  /** Ubuntu hosts: another process holds the dpkg frontend lock (unattended-upgrades), so apt-get install fails at once. */
+  dpkgLocked: boolean;
 }
 
 export interface FakeHostSpec {
@@ -63,7 +65,7 @@ export interface FakeHostSpec {
 
 export const NO_FAULTS: FakeHostFaults = Object.freeze({
   neverReturns: false, slowBootMs: 0, yumFails: false, partialUpdate: false, authRefusedAfterReboot: false,
-  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, novaComputeDead: false, bootsOldKernel: false,
+  noSudo: false, noVirsh: false, novaConf: 'present', dmesgWrapped: false, novaComputeDead: false, bootsOldKernel: false, dpkgLocked: false,
 });
 
 /** Everything but the name may be left out; address and port then come from the fleet's base. */
@@ -120,7 +122,7 @@ export function validateHostSpec(spec: FakeHostSpec): void {
     bad('address', `expected a loopback IPv4 address, got ${spec.address}`);
   }
   if (!Number.isInteger(spec.port) || spec.port < 1 || spec.port > 65535) bad('port', `expected 1-65535, got ${spec.port}`);
-  if (spec.dist !== 'el7' && spec.dist !== 'el8') bad('dist', `expected el7 or el8, got ${String(spec.dist)}`);
+  if (!LAB_DISTS.includes(spec.dist)) bad('dist', `expected ${LAB_DISTS.join(', ')}, got ${String(spec.dist)}`);
   if (!(LAB_LAYOUTS as readonly string[]).includes(spec.layout)) bad('layout', `expected one of ${LAB_LAYOUTS.join(', ')}, got ${String(spec.layout)}`);
   else if (!LAB_LAYOUT_PROFILES[spec.layout].dists.includes(spec.dist)) {
     bad('layout', `${spec.layout} runs on ${LAB_LAYOUT_PROFILES[spec.layout].dists.join(' or ')} in the lab, not ${spec.dist}`);
