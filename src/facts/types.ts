@@ -86,8 +86,18 @@ export interface HostFacts {
   dmesgMds: string[];
   /** Each kernel log source tried, what it said, and whether the ring buffer wrapped. */
   kernelLog: KernelLogFacts;
-  /** The deployment layout (issue 15). Optional until the gather detects it; absent means the baremetal layout. */
+  /**
+   * The deployment layout (issue 15), decided in the gather (or forced by the inventory). Absent when it could not be
+   * decided (evidence.layout says why: unknown, never a guess) and in facts built by hand, where evidence.layout is
+   * read and absent means bare metal (see layoutOf in src/layout/commands.ts).
+   */
   layout?: LayoutFact;
+  /**
+   * qemu/libvirt versions inside the container image that runs libvirt (`<engine> exec <container> rpm -q`), when the
+   * layout keeps them there; evidence['image-rpm'] says read, absent (they are host packages) or unreadable. Always set
+   * by the gather; optional only for facts built by hand. Host packages (kernel, microcode) stay in `packages`.
+   */
+  imagePackages?: Record<string, InstalledPackage[]>;
   novaConfPath: string;
   /**
    * The file an edit of nova.conf replaces (symlinks resolved on the host) and what would stop the replace; null when it

@@ -91,6 +91,11 @@ export const REPORT_JSON_SCHEMA = {
         os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull,
         // Newest installed version per package the playbook names; absent when rpm could not be read.
         packages: { type: 'object', additionalProperties: str },
+        layout: {
+          type: ['object', 'null'], required: ['name', 'source', 'summary', 'basis'], additionalProperties: false,
+          properties: { name: str, source: { enum: ['detected', 'inventory'] }, summary: str, basis: { type: 'array', items: str } },
+        },
+        layoutUnknown: str,
       },
     },
     stepSpan: {

@@ -77,6 +77,13 @@ export interface FactsSnapshot {
   mmioStaleData: string | null;
   /** Newest installed version of each package the playbook names (kernels are installonly); absent if rpm was not read. */
   packages?: Record<string, string>;
+  /**
+   * The deployment layout (issue 15): its name, whether detected or set by the inventory, one line of where its parts
+   * are, and what decided it; null when it could not be decided (the reason is `layoutUnknown`).
+   */
+  layout?: { name: string; source: 'detected' | 'inventory'; summary: string; basis: string[] } | null;
+  /** Why the layout is unknown, when it is. */
+  layoutUnknown?: string;
 }
 
 /** One step's span on a host, from the engine's event times (ISO 8601). */

@@ -87,9 +87,11 @@ describe('SimHost', () => {
   it('answers the gather as root with every section read, and the kernel log as the script walks it', async () => {
     const intel = await facts(host({ dist: 'el8', fixed: true }));
     expect(intel.facts.privilege).toEqual({ uid: 0, user: 'root' });
-    // A simulated host is RHEL-like: it has no dpkg-query, which reads as absent (not unreadable) on RHEL.
-    expect(Object.entries(intel.facts.evidence).filter(([k, p]) => p.state !== 'read' && k !== 'dpkg')).toEqual([]);
+    // A simulated host is bare metal and RHEL-like: qemu/libvirt are host packages, so the image's rpm is absent, not unread,
+    // and it has no dpkg-query, which reads as absent (not unreadable) on RHEL.
+    expect(Object.entries(intel.facts.evidence).filter(([k, p]) => p.state !== 'read' && k !== 'dpkg')).toEqual([['image-rpm', { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' }]]);
     expect(intel.facts.evidence.dpkg.state).toBe('absent');
+    expect(intel.facts.layout).toMatchObject({ name: 'baremetal', novaConf: '/etc/nova/nova.conf', virsh: null, virtPackages: { where: 'host' } });
     // dmesg has the MDS: line, so the script stops there; the ring still starts at the boot.
     expect(intel.facts.kernelLog.tried.map((t) => t.source)).toEqual(['dmesg']);
     expect(intel.facts.kernelLog).toMatchObject({ mdsSource: 'dmesg', ringWrapped: false });
