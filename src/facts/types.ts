@@ -1,5 +1,5 @@
 // The facts one host yields from a single gather exec; every field is produced by a pure parser in this folder.
-import type { EvidenceMap, Privilege } from './evidence.js';
+import type { EvidenceMap, Privilege, Provenance } from './evidence.js';
 import type { KernelLogFacts } from './kernel-log.js';
 import type { LayoutFact } from '../layout/names.js';
 
@@ -86,6 +86,11 @@ export interface HostFacts {
   kernelLog: KernelLogFacts;
   /** The deployment layout (issue 15). Optional until the gather detects it; absent means the baremetal layout. */
   layout?: LayoutFact;
+  /**
+   * qemu/libvirt as installed inside the container image where the layout keeps them there (layout.virtPackages),
+   * queried inside the container; absent when not gathered (a host layout, or facts built by hand).
+   */
+  imagePackages?: ImagePackages;
   novaConfPath: string;
   /**
    * The file an edit of nova.conf replaces (symlinks resolved on the host) and what would stop the replace; null when it
@@ -101,6 +106,16 @@ export interface HostFacts {
   privilege: Privilege;
   /** How each fact was obtained: a null or empty value above means nothing unless its evidence was read. */
   evidence: EvidenceMap;
+}
+
+/** The container image's package database, as the gather read it inside the container (rpm -q there). */
+export interface ImagePackages {
+  /** The container it was read in (nova_libvirt, nova_virtqemud, ...) and its image when known. */
+  container: string;
+  image: string | null;
+  /** name -> installed versions; meaningful only when provenance is read. */
+  packages: Record<string, InstalledPackage[]>;
+  provenance: Provenance;
 }
 
 /** Whether nova.conf can be replaced (write beside it, rename over it), read before anything disruptive runs. */

@@ -7,6 +7,7 @@ import { UnknownEvidenceError } from './errors.js';
 import { fixFor, missingEvidence } from './evidence-rules.js';
 import { compareEvr, newestOf, parseUnameR, satisfiesMinimum } from '../rpm/index.js';
 import { findingOf, type VerifyFinding, type VerifyStatus } from './changes.js';
+import { packageSources, shortfallsOf } from './package-sources.js';
 import { minimums } from './params.js';
 import type { CheckReport } from '../report/model.js';
 import type { Change, Diff, Step, StepContext } from './types.js';
@@ -120,13 +121,17 @@ export function verifyFindings(facts: HostFacts, mins: Record<string, Record<str
       const ok = running !== null && satisfiesMinimum(running, kernelMin);
       out.push(finding('kernel', ok ? 'ok' : 'drift', `running ${facts.kernelRunning}, minimum ${kernelMin}`));
     }
+    // Each package where it runs: qemu/libvirt in the container image on containerised layouts (host copies there do not run).
+    const src = packageSources(facts, wanted);
+    const imageUnread = src.imageUnknown !== null && src.looks.some((l) => l.where === 'image');
     if (rpmUnknown) out.push(rpmUnknown);
+    else if (imageUnread) out.push(finding('packages', 'unknown', `unknown: could not read ${src.imageUnknown}`));
     else {
-      const below = Object.entries(wanted).filter(([name, min]) => {
-        const inst = facts.packages[name] ?? [];
-        return inst.length === 0 || !satisfiesMinimum(newestOf(inst), min);
+      const below = shortfallsOf(src.looks).map((s) => {
+        const inImage = src.looks.find((l) => l.installedAs === s.name)?.where === 'image';
+        return `${s.name}${inImage ? ` (${src.image!.container} image)` : ''} < ${s.minimum}`;
       });
-      out.push(finding('packages', below.length === 0 ? 'ok' : 'drift', below.length ? `below minimum: ${below.map(([n, m]) => `${n} < ${m}`).join(', ')}` : 'all at or above the minimums'));
+      out.push(finding('packages', below.length === 0 ? 'ok' : 'drift', below.length ? `below minimum: ${below.join(', ')}` : 'all at or above the minimums'));
     }
   }
   // AMD has no md-clear to list (cpu-flags leaves AMD hosts alone); nova reads the flags case-blind, a disable winning.
