@@ -8,6 +8,7 @@ import { fixFor, missingEvidence } from './evidence-rules.js';
 import { compareEvr, newestOf, parseUnameR, satisfiesMinimum } from '../rpm/index.js';
 import { findingOf, type VerifyFinding, type VerifyStatus } from './changes.js';
 import { packageSources, shortfallsOf } from './package-sources.js';
+import { durableKnob, flagsWith } from '../layout/durable-knob.js';
 import { minimums } from './params.js';
 import type { CheckReport } from '../report/model.js';
 import type { Change, Diff, Step, StepContext } from './types.js';
@@ -141,7 +142,13 @@ export function verifyFindings(facts: HostFacts, mins: Record<string, Record<str
     if (unknown) out.push(unknown);
     else if (effectiveCpuMode(facts.novaLibvirt) === 'custom') {
       const ok = extraFlagSetting(facts.novaLibvirt) === 'enabled';
-      out.push(finding('nova-conf', ok ? 'ok' : 'drift', `cpu_model_extra_flags = ${facts.novaLibvirt.extraFlags.join(',') || '(empty)'}`));
+      const detail = `cpu_model_extra_flags = ${facts.novaLibvirt.extraFlags.join(',') || '(empty)'}`;
+      if (ok || !facts.layout) out.push(finding('nova-conf', ok ? 'ok' : 'drift', detail));
+      else {
+        // Most often a deployment tool's run rewrote the file: say which knob keeps the flag (cpu-flags adds it back meanwhile).
+        const knob = durableKnob(facts.layout.name, flagsWith(facts.novaLibvirt.extraFlags, 'md-clear'), facts.hostname);
+        out.push(finding('nova-conf', 'drift', `${detail} in ${facts.novaConfPath}`, { note: `md-clear is missing from ${facts.novaConfPath}: if ${knob.owner} rewrote it, set ${knob.knob} (${knob.file}) so its next run keeps it` }));
+      }
     }
   }
   for (const v of judging.judge) if (v !== 'mds') out.push(siblingFinding(v, facts));

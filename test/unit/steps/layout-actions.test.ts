@@ -69,6 +69,18 @@ describe('cpu-flags per layout', () => {
     expect(report.warnings).toEqual([expect.stringMatching(/^md-clear is a hand edit of \/etc\/kolla\/nova-compute\/nova\.conf: Kolla-Ansible .* unless a nova-compute config override/)]);
   });
 
+  it('a deploy that rewrites the file later is drift for verify (and so for a sweep), naming the knob', async () => {
+    const host = new FakeHost({ stage: 'fixed', cpuMode: 'custom', extraFlags: ['spec-ctrl', 'ssbd'] });
+    host.useLayout(LAYOUT_FACTS['tripleo-modular']);
+    const before = host.novaConf;
+    await converge(cpuFlags, await stepContext(cpuFlags, host, null, {}));
+    expect(verifyFindings(host.facts(), undefined).find((c) => c.check === 'nova-conf')?.status).toBe('ok');
+    host.transport.files.set(LAYOUT_FACTS['tripleo-modular'].novaConf, Buffer.from(before));
+    const reverted = verifyFindings(host.facts(), undefined).find((c) => c.check === 'nova-conf');
+    expect(reverted).toMatchObject({ status: 'drift', detail: `cpu_model_extra_flags = spec-ctrl,ssbd in ${LAYOUT_FACTS['tripleo-modular'].novaConf}` });
+    expect(reverted?.note).toMatch(/if TripleO \(RHOSP 17, puppet-generated config\) rewrote it, set NovaLibvirtCPUModelExtraFlags/);
+  });
+
   it('refuses to edit when the layout names another file than the one the gather read', async () => {
     const host = new FakeHost({ stage: 'fixed', cpuMode: 'custom', extraFlags: ['ssbd'] });
     host.useLayout(LAYOUT_FACTS.devstack);
