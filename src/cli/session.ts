@@ -137,10 +137,13 @@ export function packagesToQuery(minimums: Record<string, Record<string, string>>
   return [...names];
 }
 
-/** One exec per host gathers every fact (the engine announces each gather as a 'facts' event). */
-export function makeGatherFacts(packages: string[], novaConfPath = '/etc/nova/nova.conf') {
+/**
+ * One exec per host gathers every fact (the engine announces each gather as a 'facts' event). The host's layout is
+ * decided inside it, unless the inventory forces it or a part of it (host.layout).
+ */
+export function makeGatherFacts(packages: string[]) {
   return async (transport: Transport, host: HostSpec, signal: AbortSignal): Promise<HostFacts> => {
-    const command = buildGatherCommand({ packages, novaConfPath, virshTimeoutSec: 60 });
+    const command = buildGatherCommand({ packages, ...(host.layout ? { layout: host.layout } : {}), virshTimeoutSec: 60 });
     const res = await transport.exec(command, { become: true, signal, timeoutMs: 180_000, maxOutputBytes: 64 * 1024 * 1024 });
     let facts: HostFacts;
     try {

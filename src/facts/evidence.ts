@@ -17,7 +17,9 @@ export type EvidenceKey =
   | 'kernel-log'
   | 'nova-conf'
   | 'domcaps'
-  | 'guests';
+  | 'guests'
+  | 'layout'
+  | 'image-rpm';
 
 export type EvidenceMap = Record<EvidenceKey, Provenance>;
 
@@ -25,6 +27,8 @@ export type EvidenceMap = Record<EvidenceKey, Provenance>;
 export const ABSENT_RC = 3;
 export const DENIED_RC = 4;
 export const NOT_A_FILE_RC = 5;
+/** A section that needs the deployment layout (nova.conf, virsh, image packages) when the layout could not be decided. */
+export const LAYOUT_UNKNOWN_RC = 6;
 
 /** Who ran the gather: root, or a login user whose privilege escalation was not set or not used. */
 export interface Privilege {
@@ -37,7 +41,7 @@ export const READ: Provenance = Object.freeze({ state: 'read' });
 
 /** Everything read: what test facts and fixtures built by hand have. */
 export function allRead(): EvidenceMap {
-  const keys: EvidenceKey[] = ['os-release', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests'];
+  const keys: EvidenceKey[] = ['os-release', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests', 'layout', 'image-rpm'];
   return Object.fromEntries(keys.map((k) => [k, READ])) as EvidenceMap;
 }
 
@@ -58,6 +62,8 @@ export function provenanceOf(rc: number | null | undefined, what: string): Prove
       return { state: 'unreadable', reason: `${what}: permission denied` };
     case NOT_A_FILE_RC:
       return { state: 'unreadable', reason: `${what}: not a regular file` };
+    case LAYOUT_UNKNOWN_RC:
+      return { state: 'unreadable', reason: `${what}: the deployment layout is unknown` };
     case 124:
       return { state: 'unreadable', reason: `${what}: timed out` };
     case 126:

@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { shq } from '../transport/shell-quote.js';
 import { novaConfTargetScript } from './nova-conf-target.js';
 import { RPM_QUERY_FORMAT } from './rpm-query.js';
-import { ABSENT_RC, DENIED_RC, NOT_A_FILE_RC } from './evidence.js';
+import { ABSENT_RC, DENIED_RC, LAYOUT_UNKNOWN_RC, NOT_A_FILE_RC } from './evidence.js';
+import { LAYOUT_PRINT_SH, layoutSetupScript } from '../layout/probe-script.js';
+import type { LayoutOverrides } from '../layout/overrides.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from './sections.js';
 
 export { ABSENT_RC } from './evidence.js';
@@ -11,7 +13,15 @@ export { ABSENT_RC } from './evidence.js';
 export interface GatherOptions {
   /** Package names to query with rpm (every installed version of each is reported). */
   packages: readonly string[];
-  novaConfPath: string;
+  /**
+   * Packages asked for inside the container that holds qemu/libvirt, when the layout has one (facts.imagePackages);
+   * by default the qemu and libvirt names of `packages`.
+   */
+  imagePackages?: readonly string[];
+  /** The inventory's layout overrides (mds_layout, mds_nova_conf...): a forced part is not probed. */
+  layout?: LayoutOverrides;
+  /** Same as layout.novaConf (kept for callers that only ever knew one nova.conf). */
+  novaConfPath?: string;
   /** Marker nonce ([a-z0-9]+); random by default so file contents cannot forge a marker. */
   nonce?: string;
   /** Upper bound for each virsh call (seconds), so a hung libvirtd cannot hang the gather; 0 = none. */
@@ -46,6 +56,9 @@ inb { if ($0 ~ /<cpu[ >\/]/) print "cpu\t" $0; else if ($0 ~ /md-clear/) print "
  * Only stdout is framed: stderr is left to the transport (diagnostics). Meant to run as root; the whoami section says
  * whether it did, and each section's status says what could not be read.
  */
+/** qemu and libvirt: the packages that live in the libvirt container's image where the layout has one. */
+export const VIRT_PACKAGE = /^(qemu|libvirt)/;
+
 export function buildGatherCommand(opts: GatherOptions): string {
   const nonce = opts.nonce ?? randomBytes(8).toString('hex');
   if (!/^[a-z0-9]+$/.test(nonce)) throw new Error(`gather nonce must be [a-z0-9]+, got ${JSON.stringify(nonce)}`);
@@ -53,8 +66,13 @@ export function buildGatherCommand(opts: GatherOptions): string {
   const sections: [string, string][] = [];
   const add = (name: string, body: string) => sections.push([name, body]);
   const file = (path: string) => `_mo_f ${shq(path)}`;
+  const imagePackages = opts.imagePackages ?? opts.packages.filter((p) => VIRT_PACKAGE.test(p));
+  // Sections that need the layout's answer end with their own status when the layout is unknown: never a guessed path.
+  const needLayout = `[ -n "$_mo_ln" ] || exit ${LAYOUT_UNKNOWN_RC}`;
 
-  add('meta', [`printf 'nova-conf-path\\t%s\\n' ${shq(opts.novaConfPath)}`, ...opts.packages.map((p) => `printf 'package\\t%s\\n' ${shq(p)}`)].join('; '));
+  add('meta', [`printf 'nova-conf-path\\t%s\\n' "$_mo_nc"`, ...opts.packages.map((p) => `printf 'package\\t%s\\n' ${shq(p)}`),
+    ...imagePackages.map((p) => `printf 'image-package\\t%s\\n' ${shq(p)}`)].join('; '));
+  add('layout', LAYOUT_PRINT_SH);
   // Who the gather runs as: a login user without privilege escalation reads less than root and must be told so.
   add('whoami', `printf 'uid\\t%s\\nuser\\t%s\\n' "$(id -u)" "$(id -un 2>/dev/null)"`);
   add('hostname', 'uname -n');
@@ -88,18 +106,32 @@ export function buildGatherCommand(opts: GatherOptions): string {
       'exit 0',
     ].join('\n'),
   );
-  add('nova-conf', file(opts.novaConfPath));
+  add('nova-conf', `${needLayout}; _mo_f "$_mo_nc"`);
   // What an edit would replace and whether it can (see nova-conf-target.ts): read now, so a drain never precedes an edit that cannot be made.
-  add('nova-conf-target', novaConfTargetScript(opts.novaConfPath));
-  add('domcaps', `command -v virsh >/dev/null 2>&1 || exit 127; $_mo_t ${VIRSH} domcapabilities`);
+  add('nova-conf-target', `${needLayout}\n${novaConfTargetScript('"$_mo_nc"', { shellWord: true })}`);
+  // virsh where libvirt runs: on the host, or `<engine> exec <container>` (the engine must exist; the container's virsh is its own).
+  const haveVirsh = `${needLayout}; if [ -z "$_mo_vx" ]; then command -v virsh >/dev/null 2>&1 || exit 127; else command -v "\${_mo_vx%% *}" >/dev/null 2>&1 || exit 127; fi`;
+  add('domcaps', `${haveVirsh}; $_mo_t $_mo_vx ${VIRSH} domcapabilities`);
+  // qemu and libvirt inside the image, when the layout keeps them there (absent: they are host packages).
+  // qemu and libvirt inside the image, when the layout keeps them there. The first line says where they are; rpm's own
+  // exit status cannot tell "3 names not installed" from an engine's error, so the parser checks every name was answered.
+  add(
+    'image-rpm',
+    [
+      `if [ -z "$_mo_ln" ]; then printf 'where\\tunknown\\n'; exit 0; fi`,
+      `if [ -z "$_mo_px" ]; then printf 'where\\thost\\n'; exit 0; fi`,
+      `printf 'where\\tcontainer\\n'; command -v "\${_mo_px%% *}" >/dev/null 2>&1 || exit 127`,
+      imagePackages.length === 0 ? ':' : `$_mo_t $_mo_px rpm -q --qf ${shq(RPM_QUERY_FORMAT)} ${imagePackages.map(shq).join(' ')}`,
+    ].join('\n'),
+  );
   add(
     'guests',
     [
-      'command -v virsh >/dev/null 2>&1 || exit 127',
-      `_mo_u=$($_mo_t ${VIRSH} list --all --uuid) || exit $?`,
+      haveVirsh,
+      `_mo_u=$($_mo_t $_mo_vx ${VIRSH} list --all --uuid) || exit $?`,
       'for _mo_i in $_mo_u; do',
-      `  _mo_s=$($_mo_t ${VIRSH} domstate "$_mo_i" 2>/dev/null | sed -n '1p')`,
-      `  _mo_x=$($_mo_t ${VIRSH} dumpxml "$_mo_i" 2>/dev/null); _mo_r=$?`,
+      `  _mo_s=$($_mo_t $_mo_vx ${VIRSH} domstate "$_mo_i" 2>/dev/null | sed -n '1p')`,
+      `  _mo_x=$($_mo_t $_mo_vx ${VIRSH} dumpxml "$_mo_i" 2>/dev/null); _mo_r=$?`,
       `  printf 'guest\\t%s\\t%s\\ndumpxml\\t%s\\n' "$_mo_i" "$_mo_s" "$_mo_r"`,
       `  printf '%s\\n' "$_mo_x" | awk ${shq(DOMAIN_AWK)}`,
       'done',
@@ -115,6 +147,9 @@ export function buildGatherCommand(opts: GatherOptions): string {
     // Absent, unreadable by this user, and not a file each get their own status, so "missing" never hides "denied".
     `_mo_f() { [ -e "$1" ] || exit ${ABSENT_RC}; [ -r "$1" ] || exit ${DENIED_RC}; [ -d "$1" ] && exit ${NOT_A_FILE_RC}; cat -- "$1"; }`,
     timeout > 0 ? `if command -v timeout >/dev/null 2>&1; then _mo_t='timeout ${timeout}'; else _mo_t=; fi` : '_mo_t=',
+    // The layout, decided once here in the gather's own shell: the sections below read its variables.
+    layoutSetupScript(opts.novaConfPath !== undefined && opts.layout?.novaConf === undefined
+      ? { ...(opts.layout ?? { basis: [] }), novaConf: opts.novaConfPath } : opts.layout),
   ];
   for (const [name, body] of sections) {
     lines.push(`printf '%s\\n' ${shq(beginMarker(nonce, name))}`);

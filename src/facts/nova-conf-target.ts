@@ -8,9 +8,10 @@ import type { NovaConfTarget } from './types.js';
  * for root), `mount\t<options>` (findmnt, to name a read-only mount as such) and `attrs\t<flags>\t<path>` for the file and
  * its directory (lsattr; `-` where the filesystem keeps no such attributes, so none can be set) or `attrs-missing`.
  */
-export function novaConfTargetScript(novaConfPath: string): string {
+export function novaConfTargetScript(novaConfPath: string, opts: { shellWord?: boolean } = {}): string {
   return [
-    `_mo_p=${shq(novaConfPath)}`,
+    // shellWord: the path is already a shell word (the layout's "$_mo_nc"), not a literal to quote.
+    `_mo_p=${opts.shellWord ? novaConfPath : shq(novaConfPath)}`,
     `[ -e "$_mo_p" ] || exit ${ABSENT_RC}`,
     '_mo_r=$(readlink -f -- "$_mo_p") || exit 1',
     '_mo_d=$(dirname -- "$_mo_r")',

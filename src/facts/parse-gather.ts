@@ -2,7 +2,9 @@
 import { GatherError } from './errors.js';
 import { parseCpuinfo } from './cpuinfo.js';
 import { parseDomCapabilities } from './domcaps.js';
-import { ABSENT_RC, provenanceOf, type EvidenceMap, type Privilege, type Provenance } from './evidence.js';
+import { ABSENT_RC, LAYOUT_UNKNOWN_RC, provenanceOf, READ, type EvidenceMap, type Privilege, type Provenance } from './evidence.js';
+
+const EVIDENCE_WHAT = { domcaps: 'virsh domcapabilities', guests: 'virsh list', 'image-rpm': 'rpm -q in the libvirt container' } as const;
 import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-log.js';
 import { parseGuests } from './guests.js';
 import { parseNovaLibvirt } from './nova-conf.js';
@@ -10,6 +12,7 @@ import { parseNovaConfTarget } from './nova-conf-target.js';
 import { parseOsRelease } from './os-release.js';
 import { parseRpmQuery } from './rpm-query.js';
 import { splitSections, type Section } from './sections.js';
+import { parseLayoutSection } from '../layout/parse-layout.js';
 import type { DomCapabilities, HostFacts } from './types.js';
 import { parseMdsState } from './vulnerabilities.js';
 
@@ -49,12 +52,21 @@ export function parseGatherReport(output: string): GatherReport {
   const meta = get('meta')?.body ?? '';
   const metaValues = (key: string) => meta.split('\n').filter((l) => l.startsWith(`${key}\t`)).map((l) => l.slice(key.length + 1));
   const packageNames = metaValues('package');
+  const imagePackageNames = metaValues('image-package');
   const novaConfPath = metaValues('nova-conf-path')[0] ?? '';
 
   // rpm -q exits with the number of names not installed; that is an answer, not a failure.
   const rpm = get('rpm');
   if (rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
   const packages = parseRpmQuery(rpm?.body ?? '', packageNames);
+  // rpm inside the libvirt container: the same answer rules as the host's.
+  const imageRpm = get('image-rpm');
+  const imageWhere = /^where\t(\S+)/.exec(imageRpm?.body ?? '')?.[1] ?? null;
+  const imageRpmAnswered = imageWhere === 'container' && imageRpm?.rc !== null && rpmAnsweredAll(imageRpm?.body ?? '', imagePackageNames);
+  const imagePackages = imageRpmAnswered ? parseRpmQuery(imageRpm!.body, imagePackageNames) : {};
+  const layoutSection = get('layout');
+  const layoutReading = layoutSection && layoutSection.rc === 0 ? parseLayoutSection(layoutSection.body) : null;
+  if (layoutReading && !layoutReading.known) problems.push(`layout: unknown (${layoutReading.reason})`);
 
   const sysfs = { mds: ok('sysfs-mds'), tsxAsyncAbort: ok('sysfs-tsx_async_abort'), mmioStaleData: ok('sysfs-mmio_stale_data') };
   const novaConf = ok('nova-conf');
@@ -80,9 +92,21 @@ export function parseGatherReport(output: string): GatherReport {
     cpuinfo: prov('cpuinfo', '/proc/cpuinfo'),
     'kernel-log': get('kernel-log') ? kernelLogProvenance(kernelLog) : provenanceOf(undefined, 'kernel log'),
     'nova-conf': prov('nova-conf', novaConfPath || 'nova.conf'),
-    domcaps: prov('domcaps', 'virsh domcapabilities'),
-    guests: prov('guests', 'virsh list'),
+    // virsh's status, or a container engine's: never a file's (an exec's 3 is not "absent").
+    domcaps: containerExecProvenance(get('domcaps')?.rc, 'virsh domcapabilities'),
+    guests: containerExecProvenance(get('guests')?.rc, 'virsh list'),
+    layout: layoutReading === null ? provenanceOf(layoutSection?.rc, 'layout probes') : layoutReading.known ? READ : { state: 'unreadable', reason: `deployment layout unknown: ${layoutReading.reason}` },
+    'image-rpm': imageRpmAnswered ? READ
+      : imageWhere === 'host' && imageRpm?.rc === 0 ? { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' }
+        : imageRpm?.rc === 0 ? { state: 'unreadable', reason: 'rpm -q in the libvirt container: not every package was answered' }
+          : containerExecProvenance(imageRpm?.rc, 'rpm -q in the libvirt container'),
   };
+  // Every read that needed the layout says why it has no answer, once, in the layout's own words.
+  if (evidence.layout.state === 'unreadable') {
+    for (const key of ['nova-conf', 'domcaps', 'guests', 'image-rpm'] as const) {
+      if (layoutReading?.known === false || get(key)?.rc === LAYOUT_UNKNOWN_RC) evidence[key] = { state: 'unreadable', reason: `${key === 'nova-conf' ? 'nova.conf' : EVIDENCE_WHAT[key]}: ${evidence.layout.reason}` };
+    }
+  }
   // A document virsh printed but that is not domcapabilities XML is no answer either.
   if (evidence.domcaps.state === 'read' && domcaps === null) evidence.domcaps = { state: 'unreadable', reason: 'virsh domcapabilities: not domainCapabilities XML' };
   const privilege = parsePrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
@@ -98,6 +122,8 @@ export function parseGatherReport(output: string): GatherReport {
     cpu: parseCpuinfo(ok('cpuinfo') ?? ''),
     dmesgMds: kernelLogLines(kernelLog, 'mds'),
     kernelLog,
+    ...(layoutReading?.known ? { layout: layoutReading.layout } : {}),
+    imagePackages,
     novaConfPath,
     novaConfTarget: parseNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),
     novaConf,
@@ -110,6 +136,19 @@ export function parseGatherReport(output: string): GatherReport {
   const sections: Record<string, number | null> = {};
   for (const [name, s] of split.sections) sections[name] = s.rc;
   return { facts, sections, problems };
+}
+
+/** An exec into a container: its status is rpm's or the engine's, never a file's (3 is not "absent", 4 not "denied"). */
+function containerExecProvenance(rc: number | null | undefined, what: string): Provenance {
+  if (rc === null || rc === undefined || rc === 0 || rc === 124 || rc === 126 || rc === 127) return provenanceOf(rc, what);
+  return { state: 'unreadable', reason: `${what}: exit status ${rc}` };
+}
+
+/** rpm -q answered every name (a row, or "package X is not installed"): an engine's error prints neither. */
+function rpmAnsweredAll(body: string, names: readonly string[]): boolean {
+  const rows = parseRpmQuery(body, []);
+  const lines = new Set(body.split('\n').map((l) => l.trim()));
+  return names.every((n) => (rows[n]?.length ?? 0) > 0 || lines.has(`package ${n} is not installed`));
 }
 
 /** The whoami section: `uid\t<n>` and `user\t<name>`. */

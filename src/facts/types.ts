@@ -1,5 +1,5 @@
 // The facts one host yields from a single gather exec; every field is produced by a pure parser in this folder.
-import type { EvidenceMap, Privilege, Provenance } from './evidence.js';
+import type { EvidenceMap, Privilege } from './evidence.js';
 import type { KernelLogFacts } from './kernel-log.js';
 import type { LayoutFact } from '../layout/names.js';
 
@@ -84,13 +84,18 @@ export interface HostFacts {
   dmesgMds: string[];
   /** Each kernel log source tried, what it said, and whether the ring buffer wrapped. */
   kernelLog: KernelLogFacts;
-  /** The deployment layout (issue 15). Optional until the gather detects it; absent means the baremetal layout. */
+  /**
+   * The deployment layout (issue 15), decided in the gather (or forced by the inventory). Absent when it could not be
+   * decided (evidence.layout says why: unknown, never a guess) and in facts built by hand, where evidence.layout is
+   * read and absent means bare metal (see layoutOf in src/layout/commands.ts).
+   */
   layout?: LayoutFact;
   /**
-   * qemu/libvirt as installed inside the container image where the layout keeps them there (layout.virtPackages),
-   * queried inside the container; absent when not gathered (a host layout, or facts built by hand).
+   * qemu/libvirt versions inside the container image that runs libvirt (`<engine> exec <container> rpm -q`), when the
+   * layout keeps them there; evidence['image-rpm'] says read, absent (they are host packages) or unreadable. Always set
+   * by the gather; optional only for facts built by hand. Host packages (kernel, microcode) stay in `packages`.
    */
-  imagePackages?: ImagePackages;
+  imagePackages?: Record<string, InstalledPackage[]>;
   novaConfPath: string;
   /**
    * The file an edit of nova.conf replaces (symlinks resolved on the host) and what would stop the replace; null when it
@@ -106,16 +111,6 @@ export interface HostFacts {
   privilege: Privilege;
   /** How each fact was obtained: a null or empty value above means nothing unless its evidence was read. */
   evidence: EvidenceMap;
-}
-
-/** The container image's package database, as the gather read it inside the container (rpm -q there). */
-export interface ImagePackages {
-  /** The container it was read in (nova_libvirt, nova_virtqemud, ...) and its image when known. */
-  container: string;
-  image: string | null;
-  /** name -> installed versions; meaningful only when provenance is read. */
-  packages: Record<string, InstalledPackage[]>;
-  provenance: Provenance;
 }
 
 /** Whether nova.conf can be replaced (write beside it, rename over it), read before anything disruptive runs. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { ConfigError } from '../util/errors.js';
 import type { HostSpec } from './types.js';
 import type { TaggedValue } from './model.js';
+import { layoutOverridesOf } from './layout-vars.js';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f']);
@@ -91,12 +92,15 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
   const nh = vars.get('nova_host');
   if (nh) novaHost = str('nova_host', nh, "Nova's compute host name (a string without spaces)") ?? name;
 
+  const layout = layoutOverridesOf(name, vars, errors);
+
   if (errors.length > before) return undefined;
   const plain: Record<string, unknown> = {};
   for (const [key, tv] of vars) plain[key] = tv.value;
   plain['inventory_hostname'] = name;
   const spec: HostSpec = { name, address, port, user, become, novaHost, groups, vars: plain };
   if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
+  if (layout !== undefined) spec.layout = layout;
   const at = (tv: TaggedValue) => ({ file: tv.origin.file, ...(tv.origin.line === undefined ? {} : { line: tv.origin.line }), ...(tv.origin.column === undefined ? {} : { column: tv.origin.column }) });
   if (u || b) spec.origins = { ...(u ? { user: at(u[1]) } : {}), ...(b ? { become: at(b[1]) } : {}) };
   return spec;

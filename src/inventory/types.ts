@@ -1,4 +1,5 @@
 // What the inventory yields for each host: where and how to connect, its groups and its merged variables.
+import type { LayoutOverrides } from '../layout/overrides.js';
 import type { SourceLocation } from '../util/errors.js';
 
 export type HostKeyPolicy = 'strict' | 'accept-new' | 'off';
@@ -19,6 +20,8 @@ export interface HostSpec {
   groups: string[];
   /** Every variable after Ansible's precedence, connection ones included. */
   vars: Record<string, unknown>;
+  /** The deployment layout, or any of its parts, forced by inventory variables (mds_layout, mds_nova_conf...). */
+  layout?: LayoutOverrides;
   /** Where the login user and ansible_become were set, so a message about privilege can point at the line to change. */
   origins?: { user?: SourceLocation; become?: SourceLocation };
 }

@@ -1,10 +1,8 @@
 // How nova-compute is restarted and asked whether it runs, the layout's way: a systemd unit, or a container restarted by its engine.
 import type { HostFacts } from '../facts/types.js';
 import { sh } from '../transport/shell-quote.js';
+import { layoutOf } from './commands.js';
 import type { LayoutFact } from './names.js';
-
-/** The unit of a host without a layout fact (RHOSP 10, the tool's first layout). */
-export const BAREMETAL_NOVA_UNIT = 'openstack-nova-compute';
 
 export type NovaComputeAgent = LayoutFact['novaCompute'];
 
@@ -12,12 +10,20 @@ export type NovaComputeAgent = LayoutFact['novaCompute'];
 export const UNIT_NAME = /^[A-Za-z0-9][A-Za-z0-9@._-]*$/;
 
 /**
- * The agent of this host: the step's explicit `service` (a systemd unit) when given, else the layout's, else the
- * bare-metal unit. An override wins over the layout because the operator named it for this host or group.
+ * The agent of this host: the step's explicit `service` (a systemd unit) when given, else the layout's (facts built by
+ * hand without one are bare metal), or null when the gather could not decide the layout: unknown, never a guessed unit.
+ * An override wins over the layout because the operator named it for this host or group.
  */
-export function novaComputeAgent(facts: Pick<HostFacts, 'layout'>, override?: string): NovaComputeAgent {
+export function novaComputeAgent(facts: Pick<HostFacts, 'layout' | 'evidence'>, override?: string): NovaComputeAgent | null {
   if (override !== undefined) return { kind: 'unit', unit: override };
-  return facts.layout?.novaCompute ?? { kind: 'unit', unit: BAREMETAL_NOVA_UNIT };
+  if (!facts.layout && facts.evidence.layout?.state === 'unreadable') return null;
+  return layoutOf(facts).novaCompute;
+}
+
+/** Why novaComputeAgent() gave no agent, for messages. */
+export function unknownAgentReason(facts: Pick<HostFacts, 'evidence'>): string {
+  const p = facts.evidence.layout;
+  return `how nova-compute runs here is unknown (${p?.state === 'unreadable' ? p.reason : 'no layout'}); name its systemd unit with the step's service param or set mds_layout / mds_nova_compute in the inventory`;
 }
 
 /** What an operator reads: "tripleo_nova_compute" or "the nova_compute container (docker)". */

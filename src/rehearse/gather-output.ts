@@ -77,6 +77,11 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
   const boot = host.boot;
 
   section('meta', [`nova-conf-path\t${req.novaConfPath}`, ...req.packages.map((p) => `package\t${p}`)].join('\n'));
+  // A simulated host is bare metal: the layout section says so, as a real gather would decide it.
+  section('layout', ['probe\tpuppet-nova-conf\tno', 'probe\tkolla-nova-conf\tno', 'probe\tnova-cpu-conf\tno', 'probe\tetc-nova-conf\tyes',
+    'probe\tosa-venv-link\tno', 'engine\tdocker\tabsent', 'engine\tpodman\tabsent', 'unit\topenstack-nova-compute', 'layout\tbaremetal',
+    'source\tdetected', `nova-conf\t${req.novaConfPath}`, 'virsh\thost', 'nova-compute\tsystemd:openstack-nova-compute', 'virt-packages\thost',
+    'image\t', 'basis\t/etc/nova/nova.conf', 'basis\tunit openstack-nova-compute'].join('\n'));
   // The steps run the gather as root (become), as a real host's sudo gives it.
   section('whoami', 'uid\t0\nuser\troot');
   section('hostname', host.name);
@@ -105,6 +110,7 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
   // A simulated nova.conf is a plain, writable file on a read-write filesystem.
   if (conf !== null) section('nova-conf-target', `target\t${req.novaConfPath}\ndir-writable\tyes\nmount\trw\nattrs\t-\t${req.novaConfPath}`);
   section('domcaps', domcaps(boot));
+  section('image-rpm', 'where\thost');
   const g: string[] = [];
   for (const guest of guests) {
     g.push(`guest\t${guest.uuid}\t${guest.state}`, 'dumpxml\t0', `name\t${guest.name}`);

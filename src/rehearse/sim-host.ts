@@ -210,6 +210,8 @@ export class SimHost {
 function parseGatherRequest(command: string): GatherRequest {
   const nonce = /@@mds-orchestrate:([a-z0-9]+):begin:meta@@/.exec(command)?.[1] ?? '';
   const packages = [...command.matchAll(/printf 'package\\t%s\\n' ('[^']*'|[^\s;]+)/g)].map((m) => shellWords(m[1]!)[0] ?? '');
-  const novaConfPath = shellWords(/printf 'nova-conf-path\\t%s\\n' ('[^']*'|[^\s;]+)/.exec(command)?.[1] ?? '')[0] ?? NOVA_CONF_PATH;
+  // The gather decides the layout on the host: a simulated host is bare metal unless the command forces a nova.conf.
+  const forced = /^_mo_o_nc=('[^']*'|[^\s;]+)$/m.exec(command)?.[1];
+  const novaConfPath = (forced ? shellWords(forced)[0] : undefined) ?? NOVA_CONF_PATH;
   return { nonce, packages, novaConfPath };
 }

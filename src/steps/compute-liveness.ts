@@ -1,7 +1,9 @@
 // Is nova-compute alive on a host: the agent's unit or container, the layout's way (the host's word), and Nova's service state (the cloud's word).
-import { describeAgent, isActiveCommand, parseAgentState, type AgentState, type NovaComputeAgent } from '../layout/nova-compute-agent.js';
+import type { HostFacts } from '../facts/types.js';
+import { describeAgent, isActiveCommand, novaComputeAgent, parseAgentState, unknownAgentReason, type AgentState, type NovaComputeAgent } from '../layout/nova-compute-agent.js';
 import type { ComputeService, NovaApi } from '../openstack/types.js';
 import { sleep } from '../util/sleep.js';
+import { UnknownEvidenceError } from './errors.js';
 import { computeServiceOf } from './nova-service.js';
 import type { StepContext } from './types.js';
 
@@ -13,6 +15,13 @@ export interface Liveness {
   /** The agent's own word: is-active's (or inspect's) output, or why it could not be read. */
   agentDetail: string;
   service: ComputeService;
+}
+
+/** The host's nova-compute agent (the override, else the layout's); a layout the gather could not decide is unknown. */
+export function requireAgent(facts: Pick<HostFacts, 'layout' | 'evidence'>, override: string | undefined): NovaComputeAgent {
+  const agent = novaComputeAgent(facts, override);
+  if (agent === null) throw new UnknownEvidenceError(['layout'], unknownAgentReason(facts));
+  return agent;
 }
 
 /** Why the compute service is not alive, or null when both sides say it is. */

@@ -4,8 +4,9 @@ import type { HostFacts } from '../facts/types.js';
 import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear, parseNovaLibvirt } from '../facts/index.js';
 import { addListItem, unifiedDiff } from '../ini/index.js';
 import { describeKnob, durableKnob, flagsWith } from '../layout/durable-knob.js';
-import { describeAgent, novaComputeAgent, restartCommand, UNIT_NAME } from '../layout/nova-compute-agent.js';
+import { describeAgent, restartCommand, UNIT_NAME } from '../layout/nova-compute-agent.js';
 import { findingOf } from './changes.js';
+import { requireAgent } from './compute-liveness.js';
 import { requireEvidence } from './evidence-rules.js';
 import { CommandFailedError, PreconditionError, RefusedError } from './errors.js';
 import { clearRestartPending, markRestartPending, readRestartPending } from './host-markers.js';
@@ -129,8 +130,8 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
     diff.notes.push(`cpu_mode = ${mode}${facts.novaLibvirt.cpuMode === null ? ' (unset: the kvm default)' : ''} passes ${ctx.params.flag} through once libvirt offers it; verify checks domcapabilities`);
   }
   const pending = edit !== null || (await readRestartPending(ctx.transport, facts.bootId, ctx.signal));
-  const agent = describeAgent(novaComputeAgent(facts, ctx.params.service));
   if (pending) {
+    const agent = describeAgent(requireAgent(facts, ctx.params.service));
     if (rebootReasons(facts, false).length) diff.notes.push('nova-compute picks up the change at the reboot that follows');
     else if (mode === 'custom' && facts.domcaps && !hostModelHasMdClear(facts.domcaps)) {
       // nova-compute refuses to start when a required extra flag is missing from the host CPU; no reboot is due to add it.
@@ -153,7 +154,7 @@ async function apply(ctx: StepContext<CpuFlagsParams>, diff: Diff): Promise<void
   const restart = diff.changes.find((c) => c.kind === 'restart-service');
   if (restart) {
     // The layout's way: a unit (tripleo_nova_compute, devstack@n-cpu, ...) or the container, which copies nova.conf in as it starts.
-    const command = restartCommand(novaComputeAgent(facts, ctx.params.service));
+    const command = restartCommand(requireAgent(facts, ctx.params.service));
     const res = await ctx.transport.exec(command, { become: true, signal: ctx.signal, timeoutMs: 300_000 });
     if (res.code !== 0) throw new CommandFailedError(`${command} failed (exit ${res.code}): ${res.stderr.trim()}`);
     await clearRestartPending(ctx.transport, ctx.signal);

@@ -17,6 +17,8 @@ export const EVIDENCE_LABEL: Record<EvidenceKey, string> = {
   'nova-conf': 'nova.conf',
   domcaps: 'virsh domcapabilities',
   guests: "the hypervisor's guest list (virsh -c qemu:///system list --all)",
+  layout: 'the deployment layout (where nova.conf, virsh and nova-compute are)',
+  'image-rpm': "the libvirt container image's rpm database (qemu, libvirt)",
 };
 
 /** Which of `keys` could not be relied on, each as "label (reason)". Absent nova.conf counts: its layout expects one. */

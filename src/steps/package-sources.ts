@@ -34,7 +34,7 @@ export interface PackageLook {
 
 export interface PackageSources {
   looks: PackageLook[];
-  /** The container whose image holds qemu/libvirt, or null where they are host packages. */
+  /** The container whose image holds qemu/libvirt, or null where they are host packages (or where is unknown). */
   image: (ContainerRef & { image: string | null }) | null;
   /** Why the image's packages are not known (not gathered, or unreadable): its packages are unknown, never ok. */
   imageUnknown: string | null;
@@ -49,23 +49,28 @@ function pick(db: Record<string, InstalledPackage[]>, name: string): { installed
   return { installedAs: name, installed: own };
 }
 
-/** Each minimum looked up where its package runs. */
+/**
+ * Each minimum looked up where its package runs. qemu/libvirt of a layout the gather could not decide are unknown (where
+ * they run is not known); facts built by hand without a layout are bare metal.
+ */
 export function packageSources(facts: HostFacts, wanted: Record<string, string>): PackageSources {
+  const layoutUnknown = !facts.layout && facts.evidence.layout?.state === 'unreadable' ? facts.evidence.layout : null;
   const virt = facts.layout?.virtPackages;
-  const inImage = virt?.where === 'container';
-  const image = inImage ? { engine: virt.engine, container: virt.container, image: facts.imagePackages?.image ?? virt.image } : null;
+  const inImage = virt?.where === 'container' || layoutUnknown !== null;
+  const image = virt?.where === 'container' ? { engine: virt.engine, container: virt.container, image: virt.image } : null;
   let imageUnknown: string | null = null;
-  if (inImage) {
-    const got = facts.imagePackages;
-    if (!got) imageUnknown = `the packages of the ${virt.container} container's image were not read`;
-    else if (got.provenance.state !== 'read') imageUnknown = `the packages of the ${virt.container} container's image (${got.provenance.reason})`;
+  if (layoutUnknown) imageUnknown = `where qemu and libvirt run (${layoutUnknown.reason})`;
+  else if (image) {
+    const p = facts.evidence['image-rpm'];
+    if (!facts.imagePackages) imageUnknown = `the packages of the ${image.container} container's image (not gathered)`;
+    else if (p === undefined || p.state !== 'read') imageUnknown = `the packages of the ${image.container} container's image (${p === undefined ? 'no evidence' : p.reason})`;
   }
   const looks: PackageLook[] = Object.entries(wanted).map(([name, minimum]) => {
     const where = inImage && isVirtPackage(name) ? 'image' : 'host';
-    const db = where === 'image' ? facts.imagePackages?.packages ?? {} : facts.packages;
+    const db = where === 'image' ? facts.imagePackages ?? {} : facts.packages;
     return { name, minimum, where, ...pick(db, name) };
   });
-  const notRunning = inImage
+  const notRunning = image
     ? Object.entries(facts.packages).filter(([n, inst]) => isVirtPackage(n) && inst.length > 0).map(([name, installed]) => ({ name, installed }))
     : [];
   return { looks, image, imageUnknown, notRunning };

@@ -1,9 +1,9 @@
 // Step restore: re-enable the compute service, but only when this tool disabled it (an operator's own disable stays)
 // and only once nova-compute is alive again on both sides (restore never enables a dead service).
 import { z } from 'zod';
-import { logHint, novaComputeAgent, UNIT_NAME } from '../layout/nova-compute-agent.js';
+import { logHint, UNIT_NAME } from '../layout/nova-compute-agent.js';
 import { changesOf, findingOf } from './changes.js';
-import { deadReason, liveness, waitForLiveness } from './compute-liveness.js';
+import { deadReason, liveness, requireAgent, waitForLiveness } from './compute-liveness.js';
 import { CommandFailedError, RefusedError } from './errors.js';
 import { disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
@@ -26,7 +26,7 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
   const diff: Diff = { step: 'restore', changes: [], notes: [] };
   const nova = requireNova(ctx.nova, 'restore');
   // Both sides of liveness, for the sweep's report (a down or forced-down service is not a healthy compute node).
-  const agent = novaComputeAgent(await ctx.facts(), ctx.params.service);
+  const agent = requireAgent(await ctx.facts(), ctx.params.service);
   const live = await liveness(ctx, nova, agent);
   const svc = live.service;
   const dead = deadReason(live, agent);
@@ -48,7 +48,7 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
 
 async function apply(ctx: StepContext<RestoreParams>, diff: Diff): Promise<void> {
   const nova = requireNova(ctx.nova, 'restore');
-  const agent = novaComputeAgent(await ctx.facts(), ctx.params.service);
+  const agent = requireAgent(await ctx.facts(), ctx.params.service);
   for (const change of changesOf(diff.changes, 'enable-service')) {
     // Re-checked right before the enable: a service that is down or forced down, or whose agent is not running, would
     // take scheduled instances it cannot build. It stays disabled (with this tool's reason) and the host fails.

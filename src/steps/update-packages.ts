@@ -52,8 +52,8 @@ export function imageShortfalls(src: PackageSources, host: string): PackageShort
   const inImage = src.looks.filter((l) => l.where === 'image');
   if (inImage.length === 0) return [];
   if (src.imageUnknown) {
-    throw new UnknownEvidenceError(['image-rpm'], `whether ${inImage.map((l) => l.name).join(', ')} meet the minimums is unknown: could not read ${src.imageUnknown}`,
-      `make ${src.image!.engine} exec ${src.image!.container} rpm -q work on ${host} (as root)`);
+    const fix = src.image ? `make ${src.image.engine} exec ${src.image.container} rpm -q work on ${host} (as root)` : `set mds_layout (or mds_virt_packages) for ${host} in the inventory`;
+    throw new UnknownEvidenceError([src.image ? 'image-rpm' : 'layout'], `whether ${inImage.map((l) => l.name).join(', ')} meet the minimums is unknown: could not read ${src.imageUnknown}`, fix);
   }
   return shortfallsOf(inImage);
 }

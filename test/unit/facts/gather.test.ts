@@ -38,7 +38,7 @@ describe('buildGatherCommand', () => {
   const cmd = buildGatherCommand({ packages: ['kernel', "odd'name", 'a b'], novaConfPath: '/etc/nova/nova conf', nonce: N });
   it('quotes every value for the shell', () => {
     expect(cmd).toContain(`'odd'\\''name' 'a b'`);
-    expect(cmd).toContain(`_mo_f '/etc/nova/nova conf'`);
+    expect(cmd).toContain(`_mo_o_nc='/etc/nova/nova conf'`);
   });
   it('frames every section with the nonce and ends with the done marker', () => {
     for (const s of ['meta', 'whoami', 'hostname', 'os-release', 'redhat-release', 'uname-r', 'boot-id', 'rpm', 'sysfs-mds', 'sysfs-tsx_async_abort', 'sysfs-mmio_stale_data', 'cpuinfo', 'kernel-log', 'nova-conf', 'domcaps', 'guests']) {

@@ -2,11 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { describeAgent, isActiveCommand, logHint, novaComputeAgent, parseAgentState, restartCommand } from '../../../src/layout/nova-compute-agent.js';
 import { LAYOUT_NAMES } from '../../../src/layout/names.js';
+import { allRead } from '../../../src/facts/evidence.js';
 import { LAYOUT_FACTS } from '../../helpers/layout-facts.js';
+
+const READ = allRead();
 
 describe('nova-compute agent per layout', () => {
   it('restarts each layout\'s nova-compute its own way', () => {
-    const restarts = Object.fromEntries(LAYOUT_NAMES.map((n) => [n, restartCommand(novaComputeAgent({ layout: LAYOUT_FACTS[n] }))]));
+    const restarts = Object.fromEntries(LAYOUT_NAMES.map((n) => [n, restartCommand(novaComputeAgent({ layout: LAYOUT_FACTS[n], evidence: READ })!)]));
     expect(restarts).toEqual({
       baremetal: 'systemctl restart openstack-nova-compute',
       'tripleo-docker': 'docker restart nova_compute',
@@ -19,13 +22,15 @@ describe('nova-compute agent per layout', () => {
   });
 
   it('without a layout fact it is the bare-metal unit; the step\'s service names a unit that wins over the layout', () => {
-    expect(novaComputeAgent({})).toEqual({ kind: 'unit', unit: 'openstack-nova-compute' });
-    expect(novaComputeAgent({ layout: LAYOUT_FACTS['tripleo-docker'] }, 'my-nova.service')).toEqual({ kind: 'unit', unit: 'my-nova.service' });
-    expect(restartCommand(novaComputeAgent({ layout: LAYOUT_FACTS.kolla }, 'my-nova.service'))).toBe('systemctl restart my-nova.service');
+    expect(novaComputeAgent({ evidence: READ })).toEqual({ kind: 'unit', unit: 'openstack-nova-compute' });
+    expect(novaComputeAgent({ layout: LAYOUT_FACTS['tripleo-docker'], evidence: READ }, 'my-nova.service')).toEqual({ kind: 'unit', unit: 'my-nova.service' });
+    expect(restartCommand(novaComputeAgent({ layout: LAYOUT_FACTS.kolla, evidence: READ }, 'my-nova.service')!)).toBe('systemctl restart my-nova.service');
+    // A layout the gather could not decide names no unit at all.
+    expect(novaComputeAgent({ evidence: { ...READ, layout: { state: 'unreadable', reason: 'layout unknown' } } })).toBeNull();
   });
 
   it('asks a container engine as root and a unit as anyone; names the log', () => {
-    const docker = novaComputeAgent({ layout: LAYOUT_FACTS['tripleo-docker'] });
+    const docker = novaComputeAgent({ layout: LAYOUT_FACTS['tripleo-docker'], evidence: READ })!;
     expect(isActiveCommand(docker)).toEqual({ command: "docker inspect --format '{{.State.Status}}' nova_compute", become: true });
     expect(isActiveCommand({ kind: 'unit', unit: 'devstack@n-cpu' })).toEqual({ command: 'systemctl is-active devstack@n-cpu', become: false });
     expect(describeAgent(docker)).toBe('the nova_compute container (docker)');

@@ -87,7 +87,9 @@ describe('SimHost', () => {
   it('answers the gather as root with every section read, and the kernel log as the script walks it', async () => {
     const intel = await facts(host({ dist: 'el8', fixed: true }));
     expect(intel.facts.privilege).toEqual({ uid: 0, user: 'root' });
-    expect(Object.entries(intel.facts.evidence).filter(([, p]) => p.state !== 'read')).toEqual([]);
+    // A simulated host is bare metal: qemu/libvirt are host packages, so the image's rpm is absent, not unread.
+    expect(Object.entries(intel.facts.evidence).filter(([, p]) => p.state !== 'read')).toEqual([['image-rpm', { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' }]]);
+    expect(intel.facts.layout).toMatchObject({ name: 'baremetal', novaConf: '/etc/nova/nova.conf', virsh: null, virtPackages: { where: 'host' } });
     // dmesg has the MDS: line, so the script stops there; the ring still starts at the boot.
     expect(intel.facts.kernelLog.tried.map((t) => t.source)).toEqual(['dmesg']);
     expect(intel.facts.kernelLog).toMatchObject({ mdsSource: 'dmesg', ringWrapped: false });

@@ -126,13 +126,16 @@ export class FakeHost {
     facts = { ...facts, novaConfPath: path };
     if (this.layout) facts = { ...facts, layout: this.layout };
     const virt = this.layout?.virtPackages;
-    if (this.image && virt?.where === 'container') {
+    if (virt?.where === 'container') {
+      // As the gather reports it: the image's rpm answer, or why there is none (never an empty list taken as read).
+      const img = this.image;
       facts = {
         ...facts,
-        imagePackages: 'unreadable' in this.image
-          ? { container: virt.container, image: virt.image, packages: {}, provenance: { state: 'unreadable', reason: this.image.unreadable } }
-          : { container: virt.container, image: virt.image, packages: packagesOf(this.image.installed), provenance: { state: 'read' } },
+        imagePackages: img && !('unreadable' in img) ? packagesOf(img.installed) : {},
+        evidence: { ...facts.evidence, 'image-rpm': !img ? { state: 'unreadable', reason: 'rpm -q in the libvirt container: the gather printed no such section' } : 'unreadable' in img ? { state: 'unreadable', reason: img.unreadable } : { state: 'read' } },
       };
+    } else {
+      facts = { ...facts, imagePackages: {}, evidence: { ...facts.evidence, 'image-rpm': { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' } } };
     }
     return f ? { ...facts, novaConfTarget: { path: this.resolve(path), blockers: [...this.novaConfBlockers], unknown: [] } } : facts;
   }

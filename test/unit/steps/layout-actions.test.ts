@@ -125,6 +125,36 @@ function containerHost(image: FakeHost['image'], stage: 'unfixed' | 'fixed' = 'u
   return host;
 }
 
+describe('a layout the gather could not decide', () => {
+  const undecided = (host: FakeHost) => {
+    const facts = host.facts();
+    return { ...facts, evidence: { ...facts.evidence, layout: { state: 'unreadable' as const, reason: 'deployment layout unknown: two nova.conf probes matched' } } };
+  };
+
+  it('restore and cpu-flags do not guess a unit: unknown, unless the step names one', async () => {
+    const nova = new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: OURS });
+    const host = new FakeHost({ hostname: NAME, stage: 'fixed', cpuMode: 'custom', extraFlags: ['ssbd'] });
+    const ctx = await stepContext(restore, host, nova, {});
+    const facts = undecided(host);
+    ctx.facts = async () => facts;
+    await expect(restore.check(ctx)).rejects.toThrow(UnknownEvidenceError);
+    await expect(restore.check(ctx)).rejects.toThrow(/how nova-compute runs here is unknown \(deployment layout unknown: two nova.conf probes matched\)/);
+    expect(host.transport.commands).toEqual([]);
+    const named = await stepContext(restore, host, nova, { service: 'openstack-nova-compute' });
+    named.facts = async () => facts;
+    expect(kinds(await restore.check(named))).toEqual(['enable-service']);
+  });
+
+  it('update-packages and verify call qemu/libvirt unknown: where they run is not known', async () => {
+    const host = new FakeHost({ release: 'el8', stage: 'fixed' });
+    const ctx = await stepContext(updatePackages, host, null, { minimums: minimumsFor() });
+    const facts = undecided(host);
+    ctx.facts = async () => facts;
+    await expect(updatePackages.check(ctx)).rejects.toThrow(/could not read where qemu and libvirt run \(deployment layout unknown: two nova.conf probes matched\); set mds_layout/);
+    expect(verifyFindings(facts, minimumsFor()).find((c) => c.check === 'packages')?.status).toBe('unknown');
+  });
+});
+
 describe('update-packages where each package lives', () => {
   const dir = mkdtempSync(join(tmpdir(), 'mds-image-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -151,7 +181,7 @@ describe('update-packages where each package lives', () => {
     expect(checks.find((c) => c.check === 'packages')?.status).toBe('unknown');
     // Not gathered at all is unknown too.
     host.image = null;
-    expect(verifyFindings(host.facts(), minimumsFor()).find((c) => c.check === 'packages')?.detail).toMatch(/image were not read/);
+    expect(verifyFindings(host.facts(), minimumsFor()).find((c) => c.check === 'packages')?.detail).toMatch(/could not read the packages of the nova_libvirt container's image \(rpm -q in the libvirt container: the gather printed no such section\)/);
   });
 
   it('with image_update_command: host packages by dnf, the image by the command (MDS_HOST set), then re-checked', async () => {
