@@ -5,6 +5,7 @@ import type { HostSpec } from '../inventory/types.js';
 import type { EvidenceKey } from '../facts/evidence.js';
 import { missingEvidence, rebootEvidence } from '../steps/evidence-rules.js';
 import { rebootReasons } from '../steps/reboot-reasons.js';
+import { layoutSummary } from '../layout/commands.js';
 import type { PlannedStep } from '../steps/types.js';
 import type { Diff, Step } from '../steps/types.js';
 import type { HostReport, HostStatus, Report, ReportKind, StepReport } from './model.js';
@@ -106,6 +107,7 @@ export class ReportBuilder {
     h.facts = {
       os: f.os.prettyName, kernelRunning: f.kernelRunning, bootId: f.bootId, cpuVendor: f.cpu.vendor,
       mds: f.sysfs.mds?.trim() ?? null, tsxAsyncAbort: f.sysfs.tsxAsyncAbort?.trim() ?? null, mmioStaleData: f.sysfs.mmioStaleData?.trim() ?? null,
+      ...layoutSnapshot(f),
     };
     h.rebootReasons = rebootReasons(f, false).map((r) => r.message);
     if (this.kind !== 'sweep') return;
@@ -139,4 +141,12 @@ export class ReportBuilder {
     if (this.kind === 'run') report.migrations = migrationsOf(hosts);
     return report;
   }
+}
+
+/** The layout for a report: the gather's (name, source, where its parts are, basis), or why it is unknown. */
+function layoutSnapshot(f: HostFacts): Pick<NonNullable<HostReport['facts']>, 'layout' | 'layoutUnknown'> {
+  if (f.layout) return { layout: { name: f.layout.name, source: f.layout.source, summary: layoutSummary(f.layout), basis: [...f.layout.basis] } };
+  const p = f.evidence.layout;
+  // Facts without a layout whose evidence was read are bare metal (built before layouts existed): nothing to add.
+  return p.state === 'unreadable' ? { layout: null, layoutUnknown: p.reason } : {};
 }

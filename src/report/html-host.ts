@@ -66,6 +66,9 @@ function factsTable(h: HostReport): string {
     ['TSX async abort', f.tsxAsyncAbort],
     ['MMIO stale data', f.mmioStaleData],
     ['Boot id', f.bootId],
+    // The deployment layout and what decided it (probes, or the inventory's variables), or why it is unknown.
+    ...(f.layout ? [['Layout', `${f.layout.summary}${f.layout.basis.length ? `; from ${f.layout.basis.join(', ')}` : ''}`] as [string, string]] : []),
+    ...(f.layoutUnknown ? [['Layout', `unknown: ${f.layoutUnknown}`] as [string, string]] : []),
   ];
   return table(['Fact', 'Value'], rows.map(([k, v]) => [e(k), v === null ? '<span class="muted">n/a</span>' : e(v)]));
 }

@@ -79,7 +79,14 @@ export const REPORT_JSON_SCHEMA = {
       type: 'object',
       required: ['os', 'kernelRunning', 'bootId', 'cpuVendor', 'mds', 'tsxAsyncAbort', 'mmioStaleData'],
       additionalProperties: false,
-      properties: { os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull },
+      properties: {
+        os: str, kernelRunning: str, bootId: str, cpuVendor: str, mds: strOrNull, tsxAsyncAbort: strOrNull, mmioStaleData: strOrNull,
+        layout: {
+          type: ['object', 'null'], required: ['name', 'source', 'summary', 'basis'], additionalProperties: false,
+          properties: { name: str, source: { enum: ['detected', 'inventory'] }, summary: str, basis: { type: 'array', items: str } },
+        },
+        layoutUnknown: str,
+      },
     },
     host: {
       type: 'object',

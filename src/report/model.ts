@@ -83,6 +83,13 @@ export interface HostReport {
     mds: string | null;
     tsxAsyncAbort: string | null;
     mmioStaleData: string | null;
+    /**
+     * The deployment layout (issue 15): its name, whether detected or set by the inventory, one line of where its parts
+     * are, and what decided it; null when it could not be decided (the reason is `unknownReason`).
+     */
+    layout?: { name: string; source: 'detected' | 'inventory'; summary: string; basis: string[] } | null;
+    /** Why the layout is unknown, when it is. */
+    layoutUnknown?: string;
   };
   steps: StepReport[];
   checks: CheckReport[];

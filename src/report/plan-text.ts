@@ -11,6 +11,9 @@ function hostLines(h: HostReport, c: Palette, kind: Report['kind']): string[] {
   const tag = h.status === 'failed' || h.status === 'refused' || h.status === 'unknown' || h.status === 'unreachable' ? c.red(h.status) : h.status === 'ok' ? c.green(kind === 'sweep' ? 'compliant' : 'ok') : c.yellow(h.status);
   const out = [`${c.bold(h.name)} ${c.dim(`(${h.address}${h.availabilityZone ? `, ${h.availabilityZone}` : ''})`)}: ${tag}`];
   if (h.facts) out.push(c.dim(`  ${h.facts.os}, kernel ${h.facts.kernelRunning}, mds: ${h.facts.mds ?? '(absent)'}`));
+  // The layout decides where nova.conf, virsh and qemu/libvirt were read: shown with what decided it.
+  if (h.facts?.layout) out.push(c.dim(`  layout ${h.facts.layout.summary}${h.facts.layout.basis.length ? ` [${h.facts.layout.basis.join('; ')}]` : ''}`));
+  else if (h.facts?.layoutUnknown) out.push(c.red(`  layout unknown: ${h.facts.layoutUnknown}`));
   if (h.error) out.push(c.red(`  ! ${h.error}`));
   for (const s of h.steps) {
     if (s.changes.length === 0 && kind === 'sweep') continue;

@@ -27,7 +27,9 @@ export function missingEvidence(facts: HostFacts, keys: readonly EvidenceKey[]):
   for (const key of keys) {
     const p = facts.evidence[key];
     if (p.state === 'unreadable' || (p.state === 'absent' && key === 'nova-conf')) {
-      out.push({ key, text: key === 'nova-conf' ? `${facts.novaConfPath} (${p.reason.replace(/^.*: /, '')})` : `${EVIDENCE_LABEL[key]} (${p.reason})` });
+      // No path when the layout is unknown: the whole reason then says why.
+      const conf = facts.novaConfPath ? `${facts.novaConfPath} (${p.reason.replace(/^.*: /, '')})` : `nova.conf (${p.reason})`;
+      out.push({ key, text: key === 'nova-conf' ? conf : `${EVIDENCE_LABEL[key]} (${p.reason})` });
     }
   }
   return out;
@@ -42,12 +44,15 @@ export function fixFor(facts: HostFacts, host: HostSpec | undefined, keys: reado
   if (facts.privilege.uid !== null && facts.privilege.uid !== 0) return becomeFix(facts, host);
   const fixes: string[] = [];
   if (keys.includes('domcaps') || keys.includes('guests')) {
-    fixes.push('make virsh reach qemu:///system on the host (containerized libvirt: run it inside the libvirt container, e.g. podman exec nova_libvirt virsh)');
+    const virsh = facts.layout?.virsh ? `${facts.layout.virsh.engine} exec ${facts.layout.virsh.container} virsh` : 'virsh on the host';
+    fixes.push(`make virsh reach qemu:///system (the ${facts.layout?.name ?? 'detected'} layout runs ${virsh}; a containerized libvirt elsewhere: set mds_virsh, e.g. podman:nova_libvirt, or mds_layout in the inventory)`);
   }
   if (keys.includes('nova-conf')) {
-    fixes.push(`point the tool at the nova.conf nova-compute reads (it looked at ${facts.novaConfPath}; containerized deployments keep it elsewhere) or restore the file`);
+    fixes.push(`point the tool at the nova.conf nova-compute reads (it looked at ${facts.novaConfPath || 'no path: the layout is unknown'}; set mds_layout or mds_nova_conf in the inventory) or restore the file`);
   }
   if (keys.includes('rpm')) fixes.push('make rpm -q work on the host');
+  if (keys.includes('image-rpm')) fixes.push('make rpm -q work inside the libvirt container, or name it with mds_virt_packages in the inventory');
+  if (keys.includes('layout')) fixes.push('set mds_layout (and any part: mds_nova_conf, mds_virsh, mds_nova_compute, mds_virt_packages) for the host or its group in the inventory');
   if (keys.some((k) => k.startsWith('sysfs') || k === 'cpuinfo' || k === 'kernel-log')) fixes.push('make the kernel files readable to the login user or run as root');
   return fixes.join('; ');
 }

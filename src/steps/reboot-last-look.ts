@@ -49,7 +49,8 @@ export async function rebootLastLook(ctx: StepContext<unknown>, action = 'reboot
   refuseWithoutEvidence(facts, ['guests'], `${action} ${ctx.host.name}`, ctx.host);
   const running = facts.guests.filter((g) => g.state !== 'shut off');
   if (running.length) {
-    changed.push(`virsh shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
+    const where = facts.layout?.virsh ? ` (in ${facts.layout.virsh.engine}:${facts.layout.virsh.container})` : '';
+    changed.push(`virsh${where} shows ${running.length} guest(s) not shut off: ${running.map((g) => `${g.name} (${g.state})`).join(', ')}`);
   }
 
   if (changed.length === 0) return;

@@ -13,10 +13,24 @@ export interface ResolvedHost {
   become: boolean;
   novaHost: string;
   groups: string[];
+  /**
+   * The deployment layout the inventory forces (null: detected in the gather, as `plan` and reports show), and the
+   * inventory variables that set it or any of its parts, with where they were set.
+   */
+  layout: { name: string | null; overrides: string[] };
 }
 
 export function resolvedHost(h: HostSpec): ResolvedHost {
-  return { name: h.name, address: h.address, port: h.port, user: h.user, become: h.become, novaHost: h.novaHost, groups: h.groups.filter((g) => g !== 'all') };
+  return {
+    name: h.name, address: h.address, port: h.port, user: h.user, become: h.become, novaHost: h.novaHost, groups: h.groups.filter((g) => g !== 'all'),
+    layout: { name: h.layout?.name ?? null, overrides: [...(h.layout?.basis ?? [])] },
+  };
+}
+
+/** The LAYOUT column: the forced layout, or "detected" (at the gather); "+N parts" when single parts are set too. */
+function layoutCell(l: ResolvedHost['layout']): string {
+  const parts = l.overrides.filter((o) => !o.startsWith('mds_layout=')).length;
+  return `${l.name ?? 'detected'}${parts ? ` (+${parts} set)` : ''}`;
 }
 
 function table(rows: string[][]): string {
@@ -34,7 +48,8 @@ export async function hostsCommand(pattern: string, opts: Record<string, unknown
     return EXIT.OK;
   }
   process.stdout.write(`  hosts (${resolved.length}):\n`);
-  const rows = [['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'NOVA HOST'], ...resolved.map((h) => [h.name, h.address, String(h.port), h.user, h.become ? 'yes' : 'no', h.novaHost])];
+  const rows = [['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'NOVA HOST', 'LAYOUT'],
+    ...resolved.map((h) => [h.name, h.address, String(h.port), h.user, h.become ? 'yes' : 'no', h.novaHost, layoutCell(h.layout)])];
   process.stdout.write(`${table(rows).split('\n').map((l) => `    ${l}`).join('\n')}\n`);
   return EXIT.OK;
 }

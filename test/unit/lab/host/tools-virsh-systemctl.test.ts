@@ -86,6 +86,14 @@ describe('guestCpuGetsMdClear and systemctl', () => {
     expect(runTool(host, 'systemctl', ['status', 'openstack-nova-compute']).code).toBe(0);
     expect(runTool(host, 'systemctl', ['restart', 'nosuch']).code).toBe(5);
   });
+
+  it('show -p answers as systemd 219 does: Name=value, not-found (exit 0) for a unit that does not exist', () => {
+    host = tempHost({ name: 'c1' });
+    expect(runTool(host, 'systemctl', ['show', '-p', 'LoadState', 'openstack-nova-compute.service'])).toMatchObject({ code: 0, stdout: 'LoadState=loaded\n' });
+    expect(runTool(host, 'systemctl', ['show', '-p', 'LoadState', 'tripleo_nova_compute.service'])).toMatchObject({ code: 0, stdout: 'LoadState=not-found\n' });
+    expect(runTool(host, 'systemctl', ['show', '--property=LoadState', '-p', 'ActiveState', 'openstack-nova-compute', 'nosuch']))
+      .toMatchObject({ code: 0, stdout: 'LoadState=loaded\nActiveState=active\n\nLoadState=not-found\nActiveState=inactive\n' });
+  });
 });
 
 describe('uname and dmesg', () => {
