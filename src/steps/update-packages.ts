@@ -134,7 +134,8 @@ function notOfferedSentence(unavailable: readonly PackageShortfall[]): string {
 
 /** Runs the operator's image update for this host, then gathers again: the image must now meet the minimums. */
 async function updateImage(ctx: StepContext<UpdatePackagesParams>, command: string): Promise<void> {
-  ctx.log.info({ command }, 'updating the container image with image_update_command');
+  // The command's text is the operator's and may carry credentials: it is not logged, only that it ran and how it ended.
+  ctx.log.info('updating the container image with image_update_command');
   const res = await runLocalCommand(command, { MDS_HOST: ctx.host.name, MDS_NOVA_HOST: ctx.host.novaHost }, { timeoutMs: ctx.params.image_update_timeout, signal: ctx.signal });
   if (res.code !== 0) {
     const how = res.timedOut ? `timed out after ${Math.round(ctx.params.image_update_timeout / 1000)}s` : res.signal ? `killed by ${res.signal}` : `exit ${String(res.code)}`;
