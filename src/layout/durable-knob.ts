@@ -83,7 +83,11 @@ export function durableKnob(layout: LayoutName, flags: readonly string[], host: 
   }
 }
 
-/** One paragraph for the plan and the reports. */
+/**
+ * One paragraph for the plan and the reports; the snippet indented as a block under the note (the exact text, without the
+ * indent, is the durable-config finding's in the JSON report).
+ */
 export function describeKnob(k: DurableKnob, novaConf: string): string {
-  return `${k.owner} rewrites ${novaConf} on its next run and would take md-clear out again; to keep it, set ${k.knob} in ${k.file}:\n${k.snippet}\nthen ${k.apply}`;
+  const block = k.snippet.split('\n').map((l) => `      ${l}`).join('\n');
+  return `${k.owner} rewrites ${novaConf} on its next run and would take md-clear out again; to keep it, set ${k.knob} in ${k.file}:\n${block}\n    then ${k.apply}`;
 }

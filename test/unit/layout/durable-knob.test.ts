@@ -46,7 +46,7 @@ describe('durable knob', () => {
       expect(k.snippet).toContain('spec-ctrl,ssbd,md-clear');
       const text = describeKnob(k, '/etc/kolla/nova-compute/nova.conf');
       expect(text).toContain('rewrites /etc/kolla/nova-compute/nova.conf');
-      expect(text).toContain(k.snippet);
+      expect(text).toContain(k.snippet.split('\n').map((l) => `      ${l}`).join('\n'));
     }
   });
 });
