@@ -23,16 +23,19 @@ export const LAYOUT_PROBE_SH = [
   `_mo_pe=no; [ -e ${ETC_NOVA_CONF} ] && _mo_pe=yes`,
   // OpenStack-Ansible source installs link /etc/nova/nova.conf into the service's venv.
   `_mo_po=no; if [ -L ${ETC_NOVA_CONF} ]; then case $(readlink -f ${ETC_NOVA_CONF} 2>/dev/null) in /openstack/venvs/*) _mo_po=yes ;; esac; fi`,
-  '_mo_cs=; _mo_ee=',
+  '_mo_cs=; _mo_ee=; _mo_od=; _mo_op=',
   'for _mo_e in docker podman; do',
   '  if ! command -v $_mo_e >/dev/null 2>&1; then _mo_ee="$_mo_ee $_mo_e:absent"; continue; fi',
   // Space-separated, not \t: every engine's template passes spaces through, and names and images hold none.
   `  _mo_o=$($_mo_t $_mo_e ps -a --format '{{.Names}} {{.Image}} {{.Status}}' 2>/dev/null); _mo_r=$?`,
+  '  [ "$_mo_r" = 0 ] && if [ $_mo_e = docker ]; then _mo_od=$_mo_o; else _mo_op=$_mo_o; fi',
   '  if [ "$_mo_r" = 0 ]; then _mo_ee="$_mo_ee $_mo_e:read"; _mo_cs=$(printf \'%s\\n%s\\n\' "$_mo_cs" "$(printf \'%s\\n\' "$_mo_o" | sed -n "/./s/^/$_mo_e /p")" | sed \'/^$/d\')',
   '  else _mo_ee="$_mo_ee $_mo_e:$_mo_r"; fi',
   'done',
+  // RHEL's podman-docker makes `docker` a front for podman: the same list twice is podman's, not a second engine.
+  'if [ -n "$_mo_od" ] && [ "$_mo_od" = "$_mo_op" ]; then _mo_cs=$(printf \'%s\n\' "$_mo_cs" | sed \'/^docker /d\'); _mo_ee=$(printf \'%s\' "$_mo_ee" | sed \'s/docker:read/docker:podman-shim/\'); fi',
   // Which engines could not list their containers: "docker ps -a failed (exit 1)".
-  '_mo_psf=; for _mo_x in $_mo_ee; do case $_mo_x in *:read|*:absent) ;; *) _mo_psf="$_mo_psf@{_mo_psf:+, }@{_mo_x%%:*} ps -a failed (exit @{_mo_x#*:})" ;; esac; done',
+  '_mo_psf=; for _mo_x in $_mo_ee; do case $_mo_x in *:read|*:absent|*:podman-shim) ;; *) _mo_psf="$_mo_psf@{_mo_psf:+, }@{_mo_x%%:*} ps -a failed (exit @{_mo_x#*:})" ;; esac; done',
   '_mo_us=; _mo_uf=no',
   `for _mo_u in ${PROBED_UNITS.join(' ')}; do`,
   // `show` answers LoadState=not-found with exit 0 for a unit that does not exist (systemd 219 has no --value).

@@ -87,6 +87,19 @@ describe('the gather with a containerised layout', () => {
     expect(f.evidence.domcaps.state).toBe('unreadable');
   });
 
+  it("RHEL's podman-docker: docker listing podman's containers is a front, not a second engine", () => {
+    const ps = "case \"$1\" in ps) printf 'nova_libvirt img Up 5 days\\nnova_compute img Up 5 days\\n' ;; *) exit 1 ;; esac";
+    stub('podman', ps);
+    stub('docker', ps);
+    try {
+      const f = gather({ layout: { name: 'kolla', basis: [] } }).report.facts;
+      expect(f.layout?.virsh).toEqual({ engine: 'podman', container: 'nova_libvirt' });
+      expect(f.layout?.novaCompute).toEqual({ kind: 'unit', unit: 'kolla-nova_compute-container' });
+    } finally {
+      rmSync(join(dir, 'bin', 'docker'));
+    }
+  });
+
   it('podman missing on a host forced to a podman layout: virsh sections say the engine is not there', () => {
     rmSync(join(dir, 'bin', 'podman'));
     const f = gather({ layout: { name: 'tripleo-podman', basis: [] } }).report.facts;
