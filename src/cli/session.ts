@@ -1,4 +1,5 @@
 // Opens a verb's session once every check passed: run id, lock, log, Ctrl-C, the engine's events; and closes it all.
+import { standInNames } from '../steps/package-sources.js';
 import type { Logger } from 'pino';
 import type { CancelController } from '../engine/cancel.js';
 import { EngineEvents } from '../engine/events.js';
@@ -131,6 +132,8 @@ function onStopSignals(cancel: CancelController, stop: StopCause, logger: Logger
 export function packagesToQuery(minimums: Record<string, Record<string, string>> | undefined): string[] {
   const names = new Set<string>(['kernel', 'microcode_ctl', 'libvirt', 'qemu-kvm', 'qemu-kvm-rhev']);
   for (const perDist of Object.values(minimums ?? {})) for (const n of Object.keys(perDist)) names.add(n);
+  // libvirt-daemon stands for the libvirt meta package where only the daemon is installed (see steps/package-sources.ts).
+  for (const n of standInNames(names)) names.add(n);
   return [...names];
 }
 

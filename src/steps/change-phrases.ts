@@ -16,6 +16,8 @@ export function changePhrase(change: Change): ChangePhrase {
   switch (change.kind) {
     case 'package-update':
       return { verb: 'update', object: change.data.name };
+    case 'image-update':
+      return { verb: 'update image', object: change.data.container };
     case 'nova-conf-edit':
       return { verb: 'edit', object: change.data.path };
     case 'restart-service':

@@ -1,5 +1,7 @@
 // The typed vocabulary of what steps find and change: every Change kind and Finding kind, with its data.
 import type { EvidenceKey } from '../facts/evidence.js';
+import type { DurableKnob } from '../layout/durable-knob.js';
+import type { LayoutName } from '../layout/names.js';
 import type { Server } from '../openstack/types.js';
 import type { RebootReason } from './reboot-reasons.js';
 
@@ -46,6 +48,8 @@ interface ChangeOf<K extends string, D> {
 /** One change a step would make (or found still missing); the kind says what the data holds. */
 export type Change =
   | ChangeOf<'package-update', PackageShortfall>
+  /** qemu/libvirt of a container image below the minimum, updated by the operator's image_update_command. */
+  | ChangeOf<'image-update', { container: string; image: string | null; packages: PackageShortfall[] }>
   | ChangeOf<'nova-conf-edit', { path: string; diff: string }>
   | ChangeOf<'restart-service', { service: string }>
   | ChangeOf<'disable-service', { serviceId: string }>
@@ -65,6 +69,8 @@ export type Finding =
   | { kind: 'guests-needing-cold-boot'; guests: GuestNeedingColdBoot[] }
   /** The repositories do not offer the minimum for these packages: apply must not start. */
   | { kind: 'packages-not-offered'; packages: PackageShortfall[] }
+  /** A hand edit of nova.conf its deployment tool would revert: the knob that keeps it (cpu-flags, when it edits). */
+  | { kind: 'durable-config'; layout: LayoutName; novaConf: string; knob: DurableKnob }
   /** The compute service's liveness from both sides; dead says why it is not alive (null when it is). */
   | { kind: 'compute-service'; host: string; status: 'enabled' | 'disabled'; state: 'up' | 'down'; forcedDown: boolean | null; agent: 'active' | 'inactive' | 'unknown'; dead: string | null };
 

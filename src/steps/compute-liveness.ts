@@ -1,44 +1,52 @@
-// Is nova-compute alive on a host: the agent's systemd unit (the host's word) and Nova's service state (the cloud's word).
+// Is nova-compute alive on a host: the agent's unit or container, the layout's way (the host's word), and Nova's service state (the cloud's word).
+import type { HostFacts } from '../facts/types.js';
+import { describeAgent, isActiveCommand, novaComputeAgent, parseAgentState, unknownAgentReason, type AgentState, type NovaComputeAgent } from '../layout/nova-compute-agent.js';
 import type { ComputeService, NovaApi } from '../openstack/types.js';
 import { sleep } from '../util/sleep.js';
+import { UnknownEvidenceError } from './errors.js';
 import { computeServiceOf } from './nova-service.js';
 import type { StepContext } from './types.js';
 
-/** What `systemctl is-active` said; unknown when it said nothing we can read (never taken as active). */
-export type AgentState = 'active' | 'inactive' | 'unknown';
+/** What `systemctl is-active` (or the engine's inspect) said; unknown when it said nothing we can read (never taken as active). */
+export type { AgentState } from '../layout/nova-compute-agent.js';
 
 export interface Liveness {
   agent: AgentState;
-  /** The agent's own word: is-active's output, or why it could not be read. */
+  /** The agent's own word: is-active's (or inspect's) output, or why it could not be read. */
   agentDetail: string;
   service: ComputeService;
 }
 
+/** The host's nova-compute agent (the override, else the layout's); a layout the gather could not decide is unknown. */
+export function requireAgent(facts: Pick<HostFacts, 'layout' | 'evidence'>, override: string | undefined): NovaComputeAgent {
+  const agent = novaComputeAgent(facts, override);
+  if (agent === null) throw new UnknownEvidenceError(['layout'], unknownAgentReason(facts));
+  return agent;
+}
+
 /** Why the compute service is not alive, or null when both sides say it is. */
-export function deadReason(l: Liveness, unit: string): string | null {
+export function deadReason(l: Liveness, agent: NovaComputeAgent): string | null {
   const why: string[] = [];
-  if (l.agent !== 'active') why.push(`${unit} is ${l.agent === 'unknown' ? `of unknown state (${l.agentDetail})` : `not active on the host (systemctl is-active: ${l.agentDetail})`}`);
+  const said = agent.kind === 'unit' ? 'systemctl is-active' : `${agent.engine} inspect`;
+  if (l.agent !== 'active') why.push(`${describeAgent(agent)} is ${l.agent === 'unknown' ? `of unknown state (${l.agentDetail})` : `not active on the host (${said}: ${l.agentDetail})`}`);
   if (l.service.forcedDown === true) why.push(`Nova has the service forced down`);
   if (l.service.state !== 'up') why.push(`Nova reports the service ${l.service.state}`);
   return why.length ? why.join('; ') : null;
 }
 
-export async function agentState(ctx: StepContext<unknown>, unit: string): Promise<{ state: AgentState; detail: string }> {
+export async function agentState(ctx: StepContext<unknown>, agent: NovaComputeAgent): Promise<{ state: AgentState; detail: string }> {
+  const { command, become } = isActiveCommand(agent);
   let res;
   try {
-    res = await ctx.transport.exec(`systemctl is-active ${unit}`, { signal: ctx.signal, timeoutMs: 30_000 });
+    res = await ctx.transport.exec(command, { become, signal: ctx.signal, timeoutMs: 30_000 });
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     return { state: 'unknown', detail: (err as Error).message };
   }
-  const out = res.stdout.trim().split('\n')[0]?.trim() ?? '';
-  // is-active exits 0 only for "active"; a known non-active word (exit 3) is a stopped agent; anything else is unread.
-  if (res.code === 0 && out === 'active') return { state: 'active', detail: out };
-  if (['inactive', 'failed', 'activating', 'deactivating', 'reloading'].includes(out)) return { state: 'inactive', detail: out };
-  return { state: 'unknown', detail: out || res.stderr.trim() || `exit ${String(res.code)}` };
+  return parseAgentState(agent, res);
 }
 
-export async function liveness(ctx: StepContext<unknown>, nova: NovaApi, unit: string): Promise<Liveness> {
+export async function liveness(ctx: StepContext<unknown>, nova: NovaApi, unit: NovaComputeAgent): Promise<Liveness> {
   const agent = await agentState(ctx, unit);
   const service = await computeServiceOf(nova, ctx.host.novaHost);
   return { agent: agent.state, agentDetail: agent.detail, service };
@@ -48,7 +56,7 @@ export async function liveness(ctx: StepContext<unknown>, nova: NovaApi, unit: s
  * Polls until both the agent and Nova say alive, or the deadline passes; returns the last look either way. Nova marks a
  * freshly started agent up only after its first report, so a short wait after a reboot is normal.
  */
-export async function waitForLiveness(ctx: StepContext<unknown>, nova: NovaApi, unit: string, timeoutMs: number, pollMs: number): Promise<Liveness> {
+export async function waitForLiveness(ctx: StepContext<unknown>, nova: NovaApi, unit: NovaComputeAgent, timeoutMs: number, pollMs: number): Promise<Liveness> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const l = await liveness(ctx, nova, unit);

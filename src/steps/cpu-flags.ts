@@ -3,6 +3,10 @@ import { z } from 'zod';
 import type { HostFacts } from '../facts/types.js';
 import { effectiveCpuMode, extraFlagSetting, hostModelHasMdClear, parseNovaLibvirt } from '../facts/index.js';
 import { addListItem, unifiedDiff } from '../ini/index.js';
+import { describeKnob, durableKnob, flagsWith } from '../layout/durable-knob.js';
+import { describeAgent, restartCommand, UNIT_NAME } from '../layout/nova-compute-agent.js';
+import { findingOf } from './changes.js';
+import { requireAgent } from './compute-liveness.js';
 import { requireEvidence } from './evidence-rules.js';
 import { CommandFailedError, PreconditionError, RefusedError } from './errors.js';
 import { clearRestartPending, markRestartPending, readRestartPending } from './host-markers.js';
@@ -11,7 +15,11 @@ import type { Diff, Step, StepContext } from './types.js';
 
 export const cpuFlagsParams = z.strictObject({
   flag: z.literal('md-clear').default('md-clear'),
-  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'expected a systemd unit name').default('openstack-nova-compute'),
+  /**
+   * The nova-compute systemd unit to restart, as an explicit override; unset, the host's layout says how (a unit such as
+   * tripleo_nova_compute or devstack@n-cpu, or `docker restart nova_compute`), openstack-nova-compute without one.
+   */
+  service: z.string().regex(UNIT_NAME, 'expected a systemd unit name').optional(),
 });
 export type CpuFlagsParams = z.infer<typeof cpuFlagsParams>;
 
@@ -26,6 +34,18 @@ export interface NovaConfEdit {
   before: string;
   after: string;
   diff: string;
+}
+
+/**
+ * The nova.conf nova-compute reads: the layout's. The gather read the file at facts.novaConfPath; were they different,
+ * the text in hand would be another file's, so nothing is edited.
+ */
+export function novaConfPathOf(facts: Pick<HostFacts, 'layout' | 'novaConfPath'>): string {
+  const wanted = facts.layout?.novaConf;
+  if (wanted !== undefined && wanted !== facts.novaConfPath) {
+    throw new PreconditionError(`the ${facts.layout!.name} layout has nova-compute read ${wanted}, but the gather read ${facts.novaConfPath}: neither is edited`);
+  }
+  return facts.novaConfPath;
 }
 
 /** The nova.conf edit this host needs, or null; throws where no edit can make md-clear visible. */
@@ -54,11 +74,12 @@ export function planNovaConfEdit(facts: HostFacts, flag: string): NovaConfEdit |
       if (known.usable === 'no') throw new PreconditionError(`cpu model ${model} is not usable on this host (libvirt says usable='no'); nova-compute would refuse to start`);
     }
   }
-  if (facts.novaConf === null) throw new PreconditionError(`${facts.novaConfPath} does not exist`);
+  const path = novaConfPathOf(facts);
+  if (facts.novaConf === null) throw new PreconditionError(`${path} does not exist`);
   const edited = addListItem(facts.novaConf, 'libvirt', 'cpu_model_extra_flags', flag);
   if (edited.disabled) throw new RefusedError(`cpu_model_extra_flags disables ${flag} explicitly: not overridden`);
   if (edited.text === facts.novaConf) return null;
-  return { path: facts.novaConfPath, before: facts.novaConf, after: edited.text, diff: unifiedDiff(facts.novaConf, edited.text, facts.novaConfPath) };
+  return { path, before: facts.novaConf, after: edited.text, diff: unifiedDiff(facts.novaConf, edited.text, path) };
 }
 
 /**
@@ -98,6 +119,11 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   } else if (edit) {
     const real = facts.novaConfTarget && facts.novaConfTarget.path !== edit.path ? ` (the file the link points to, ${facts.novaConfTarget.path})` : '';
     diff.changes.push({ kind: 'nova-conf-edit', summary: `add ${ctx.params.flag} to [libvirt] cpu_model_extra_flags in ${edit.path}${real}`, data: { path: edit.path, diff: edit.diff } });
+    // The edit gives guests md-clear now; the deployment tool's next run rewrites the file, so the plan says what keeps it.
+    const layout = facts.layout?.name ?? 'baremetal';
+    const knob = durableKnob(layout, flagsWith(facts.novaLibvirt.extraFlags, ctx.params.flag), ctx.host.name);
+    diff.notes.push(describeKnob(knob, edit.path));
+    diff.findings = [...(diff.findings ?? []), { kind: 'durable-config', layout, novaConf: edit.path, knob }];
   } else if (mode === 'custom') {
     diff.notes.push(`cpu_mode = custom already lists ${ctx.params.flag} in cpu_model_extra_flags`);
   } else {
@@ -105,11 +131,12 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
   }
   const pending = edit !== null || (await readRestartPending(ctx.transport, facts.bootId, ctx.signal));
   if (pending) {
+    const agent = describeAgent(requireAgent(facts, ctx.params.service));
     if (rebootReasons(facts, false).length) diff.notes.push('nova-compute picks up the change at the reboot that follows');
     else if (mode === 'custom' && facts.domcaps && !hostModelHasMdClear(facts.domcaps)) {
       // nova-compute refuses to start when a required extra flag is missing from the host CPU; no reboot is due to add it.
-      throw new PreconditionError(`this host does not offer ${ctx.params.flag} (libvirt's host-model lacks it) and no reboot is due: restarting ${ctx.params.service} with it in cpu_model_extra_flags would fail; update microcode_ctl, kernel, qemu and libvirt first`);
-    } else diff.changes.push({ kind: 'restart-service', summary: `restart ${ctx.params.service} (no reboot is due)`, data: { service: ctx.params.service } });
+      throw new PreconditionError(`this host does not offer ${ctx.params.flag} (libvirt's host-model lacks it) and no reboot is due: restarting ${agent} with it in cpu_model_extra_flags would fail; update microcode_ctl, kernel, qemu and libvirt first`);
+    } else diff.changes.push({ kind: 'restart-service', summary: `restart ${agent} (no reboot is due)`, data: { service: agent } });
   }
   return diff;
 }
@@ -117,7 +144,7 @@ async function check(ctx: StepContext<CpuFlagsParams>): Promise<Diff> {
 async function apply(ctx: StepContext<CpuFlagsParams>, diff: Diff): Promise<void> {
   const facts = await ctx.facts();
   // Re-read right before writing: the plan is advisory, the file may have changed since the facts were gathered.
-  const current = (await ctx.transport.readFile(facts.novaConfPath, { become: true })).toString('utf8');
+  const current = (await ctx.transport.readFile(novaConfPathOf(facts), { become: true })).toString('utf8');
   const fresh = planNovaConfEdit({ ...facts, novaConf: current }, ctx.params.flag);
   if (fresh) {
     await markRestartPending(ctx.transport, facts.bootId, ctx.signal);
@@ -126,8 +153,10 @@ async function apply(ctx: StepContext<CpuFlagsParams>, diff: Diff): Promise<void
   }
   const restart = diff.changes.find((c) => c.kind === 'restart-service');
   if (restart) {
-    const res = await ctx.transport.exec(`systemctl restart ${ctx.params.service}`, { become: true, signal: ctx.signal, timeoutMs: 300_000 });
-    if (res.code !== 0) throw new CommandFailedError(`systemctl restart ${ctx.params.service} failed (exit ${res.code}): ${res.stderr.trim()}`);
+    // The layout's way: a unit (tripleo_nova_compute, devstack@n-cpu, ...) or the container, which copies nova.conf in as it starts.
+    const command = restartCommand(requireAgent(facts, ctx.params.service));
+    const res = await ctx.transport.exec(command, { become: true, signal: ctx.signal, timeoutMs: 300_000 });
+    if (res.code !== 0) throw new CommandFailedError(`${command} failed (exit ${res.code}): ${res.stderr.trim()}`);
     await clearRestartPending(ctx.transport, ctx.signal);
   }
   await ctx.refreshFacts();
@@ -147,6 +176,11 @@ export const cpuFlags: Step<CpuFlagsParams> = {
   disruptive: false,
   needsNova: false,
   params: cpuFlagsParams,
+  report(diff, host, kind) {
+    if (kind === 'sweep') return;
+    const durable = findingOf(diff.findings, 'durable-config');
+    if (durable) host.warnings.push(`md-clear is a hand edit of ${durable.novaConf}: ${durable.knob.owner} takes it out again on its next run unless ${durable.knob.knob} is set (snippet in the cpu-flags step's notes)`);
+  },
   check,
   apply,
   project: projectNovaConfEdit,

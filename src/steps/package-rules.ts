@@ -15,7 +15,8 @@ export interface PackageRules {
   runningKernel(unameR: string): Evr | null;
 }
 
-const RPM: PackageRules = {
+/** rpm's rules: RHEL-family hosts, and the container images of TripleO and Kolla (queried with rpm inside them). */
+export const RPM_RULES: PackageRules = {
   db: 'rpm',
   compare: compareEvr,
   satisfies: satisfiesMinimum,
@@ -38,5 +39,5 @@ const DEB: PackageRules = {
 };
 
 export function packageRules(facts: Pick<HostFacts, 'os'>): PackageRules {
-  return facts.os.packaging === 'deb' ? DEB : RPM;
+  return facts.os.packaging === 'deb' ? DEB : RPM_RULES;
 }

@@ -1,8 +1,9 @@
 // Step restore: re-enable the compute service, but only when this tool disabled it (an operator's own disable stays)
 // and only once nova-compute is alive again on both sides (restore never enables a dead service).
 import { z } from 'zod';
+import { logHint, UNIT_NAME } from '../layout/nova-compute-agent.js';
 import { changesOf, findingOf } from './changes.js';
-import { deadReason, liveness, waitForLiveness } from './compute-liveness.js';
+import { deadReason, liveness, requireAgent, waitForLiveness } from './compute-liveness.js';
 import { CommandFailedError, RefusedError } from './errors.js';
 import { disabledByUs, requireNova } from './nova-service.js';
 import { duration } from './params.js';
@@ -10,8 +11,11 @@ import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
 
 export const restoreParams = z.strictObject({
-  /** The nova-compute systemd unit on the host (cpu_flags restarts the same one). */
-  service: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9@._-]*$/, 'expected a systemd unit name').default('openstack-nova-compute'),
+  /**
+   * The nova-compute systemd unit, as an explicit override; unset, the host's layout says (a unit such as
+   * tripleo_nova_compute or devstack@n-cpu, or the nova_compute container), openstack-nova-compute without one.
+   */
+  service: z.string().regex(UNIT_NAME, 'expected a systemd unit name').optional(),
   /** How long to wait after the reboot for the agent to be active and Nova to report the service up. */
   alive_timeout: duration.default(300_000),
   alive_poll: duration.default(5_000),
@@ -22,9 +26,10 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
   const diff: Diff = { step: 'restore', changes: [], notes: [] };
   const nova = requireNova(ctx.nova, 'restore');
   // Both sides of liveness, for the sweep's report (a down or forced-down service is not a healthy compute node).
-  const live = await liveness(ctx, nova, ctx.params.service);
+  const agent = requireAgent(await ctx.facts(), ctx.params.service);
+  const live = await liveness(ctx, nova, agent);
   const svc = live.service;
-  const dead = deadReason(live, ctx.params.service);
+  const dead = deadReason(live, agent);
   diff.findings = [{ kind: 'compute-service', host: svc.host, status: svc.status, state: live.service.state, forcedDown: live.service.forcedDown ?? null, agent: live.agent, dead }];
   if (svc.status === 'enabled') return diff;
   if (!disabledByUs(svc)) {
@@ -43,12 +48,13 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
 
 async function apply(ctx: StepContext<RestoreParams>, diff: Diff): Promise<void> {
   const nova = requireNova(ctx.nova, 'restore');
+  const agent = requireAgent(await ctx.facts(), ctx.params.service);
   for (const change of changesOf(diff.changes, 'enable-service')) {
     // Re-checked right before the enable: a service that is down or forced down, or whose agent is not running, would
     // take scheduled instances it cannot build. It stays disabled (with this tool's reason) and the host fails.
-    const live = await waitForLiveness(ctx, nova, ctx.params.service, ctx.params.alive_timeout, ctx.params.alive_poll);
-    const dead = deadReason(live, ctx.params.service);
-    if (dead) throw new CommandFailedError(`nova-compute on ${live.service.host} is not alive after ${Math.round(ctx.params.alive_timeout / 1000)}s (${dead}): the service stays disabled; start the agent (journalctl -u ${ctx.params.service}) and run again`);
+    const live = await waitForLiveness(ctx, nova, agent, ctx.params.alive_timeout, ctx.params.alive_poll);
+    const dead = deadReason(live, agent);
+    if (dead) throw new CommandFailedError(`nova-compute on ${live.service.host} is not alive after ${Math.round(ctx.params.alive_timeout / 1000)}s (${dead}): the service stays disabled; start the agent (${logHint(agent)}) and run again`);
     if (live.service.id !== change.data.serviceId) throw new RefusedError(`nova-compute on ${live.service.host} changed id since the check: not enabling`);
     await nova.setServiceStatus(change.data.serviceId, 'enabled');
   }

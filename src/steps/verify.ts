@@ -7,6 +7,8 @@ import { UnknownEvidenceError } from './errors.js';
 import { fixFor, missingEvidence } from './evidence-rules.js';
 import { packageRules } from './package-rules.js';
 import { findingOf, type VerifyFinding, type VerifyStatus } from './changes.js';
+import { packageSources, shortfallsOf } from './package-sources.js';
+import { durableKnob, flagsWith } from '../layout/durable-knob.js';
 import { minimums } from './params.js';
 import type { CheckReport } from '../report/model.js';
 import type { Change, Diff, Step, StepContext } from './types.js';
@@ -121,13 +123,17 @@ export function verifyFindings(facts: HostFacts, mins: Record<string, Record<str
       const ok = running !== null && rules.satisfies(running, kernelMin);
       out.push(finding('kernel', ok ? 'ok' : 'drift', `running ${facts.kernelRunning}, minimum ${kernelMin}`));
     }
+    // Each package where it runs: qemu/libvirt in the container image on containerised layouts (host copies there do not run).
+    const src = packageSources(facts, wanted);
+    const imageUnread = src.imageUnknown !== null && src.looks.some((l) => l.where === 'image');
     if (rpmUnknown) out.push(rpmUnknown);
+    else if (imageUnread) out.push(finding('packages', 'unknown', `unknown: could not read ${src.imageUnknown}`));
     else {
-      const below = Object.entries(wanted).filter(([name, min]) => {
-        const inst = facts.packages[name] ?? [];
-        return inst.length === 0 || !rules.satisfies(rules.newest(inst), min);
+      const below = shortfallsOf(src.looks, rules).map((s) => {
+        const inImage = src.looks.find((l) => l.installedAs === s.name)?.where === 'image';
+        return `${s.name}${inImage ? ` (${src.image!.container} image)` : ''} < ${s.minimum}`;
       });
-      out.push(finding('packages', below.length === 0 ? 'ok' : 'drift', below.length ? `below minimum: ${below.map(([n, m]) => `${n} < ${m}`).join(', ')}` : 'all at or above the minimums'));
+      out.push(finding('packages', below.length === 0 ? 'ok' : 'drift', below.length ? `below minimum: ${below.join(', ')}` : 'all at or above the minimums'));
     }
   }
   // AMD has no md-clear to list (cpu-flags leaves AMD hosts alone); nova reads the flags case-blind, a disable winning.
@@ -137,7 +143,13 @@ export function verifyFindings(facts: HostFacts, mins: Record<string, Record<str
     if (unknown) out.push(unknown);
     else if (effectiveCpuMode(facts.novaLibvirt) === 'custom') {
       const ok = extraFlagSetting(facts.novaLibvirt) === 'enabled';
-      out.push(finding('nova-conf', ok ? 'ok' : 'drift', `cpu_model_extra_flags = ${facts.novaLibvirt.extraFlags.join(',') || '(empty)'}`));
+      const detail = `cpu_model_extra_flags = ${facts.novaLibvirt.extraFlags.join(',') || '(empty)'}`;
+      if (ok || !facts.layout) out.push(finding('nova-conf', ok ? 'ok' : 'drift', detail));
+      else {
+        // Most often a deployment tool's run rewrote the file: say which knob keeps the flag (cpu-flags adds it back meanwhile).
+        const knob = durableKnob(facts.layout.name, flagsWith(facts.novaLibvirt.extraFlags, 'md-clear'), facts.hostname);
+        out.push(finding('nova-conf', 'drift', `${detail} in ${facts.novaConfPath}`, { note: `md-clear is missing from ${facts.novaConfPath}: if ${knob.owner} rewrote it, set ${knob.knob} (${knob.file}) so its next run keeps it` }));
+      }
     }
   }
   for (const v of judging.judge) if (v !== 'mds') out.push(siblingFinding(v, facts));

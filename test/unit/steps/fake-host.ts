@@ -3,6 +3,7 @@ import { MemoryTransport } from '../../../src/transport/memory-transport.js';
 import { RemoteFileError, writeFileScript } from '../../../src/transport/remote-files.js';
 import { AbortedError, AuthError, UnreachableError, type ExecOptions, type ExecResult, type WriteFileOptions } from '../../../src/transport/types.js';
 import type { HostFacts } from '../../../src/facts/types.js';
+import type { LayoutFact } from '../../../src/layout/names.js';
 import { compareEvr, newestOf, parseEvr } from '../../../src/rpm/index.js';
 import { VERSIONS, factsFromState, hostState, installedFixed, packagesOf, unameOf, type HostFactsOptions, type HostState } from '../../helpers/host-facts.js';
 import { shellWords } from '../../../src/rehearse/shell-words.js';
@@ -86,6 +87,12 @@ export class FakeHost {
   /** The default boot entry still names the kernel running now: a reboot comes back on it, not on the newest installed. */
   bootsOldKernel = false;
   nextReboot: RebootScript = {};
+  /** The deployment layout the gather reports (absent: bare metal); nova.conf lives at its path (see useLayout). */
+  layout: LayoutFact | undefined;
+  /** The container image's rpm database (layouts that keep qemu/libvirt there), or why it could not be read. */
+  image: { installed: Record<string, string[]> } | { unreadable: string } | null = null;
+  /** What `<engine> inspect` says of the nova-compute container. */
+  containerState = 'running';
   private down: (RebootScript & { refused: number; reads: number }) | null = null;
   private afterBoot: { reads: number; crashAfter: number } | null = null;
   private bootSeq = 0;
@@ -97,11 +104,40 @@ export class FakeHost {
     if (this.state.novaConf !== null) this.transport.files.set(NOVA_CONF, Buffer.from(this.state.novaConf));
   }
 
+  /** Where nova-compute's nova.conf is: the layout's, else /etc/nova/nova.conf. */
+  get novaConfPath(): string {
+    return this.layout?.novaConf ?? NOVA_CONF;
+  }
+
+  /** Gives the host a layout: its nova.conf moves to the layout's path; `decoy` leaves another file at /etc/nova/nova.conf. */
+  useLayout(layout: LayoutFact, decoy?: string): void {
+    const text = this.transport.files.get(NOVA_CONF);
+    this.transport.files.delete(NOVA_CONF);
+    this.layout = layout;
+    if (text) this.transport.files.set(layout.novaConf, text);
+    if (decoy !== undefined) this.transport.files.set(NOVA_CONF, Buffer.from(decoy));
+  }
+
   /** Facts as a fresh gather would report them now. */
   facts(): HostFacts {
-    const f = this.transport.files.get(this.resolve(NOVA_CONF));
-    const facts = factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
-    return f ? { ...facts, novaConfTarget: { path: this.resolve(NOVA_CONF), blockers: [...this.novaConfBlockers], unknown: [] } } : facts;
+    const path = this.novaConfPath;
+    const f = this.transport.files.get(this.resolve(path));
+    let facts = factsFromState({ ...this.state, novaConf: f ? f.toString('utf8') : null });
+    facts = { ...facts, novaConfPath: path };
+    if (this.layout) facts = { ...facts, layout: this.layout };
+    const virt = this.layout?.virtPackages;
+    if (virt?.where === 'container') {
+      // As the gather reports it: the image's rpm answer, or why there is none (never an empty list taken as read).
+      const img = this.image;
+      facts = {
+        ...facts,
+        imagePackages: img && !('unreadable' in img) ? packagesOf(img.installed) : {},
+        evidence: { ...facts.evidence, 'image-rpm': !img ? { state: 'unreadable', reason: 'rpm -q in the libvirt container: the gather printed no such section' } : 'unreadable' in img ? { state: 'unreadable', reason: img.unreadable } : { state: 'read' } },
+      };
+    } else {
+      facts = { ...facts, imagePackages: {}, evidence: { ...facts.evidence, 'image-rpm': { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' } } };
+    }
+    return f ? { ...facts, novaConfTarget: { path: this.resolve(path), blockers: [...this.novaConfBlockers], unknown: [] } } : facts;
   }
 
   /** readlink -f: the path with its links followed. */
@@ -112,7 +148,7 @@ export class FakeHost {
   }
 
   get novaConf(): string {
-    return this.transport.files.get(this.resolve(NOVA_CONF))?.toString('utf8') ?? '';
+    return this.transport.files.get(this.resolve(this.novaConfPath))?.toString('utf8') ?? '';
   }
 
   get restartMarker(): string | null {
@@ -172,6 +208,15 @@ export class FakeHost {
       this.restarts.push(words[2] ?? '');
       return {};
     }
+    if ((cmd === 'docker' || cmd === 'podman') && words[1] === 'restart') {
+      if (this.systemctlFailure) return { code: 1, ...this.systemctlFailure };
+      this.restarts.push(`${cmd} restart ${words[2] ?? ''}`);
+      return { stdout: `${words[2] ?? ''}\n` };
+    }
+    if ((cmd === 'docker' || cmd === 'podman') && words[1] === 'inspect' && words[2] === '--format' && words[3] === '{{.State.Status}}') {
+      if (words[4] !== 'nova_compute') return { code: 1, stderr: `Error: No such object: ${words[4] ?? ''}\n` };
+      return { stdout: `${this.containerState}\n` };
+    }
     if (cmd === 'systemctl' && words[1] === 'is-active') return { code: this.agentState === 'active' ? 0 : 3, stdout: `${this.agentState}\n` };
     if (command === 'cat /proc/sys/kernel/random/boot_id') return this.readBootId();
     if (command === 'grubby --default-kernel 2>/dev/null || grub2-editenv list 2>/dev/null') return { stdout: `/boot/vmlinuz-${this.state.kernelRunning}\n` };
@@ -211,7 +256,7 @@ export class FakeHost {
     if (!follows) this.links.delete(named);
     const suffix = /^b="\$f"(.*)$/m.exec(command)?.[1];
     const backup = suffix === undefined ? undefined : path + (shellWords(suffix)[0] ?? '');
-    if (this.novaConfBlockers.length && path === this.resolve(NOVA_CONF)) return { code: 1, stderr: `mv: cannot move '${path}.Xk3p9a' to '${path}': Operation not permitted\n` };
+    if (this.novaConfBlockers.length && path === this.resolve(this.novaConfPath)) return { code: 1, stderr: `mv: cannot move '${path}.Xk3p9a' to '${path}': Operation not permitted\n` };
     const files = this.transport.files;
     if (backup !== undefined && files.has(path) && !files.has(backup)) files.set(backup, files.get(path)!);
     files.set(path, Buffer.from(opts.stdin ?? ''));
