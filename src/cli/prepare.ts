@@ -16,6 +16,8 @@ export interface WorkflowOptions extends CommonOptions, ReportOptions {
   out?: string;
   plan?: string;
   yes?: boolean;
+  /** --adopt-lease: another controller's run whose leases and disables this run takes over. */
+  adoptLease?: string;
 }
 
 export interface Prepared {

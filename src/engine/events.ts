@@ -89,6 +89,8 @@ export type EngineEvent =
   | (Base & { type: 'step-start'; host: string; step: string; title: string; attempt: number })
   /** Every gather of a host's facts (the first, and again after a change or a reboot). */
   | (Base & { type: 'facts'; host: string; facts: HostFacts })
+  /** Nova's name for the host, decided after its first facts (Nova's own rule), when it differs from the inventory's. */
+  | (Base & { type: 'nova-host'; host: string; novaHost: string; basis: string })
   | (Base & { type: 'step-end'; host: string; step: string; status: StepStatus; diff?: Diff; error?: string; durationMs: number })
   | (Base & { type: 'warning'; host?: string; step?: string; message: string })
   | (Base & { type: 'run-end'; summary: RunSummary });

@@ -42,6 +42,11 @@ export interface StepContext<P = unknown> {
   warn(message: string): void;
   /** Fleet-wide coordination shared by all hosts of the run (migration slots, failure domains, windows). */
   fleet: FleetCoordinator;
+  /**
+   * Whether a run id is this controller's: this run, a run recorded in this state directory, or one the operator adopted
+   * (--adopt-lease). A compute service disabled by any other run belongs to another controller. Absent: this run only.
+   */
+  isOwnRun?: (runId: string) => boolean;
 }
 
 export interface FleetCoordinator {
