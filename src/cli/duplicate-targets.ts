@@ -24,7 +24,8 @@ function located(at: SourceLocation | undefined): string {
 export function checkDuplicateTargets(inventory: Inventory, hosts: readonly HostSpec[], targets: ReadonlyMap<string, SshTarget>): void {
   const errors: ConfigError[] = [];
   const where = (h: HostSpec, variable: string) => inventory.varOrigin(h.name, variable);
-  const addressAt = (h: HostSpec) => where(h, 'ansible_host') ?? where(h, 'ansible_port');
+  // The line that made the address: the inventory's ansible_host, else ssh_config's HostName.
+  const addressAt = (h: HostSpec) => where(h, 'ansible_host') ?? targets.get(h.name)?.config.origins['hostname'] ?? where(h, 'ansible_port');
   const novaAt = (h: HostSpec) => (h.novaHostFrom && h.novaHostFrom !== 'name' ? where(h, h.novaHostFrom) : undefined);
   const seen = new Map<string, HostSpec>();
   const seenNova = new Map<string, HostSpec>();
