@@ -43,6 +43,18 @@ describe('hosts over the example inventories', () => {
     });
   }
 
+  it("the shipped playbook's hosts: selects exactly the compute nodes of every example inventory", async () => {
+    const { loadPlaybook } = await import('../../../src/playbook/index.js');
+    const { stepSchemas } = await import('../../../src/steps/registry.js');
+    const playbook = await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas());
+    expect(playbook.hosts).not.toBe('all');
+    for (const ex of all) {
+      const selected = (await loadTargets(opts(ex.files), playbook.hosts)).hosts.map((h) => h.name);
+      const compute = (await loadTargets(opts(ex.files), ex.group)).hosts.map((h) => h.name);
+      expect(selected.sort(), ex.folder).toEqual(compute.sort());
+    }
+  });
+
   it('resolves what the inventory says: address, port, user, become and the Nova host name', async () => {
     const bm = all.find((e) => e.folder === 'baremetal')!;
     const hosts = (await loadTargets(opts(bm.files), 'compute')).hosts.map(resolvedHost);
