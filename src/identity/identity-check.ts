@@ -39,7 +39,9 @@ export function identityMismatches(e: IdentityEvidence): string[] {
 }
 
 export function identityMessage(e: IdentityEvidence, mismatches: readonly string[]): string {
-  return `the host reached at ${e.reachedAt} says its name is '${e.own}', but ${mismatches.join(', and ')}: it is not the host ` +
+  // When the box's own nova.conf agrees with its name, say which compute service it is: the one the run would have drained.
+  const box = sameHostName(e.own, e.novaHost) && e.novaBasis !== '' ? ` (Nova knows the box reached as '${e.novaHost}', from ${e.novaBasis})` : '';
+  return `the host reached at ${e.reachedAt} says its name is '${e.own}', but ${mismatches.join(', and ')}${box}: it is not the host ` +
     'this run means (a stale DNS record, a recycled address, a cloned image?). Nothing was changed on it; fix the address ' +
     '(ansible_host, ssh_config HostName) or the name (nova_host), then run again';
 }

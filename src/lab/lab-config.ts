@@ -29,6 +29,11 @@ export const labFaults = z.strictObject({
   nova_compute_dead: z.boolean().default(false),
   /** A kernel install does not move the default boot entry: a reboot after a kernel update comes back on the old kernel. */
   boots_old_kernel: z.boolean().default(false),
+  /**
+   * Two hosts that answer for each other (a stale DNS record, recycled addresses): this host's sshd answers at the other
+   * host's address and the other's at this one's, while the inventory keeps each at its own. Name the other host.
+   */
+  swapped_with: z.string().regex(NAME, 'expected the name of another host of the lab').optional(),
 });
 
 export const labHost = z.strictObject({
@@ -59,6 +64,8 @@ export const labHost = z.strictObject({
   reserved_host_memory_mb: z.number().int().nonnegative().optional(),
   availability_zone: z.string().default('nova'),
   aggregate: z.string().optional(),
+  /** nova.conf sets [DEFAULT] host to NAME.localdomain, so Nova knows the host by that name (TripleO layouts always do). */
+  nova_host_fqdn: z.boolean().default(false),
   /** Already remediated at start: fixed packages installed and booted. */
   fixed: z.boolean().default(false),
   boot_delay: duration.default(1000),
