@@ -54,6 +54,10 @@ export function identityHooks(o: IdentityHookOptions): RunHooks {
         'make the nova.conf nova-compute reads readable (ansible_become), or set nova_host (TripleO: canonical_hostname) in the inventory');
     }
     const services = (await o.nova.listComputeServices(rule.name)).filter((s) => s.binary === 'nova-compute' && s.host === rule.name);
+    if (services.length === 0 && rule.provisional) {
+      throw new UnknownEvidenceError(['nova-conf'], `Nova's name for ${host.name} is unknown: Nova has no nova-compute service named '${rule.name}', and ${rule.basis.replace(/^the host's own name \((.*)\)$/, '$1')}`,
+        'make the nova.conf nova-compute reads readable (ansible_become), or set nova_host (TripleO: canonical_hostname) in the inventory');
+    }
     if (services.length === 0) throw new RefusedError(notCompute(host, rule.name, rule.basis, o.verb));
     const hyp = await hypervisorOf(o.nova, rule.name);
     const evidence = { own, inventoryName: host.name, reachedAt, novaHost: rule.name, novaBasis: rule.basis, hypervisorHostname: hyp?.hostname ?? null };

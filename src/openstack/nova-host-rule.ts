@@ -8,13 +8,19 @@ export interface NovaHostName {
   name: string | null;
   /** What decided it, for messages and reports. */
   basis: string;
+  /**
+   * nova.conf was not read, so this is the host's own name only as Nova's default: good enough to find the service when
+   * Nova has one by that name, but a name Nova lacks then proves nothing (the unread file may set another): unknown.
+   */
+  provisional?: boolean;
 }
 
 /**
  * nova-compute registers its service under `[DEFAULT] host` of the nova.conf it reads, else `socket.gethostname()` (nova/conf/
  * netconf.py), which is `uname -n`. The inventory's nova_host overrides (an operator's word); TripleO's canonical_hostname is
  * what its deployment writes as `[DEFAULT] host`, used when the file could not be read. A nova.conf that was not read leaves
- * the rule undecided: guessing the host name there could map a controller (or another node) onto a compute service.
+ * the rule undecided: the host's own name is then only provisional (see NovaHostName.provisional); the steps still refuse
+ * anything disruptive on a host whose nova.conf they could not read.
  */
 export function novaHostByRule(host: HostSpec, facts: Pick<HostFacts, 'hostname' | 'novaConf' | 'novaConfPath' | 'evidence'>): NovaHostName {
   if (host.novaHostFrom === 'nova_host') return { name: host.novaHost, basis: 'nova_host in the inventory' };
@@ -27,7 +33,9 @@ export function novaHostByRule(host: HostSpec, facts: Pick<HostFacts, 'hostname'
     return { name: null, basis: `${facts.novaConfPath} sets no [DEFAULT] host and the host's own name could not be read` };
   }
   if (host.novaHostFrom === 'canonical_hostname') return { name: host.novaHost, basis: `canonical_hostname in the inventory (${facts.novaConfPath} was not read)` };
-  return { name: null, basis: `${facts.novaConfPath} could not be read, so its [DEFAULT] host is unknown` };
+  const own = facts.hostname.trim();
+  if (own === '') return { name: null, basis: `${facts.novaConfPath} could not be read, so its [DEFAULT] host is unknown` };
+  return { name: own, basis: `the host's own name (${facts.novaConfPath} could not be read, so its [DEFAULT] host is unknown)`, provisional: true };
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;

@@ -62,10 +62,27 @@ describe('identity hooks', () => {
     expect(transport.files.has(LEASE_PATH)).toBe(false);
   });
 
-  it('is unknown when nova.conf was not read and the inventory names nothing', async () => {
+  it('is unknown when nova.conf was not read and Nova has no service by the host\'s own name (the unread file may set another)', async () => {
     const { transport, hooks } = setup();
     await transport.connect();
-    await expect(hooks.firstFacts!(spec(), hostFacts({ hostname: 'compute-0', novaConf: null }), signal, transport)).rejects.toBeInstanceOf(UnknownEvidenceError);
+    const err = await hooks.firstFacts!(spec(), hostFacts({ hostname: 'compute-0', novaConf: null }), signal, transport).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownEvidenceError);
+    expect((err as Error).message).toMatch(/Nova's name for compute-0 is unknown: Nova has no nova-compute service named 'compute-0', and \/etc\/nova\/nova.conf could not be read.*set nova_host/);
+  });
+
+  it("uses the host's own name when nova.conf was not read but Nova has a service by it (the steps judge the unread file)", async () => {
+    const { nova, transport, hooks } = setup();
+    nova.addHost('compute-7');
+    nova.hypervisors[2]!.hostname = 'compute-7';
+    await transport.connect();
+    await expect(hooks.firstFacts!(spec('compute-7'), hostFacts({ hostname: 'compute-7', novaConf: null }), signal, transport)).resolves.toMatchObject({ novaHost: 'compute-7' });
+  });
+
+  it('a sweep reports a host Nova runs no nova-compute on as not checked, and reads no lease', async () => {
+    const { transport, hooks } = setup({ verb: 'sweep' });
+    await transport.connect();
+    await expect(hooks.firstFacts!(spec('controller-0'), hostFacts({ hostname: 'controller-0' }), signal, transport)).rejects.toThrow(/controller-0 is not a nova-compute host: .*; not checked/);
+    expect(transport.commands).toEqual([]);
   });
 
   it("refuses another controller's lease (run and plan), naming the holder and --adopt-lease; nothing written", async () => {

@@ -42,9 +42,13 @@ describe("Nova's host name by Nova's rule", () => {
     expect(novaHostByRule(tripleo, withConf('[DEFAULT]\nhost = compute-0.localdomain\n')).name).toBe('compute-0.localdomain');
   });
 
-  it('is unknown, never a guess, when nova.conf is unreadable or missing and the inventory names nothing', () => {
-    expect(novaHostByRule(spec(), unreadable())).toEqual({ name: null, basis: '/etc/nova/nova.conf could not be read, so its [DEFAULT] host is unknown' });
-    expect(novaHostByRule(spec(), withConf(null)).name).toBeNull();
+  it('is only provisional (the host name, marked so) when nova.conf is unreadable or missing and the inventory names nothing', () => {
+    expect(novaHostByRule(spec(), unreadable())).toEqual({
+      name: 'compute-0', provisional: true,
+      basis: "the host's own name (/etc/nova/nova.conf could not be read, so its [DEFAULT] host is unknown)",
+    });
+    expect(novaHostByRule(spec(), withConf(null))).toMatchObject({ name: 'compute-0', provisional: true });
+    expect(novaHostByRule(spec(), { ...withConf(null), hostname: '' }).name).toBeNull();
   });
 });
 
