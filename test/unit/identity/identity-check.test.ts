@@ -26,4 +26,11 @@ describe('identityMismatches', () => {
     expect(identityMismatches({ ...base, hypervisorHostname: 'other.localdomain' })).toEqual(["Nova's hypervisor for compute01.localdomain is named 'other.localdomain'"]);
     expect(identityMismatches({ ...base, hypervisorHostname: null })).toEqual([]);
   });
+
+  it("says which compute service the box reached is when its own nova.conf agrees with its name", () => {
+    const e = { ...base, own: 'compute02', novaHost: 'compute02', hypervisorHostname: 'compute02' };
+    const found = identityMismatches(e);
+    expect(found).toEqual(["the inventory names it 'compute01'"]);
+    expect(identityMessage(e, found)).toContain("(Nova knows the box reached as 'compute02', from [DEFAULT] host in /etc/nova/nova.conf)");
+  });
 });
