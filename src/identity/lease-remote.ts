@@ -1,5 +1,5 @@
 // Reading, taking and releasing the lease file on a host, through the one transport (atomic write, root via become).
-import { CommandFailedError } from '../steps/errors.js';
+import { CommandFailedError, UnknownEvidenceError } from '../steps/errors.js';
 import { MARKER_DIR } from '../steps/host-markers.js';
 import { RemoteFileError } from '../transport/remote-files.js';
 import type { Transport } from '../transport/types.js';
@@ -11,7 +11,9 @@ export async function readLease(transport: Transport): Promise<LeaseRead> {
     return parseLease((await transport.readFile(LEASE_PATH, { become: true })).toString('utf8'));
   } catch (err) {
     if (err instanceof RemoteFileError && err.notFound) return { kind: 'none' };
-    throw new CommandFailedError(`cannot read the lease ${LEASE_PATH}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    // Unknown, never free: without root (ansible_become) the lease under /var/lib/mds-orchestrate (0700) cannot be read.
+    throw new UnknownEvidenceError(['lease'], `cannot read the lease ${LEASE_PATH}, so whether another controller works on this host is unknown: ${err instanceof Error ? err.message : String(err)}`,
+      'set ansible_become (the lease is root\'s), or check the file', { cause: err });
   }
 }
 

@@ -6,6 +6,7 @@ import { LEASE_PATH, parseLease, renderLease, type Lease } from '../../../src/id
 import type { HostSpec } from '../../../src/inventory/types.js';
 import { RefusedError, UnknownEvidenceError } from '../../../src/steps/errors.js';
 import { MemoryTransport } from '../../../src/transport/memory-transport.js';
+import { RemoteFileError } from '../../../src/transport/remote-files.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import { hostFacts, novaConfText } from '../../helpers/host-facts.js';
 
@@ -111,6 +112,16 @@ describe('identity hooks', () => {
     expect(warnings).toEqual([expect.stringMatching(/adopting the lease of run other-9 of ops@jump-2/)]);
     const held = leaseOn(transport);
     expect(held.kind === 'held' && held.lease.runId).toBe('run-2');
+  });
+
+  it('a lease it cannot read (no root) is unknown, never free, and nothing is written', async () => {
+    const { transport, hooks } = setup({ verb: 'plan' });
+    transport.readFile = async (path: string) => { throw new RemoteFileError(`${path}: Permission denied`, path, false); };
+    await transport.connect();
+    const err = await hooks.firstFacts!(spec(), tripleoFacts(), signal, transport).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnknownEvidenceError);
+    expect((err as Error).message).toMatch(/cannot read the lease .*Permission denied; set ansible_become/);
+    expect(transport.files.has(LEASE_PATH)).toBe(false);
   });
 
   it('refuses a lease file it cannot read as one', async () => {
