@@ -31,6 +31,8 @@ const notCompute = (host: HostSpec, name: string, basis: string, verb: IdentityH
   'or set nova_host to the name Nova knows it by (`openstack compute service list --service nova-compute`)';
 
 export function identityHooks(o: IdentityHookOptions): RunHooks {
+  // Nova's names found on the hosts this run: two inventory entries that turn out to be one Nova host are one box's work twice.
+  const claimed = new Map<string, string>();
   // Hypervisor names do not change during a run: one listing serves every host.
   let hypervisors: Promise<Hypervisor[]> | null = null;
   const hypervisorOf = async (nova: NovaApi, novaHost: string): Promise<Hypervisor | undefined> => {
@@ -63,6 +65,11 @@ export function identityHooks(o: IdentityHookOptions): RunHooks {
     const evidence = { own, inventoryName: host.name, reachedAt, novaHost: rule.name, novaBasis: rule.basis, hypervisorHostname: hyp?.hostname ?? null };
     const mismatches = identityMismatches(evidence);
     if (mismatches.length) throw new IdentityMismatchError(identityMessage(evidence, mismatches), { host: host.name });
+    const other = claimed.get(rule.name);
+    if (other !== undefined && other !== host.name) {
+      throw new RefusedError(`${host.name} is Nova's host '${rule.name}' (${rule.basis}), and so is ${other} in this run: two inventory entries for one compute node; nothing was changed on it. Keep one entry`);
+    }
+    claimed.set(rule.name, host.name);
     return { novaHost: rule.name, basis: rule.basis };
   }
 

@@ -63,6 +63,16 @@ describe('identity hooks', () => {
     expect(transport.files.has(LEASE_PATH)).toBe(false);
   });
 
+  it('refuses a second inventory entry that Nova\'s rule finds to be the same compute node', async () => {
+    const { transport, hooks } = setup({ verb: 'plan' });
+    await transport.connect();
+    await hooks.firstFacts!(spec(), tripleoFacts(), signal, transport);
+    const alias = { ...spec(), name: 'compute-0.example.com' };
+    await expect(hooks.firstFacts!(alias, tripleoFacts(), signal, transport)).rejects.toThrow(/compute-0.example.com is Nova's host 'compute-0.localdomain' .*and so is compute-0 in this run/);
+    // The same entry again (a recheck) is not a second entry.
+    await expect(hooks.firstFacts!(spec(), tripleoFacts(), signal, transport)).resolves.toMatchObject({ novaHost: 'compute-0.localdomain' });
+  });
+
   it('is unknown when nova.conf was not read and Nova has no service by the host\'s own name (the unread file may set another)', async () => {
     const { transport, hooks } = setup();
     await transport.connect();
