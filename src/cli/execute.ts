@@ -1,6 +1,9 @@
 // Stage 2: the engine runs the prepared steps over the targets, with the console reporter and the report builder listening.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { Fleet } from '../engine/fleet.js';
-import type { RunHooks } from '../engine/host-runner.js';
+import { chainHooks, type RunHooks } from '../engine/host-runner.js';
+import { identityHooks } from '../identity/identity-hooks.js';
 import type { RunMode, RunSummary } from '../engine/events.js';
 import { recheckAfterRun } from '../engine/recheck.js';
 import { runFleet, type RunFleetOptions } from '../engine/runner.js';
@@ -10,7 +13,7 @@ import { readFleet, shapeRollout, type RolloutShape } from '../plan/rollout-shap
 import { ReportBuilder } from '../report/build.js';
 import { attachConsoleReporter } from '../report/console.js';
 import type { ReportKind } from '../report/model.js';
-import { StateStore } from '../state/store.js';
+import { runsDir, StateStore } from '../state/store.js';
 import { migrationSlotsOf, playbookMinimums } from '../steps/registry.js';
 import type { CommonOptions } from './common-options.js';
 import type { Prepared, WorkflowOptions } from './prepare.js';
@@ -57,15 +60,37 @@ async function rolloutShape(p: Prepared, opts: WorkflowOptions, session: Session
   });
 }
 
+/** A run recorded in this state directory (its runs/ record): an earlier run of this controller, whose work is ours to resume. */
+function recordedRun(stateDir: string): (runId: string) => boolean {
+  const dir = runsDir(stateDir);
+  return (runId) => existsSync(join(dir, `${encodeURIComponent(runId)}.json`));
+}
+
+/** Before any step on a host: Nova's name for it by Nova's rule, that it is a compute node and the host meant, its lease. */
+function identityOf(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec, nova: NovaApi | null): RunHooks {
+  const recorded = recordedRun(opts.stateDir);
+  return identityHooks({
+    nova, verb: spec.kind, runId: session.runId, stateDir: opts.stateDir, isOwnRun: recorded, adopt: opts.adoptLease,
+    warn: (host, message) => {
+      session.logger.warn({ host }, message);
+      session.events.emit({ type: 'warning', host, message });
+    },
+  });
+}
+
 function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec, shape: RolloutShape | null): Omit<RunFleetOptions, 'state'> {
   const { playbook } = p;
+  const nova = spec.nova === undefined ? session.nova : spec.nova;
+  const recorded = recordedRun(opts.stateDir);
   return {
     runId: session.runId, hosts: shape?.hosts ?? p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
     ...limits(p, opts, spec.kind, shape),
     transportFactory: session.transportFactory,
     gatherFacts: makeGatherFacts(packagesToQuery(playbookMinimums(p.playbookSteps))),
-    hooks: spec.hooks ?? {},
-    nova: spec.nova === undefined ? session.nova : spec.nova,
+    // The identity hooks run first: every later hook and step sees the host under Nova's name for it.
+    hooks: chainHooks(identityOf(p, opts, session, spec, nova), spec.hooks ?? {}),
+    nova,
+    isOwnRun: (runId) => runId === opts.adoptLease || recorded(runId),
     fleet: seeded(new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }), spec.mode === 'apply' ? undrainedOf(p) : new Set()),
     playbook: p.playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
   };
@@ -103,8 +128,11 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
   const summary = await runFleet({ ...fleet, state });
   reporter?.close();
   if (spec.mode === 'apply') {
+    const { hooks: _hooks, ...rest } = fleet;
     await recheckAfterRun({
-      ...fleet, summary,
+      ...rest, summary,
+      // Read-only: Nova's name for each host again (the lease was released), nothing else of the run's hooks.
+      identify: identityOf(p, opts, session, { ...spec, kind: 'sweep' }, rest.nova ?? null),
       onStepEnd: (e) => builder.recheck(e),
       warn: (host, message) => {
         session.logger.warn({ host }, message);

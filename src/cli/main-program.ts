@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES, VERB_EXIT_LINES } from './exit-codes.js';
 import { defaultStateDir } from './common-options.js';
-import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption } from './options.js';
+import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, UsageError } from './options.js';
 import { VERSION } from '../util/version.js';
 
 /** What every verb that reaches hosts over SSH takes. */
@@ -70,6 +70,14 @@ ${EXIT_CODE_HELP}`);
   return program;
 }
 
+const ADOPT_HELP = "take over hosts leased by this run of another controller (and the compute services it disabled), once that controller is gone";
+
+/** A run id as newRunId makes them (and nothing a message or a file name could trip on). */
+function adoptLeaseOption(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) throw new UsageError(`--adopt-lease: ${JSON.stringify(value)} is not a run id (the lease and the disable reason name it, e.g. 20260101T000000Z-ab12)`);
+  return value;
+}
+
 /** run, plan and sweep: the verbs that run a playbook's steps. */
 function playbookVerbs(program: Command): void {
   guestOptions(reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml'))))
@@ -79,6 +87,7 @@ function playbookVerbs(program: Command): void {
     .option('--check', 'dry run: same as plan')
     .option('--plan <file>', 'apply exactly this saved plan; hosts whose facts drifted are refused')
     .option('-y, --yes', 'do not ask for confirmation before changing hosts')
+    .option('--adopt-lease <run-id>', ADOPT_HELP, adoptLeaseOption)
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.run)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {
       const { runCommand } = await import('./commands/run.js');
@@ -91,6 +100,7 @@ function playbookVerbs(program: Command): void {
     .option('--full', 'every host\'s diff (the default up to 20 hosts)')
     .option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)')
     .option('--no-rehearse', 'do not rehearse the rollout for its duration and maintenance windows')
+    .option('--adopt-lease <run-id>', ADOPT_HELP, adoptLeaseOption)
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {
       const { planCommand } = await import('./commands/plan.js');

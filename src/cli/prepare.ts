@@ -22,6 +22,8 @@ export interface WorkflowOptions extends CommonOptions, ReportOptions {
   full?: boolean;
   compact?: boolean;
   yes?: boolean;
+  /** --adopt-lease: another controller's run whose leases and disables this run takes over. */
+  adoptLease?: string;
 }
 
 export interface Prepared {

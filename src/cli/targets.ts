@@ -5,6 +5,7 @@ import { loadInventory, type Inventory } from '../inventory/index.js';
 import type { HostSpec } from '../inventory/types.js';
 import { checkSshTargets } from '../transport/factory.js';
 import { ConfigError, ConfigErrors, type SourceLocation } from '../util/errors.js';
+import { checkDuplicateTargets } from './duplicate-targets.js';
 import type { CommonOptions } from './common-options.js';
 import { UsageError } from './options.js';
 
@@ -88,6 +89,7 @@ export async function loadTargets(opts: CommonOptions, pattern = 'all', location
     ...(location === undefined ? {} : { location }),
   });
   checkKeyFiles(inventory, hosts);
-  checkSshTargets(hosts, opts.sshConfig, (host, variable) => inventory.varOrigin(host, variable));
+  const resolved = checkSshTargets(hosts, opts.sshConfig, (host, variable) => inventory.varOrigin(host, variable));
+  checkDuplicateTargets(inventory, hosts, resolved);
   return { inventory, hosts, settings: inventorySettings(inventory, sources[0]!, hosts[0]?.name) };
 }

@@ -91,6 +91,8 @@ export type EngineEvent =
   | (Base & { type: 'facts'; host: string; facts: HostFacts })
   /** A long step says what it is doing now (the reboot's phase, the drain's migrations done of total); live view only. */
   | (Base & { type: 'step-progress'; host: string; step: string } & StepProgress)
+  /** Nova's name for the host, decided after its first facts (Nova's own rule), when it differs from the inventory's. */
+  | (Base & { type: 'nova-host'; host: string; novaHost: string; basis: string })
   | (Base & { type: 'step-end'; host: string; step: string; status: StepStatus; diff?: Diff; error?: string; durationMs: number })
   | (Base & { type: 'warning'; host?: string; step?: string; message: string })
   | (Base & { type: 'run-end'; summary: RunSummary });

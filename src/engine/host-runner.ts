@@ -19,13 +19,22 @@ export type { PlannedStep } from '../steps/types.js';
 
 export type GatherFacts = (transport: Transport, host: HostSpec, signal: AbortSignal) => Promise<HostFacts>;
 
+/** What a firstFacts hook learnt of the host: Nova's name for it (by Nova's rule, from the facts), and why. */
+export interface HostIdentity {
+  novaHost: string;
+  basis: string;
+}
+
 /** Named points where a caller takes part in each host's run. */
 export interface RunHooks {
   /**
    * After the host's first facts, before any step: throwing ends the host with the error's outcome. The saved-plan drift
-   * check is one (a host that changed since the plan was reviewed is refused); a plan records its fingerprints here.
+   * check is one (a host that changed since the plan was reviewed is refused); a plan records its fingerprints here; the
+   * identity check (src/identity) returns Nova's name for the host, which the steps then use.
    */
-  firstFacts?(host: HostSpec, facts: HostFacts, signal: AbortSignal): Promise<void>;
+  firstFacts?(host: HostSpec, facts: HostFacts, signal: AbortSignal, transport: Transport): Promise<HostIdentity | void>;
+  /** After the host's last step, before its connection closes (the lease is released here once a host is done). */
+  hostEnd?(host: HostSpec, result: HostResult, transport: Transport | null, signal: AbortSignal): Promise<void>;
 }
 
 export interface HostRunDeps {
@@ -43,6 +52,8 @@ export interface HostRunDeps {
   events: EngineEvents;
   graceful: AbortSignal;
   hard: AbortSignal;
+  /** Whether a run id is one of this state directory's runs (or adopted): a disable it made is this controller's. */
+  isOwnRun?: (runId: string) => boolean;
 }
 
 type Ending = { result: HostResult; step?: string; error?: string };
@@ -55,7 +66,9 @@ function leftover(diff: Diff): string {
   return diff.changes.map((c) => c.summary).join('; ');
 }
 
-export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutcome> {
+export async function runHost(inventoryHost: HostSpec, d: HostRunDeps): Promise<HostOutcome> {
+  // Nova's name for the host may be decided from its facts (firstFacts); the steps see the host with that name.
+  let host = inventoryHost;
   const started = performance.now();
   const log = d.logger.child({ host: host.name });
   const prior = await HostTracker.load(d.store, host.name);
@@ -85,7 +98,11 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
       }));
       try {
         const first = await gather();
-        await d.hooks.firstFacts?.(host, first, d.hard);
+        const identity = await d.hooks.firstFacts?.(host, first, d.hard, t);
+        if (identity && identity.novaHost !== host.novaHost) {
+          host = { ...host, novaHost: identity.novaHost };
+          d.events.emit({ type: 'nova-host', host: host.name, novaHost: identity.novaHost, basis: identity.basis });
+        }
       } catch (err) {
         factsP = null;
         return classify(err, d, 'gather-facts');
@@ -115,6 +132,7 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
           },
           fleet,
           progress: (p) => d.events.emit({ type: 'step-progress', host: host.name, step: step.id, ...p }),
+          isOwnRun: (runId) => runId === d.runId || (d.isOwnRun?.(runId) ?? false),
         };
         const endStep = async (status: StepStatus, extra: { diff?: Diff; error?: string } = {}): Promise<void> => {
           if (d.mode === 'apply') {
@@ -172,6 +190,16 @@ export async function runHost(host: HostSpec, d: HostRunDeps): Promise<HostOutco
       if (d.mode === 'plan') return { result: wouldChange ? 'would-change' : 'ok' };
       return { result: changedSteps.length ? 'changed' : 'ok' };
     })();
+    if (d.hooks.hostEnd) {
+      try {
+        await d.hooks.hostEnd(host, ending.result, transport, d.hard);
+      } catch (err) {
+        // The host's work is done and recorded; what the end hook could not do (release a lease) is said, not hidden.
+        const message = `after the host finished: ${scrubSecrets(err instanceof Error ? err.message : String(err))}`;
+        log.warn({ err }, message);
+        d.events.emit({ type: 'warning', host: host.name, message });
+      }
+    }
   } finally {
     fleet.leaveDomain();
     await (transport as Transport | null)?.close().catch(() => {});
@@ -228,5 +256,19 @@ function classify(err: unknown, d: HostRunDeps, where: string): Classified {
 /** Several callers' hooks as one: each named hook runs every caller's in order. */
 export function chainHooks(...all: RunHooks[]): RunHooks {
   const first = all.flatMap((h) => (h.firstFacts ? [h.firstFacts] : []));
-  return first.length ? { firstFacts: async (host, facts, signal) => { for (const f of first) await f(host, facts, signal); } } : {};
+  const end = all.flatMap((h) => (h.hostEnd ? [h.hostEnd] : []));
+  const hooks: RunHooks = {};
+  if (first.length) {
+    hooks.firstFacts = async (host, facts, signal, transport) => {
+      let found: HostIdentity | void = undefined;
+      for (const f of first) {
+        // A later hook sees the host under the name an earlier one found (the drift check asks Nova by it).
+        const id = await f(found ? { ...host, novaHost: found.novaHost } : host, facts, signal, transport);
+        if (id) found = id;
+      }
+      return found;
+    };
+  }
+  if (end.length) hooks.hostEnd = async (host, result, transport, signal) => { for (const f of end) await f(host, result, transport, signal); };
+  return hooks;
 }

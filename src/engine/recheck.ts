@@ -12,6 +12,8 @@ export interface RecheckOptions extends Omit<RunFleetOptions, 'steps' | 'mode' |
   onStepEnd(e: EventOf<'step-end'>): void;
   /** A host that could not be looked at again keeps what its run found; this says why. */
   warn(host: string, message: string): void;
+  /** Hooks the recheck runs too (only read-only ones: the host's identity, so the steps see Nova's name for it). */
+  identify?: RunFleetOptions['hooks'];
 }
 
 /**
@@ -29,7 +31,7 @@ export async function recheckAfterRun(opts: RecheckOptions): Promise<void> {
   events.on('host-end', (e) => {
     if (e.result !== 'ok' && e.result !== 'would-change') opts.warn(e.host, `could not check again after the run (${e.step ?? 'host'}): ${e.error ?? e.result}`);
   });
-  const { summary: _s, onStepEnd: _o, warn: _w, ...rest } = opts;
+  const { summary: _s, onStepEnd: _o, warn: _w, identify, ...rest } = opts;
   // No batches or failure limits: one host that cannot be read must not keep the others from being looked at.
-  await runFleet({ ...rest, serial: null, maxFailPercentage: null, failureBudget: null, steps, hosts, mode: 'plan', events, state: null, hooks: {} });
+  await runFleet({ ...rest, serial: null, maxFailPercentage: null, failureBudget: null, steps, hosts, mode: 'plan', events, state: null, hooks: identify ?? {} });
 }

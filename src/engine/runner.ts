@@ -36,6 +36,8 @@ export interface RunFleetOptions {
   /** Named points where the caller takes part in a host's run (e.g. the saved-plan drift check). */
   hooks?: RunHooks;
   nova?: NovaApi | null;
+  /** Whether a run id is this controller's (a run of this state directory, or adopted); the steps ask it of a disable reason. */
+  isOwnRun?: (runId: string) => boolean;
   fleet?: FleetCoordinator;
   /** Apply mode writes every transition here; plan mode only reads (checkpoints) and writes the run record. */
   state?: StateStore | null;
@@ -92,6 +94,7 @@ export async function runFleet(opts: RunFleetOptions): Promise<RunSummary> {
     gatherFacts: opts.gatherFacts,
     hooks: opts.hooks ?? {},
     nova: opts.nova ?? null,
+    ...(opts.isOwnRun ? { isOwnRun: opts.isOwnRun } : {}),
     fleet: opts.fleet ?? new Fleet(),
     store,
     logger,

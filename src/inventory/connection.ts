@@ -88,9 +88,19 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
     else become = v;
   }
 
+  // Nova's name for the host as far as the inventory says it: nova_host (an override), else TripleO's canonical_hostname;
+  // with neither, the inventory name stands in until the gather applies Nova's own rule (src/openstack/nova-host-rule.ts).
   let novaHost = name;
+  let novaHostFrom: HostSpec['novaHostFrom'] = 'name';
   const nh = vars.get('nova_host');
-  if (nh) novaHost = str('nova_host', nh, "Nova's compute host name (a string without spaces)") ?? name;
+  const ch = vars.get('canonical_hostname');
+  if (nh) {
+    const v = str('nova_host', nh, "Nova's compute host name (a string without spaces)");
+    if (v !== undefined) { novaHost = v; novaHostFrom = 'nova_host'; }
+  } else if (ch) {
+    const v = str('canonical_hostname', ch, 'the host name TripleO gives Nova (a string without spaces)');
+    if (v !== undefined) { novaHost = v; novaHostFrom = 'canonical_hostname'; }
+  }
 
   const layout = layoutOverridesOf(name, vars, errors);
 
@@ -98,7 +108,7 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
   const plain: Record<string, unknown> = {};
   for (const [key, tv] of vars) plain[key] = tv.value;
   plain['inventory_hostname'] = name;
-  const spec: HostSpec = { name, address, port, user, become, novaHost, groups, vars: plain };
+  const spec: HostSpec = { name, address, port, user, become, novaHost, novaHostFrom, groups, vars: plain };
   if (privateKeyFile !== undefined) spec.privateKeyFile = privateKeyFile;
   if (layout !== undefined) spec.layout = layout;
   const at = (tv: TaggedValue) => ({ file: tv.origin.file, ...(tv.origin.line === undefined ? {} : { line: tv.origin.line }), ...(tv.origin.column === undefined ? {} : { column: tv.origin.column }) });

@@ -16,6 +16,11 @@ export interface HostSpec {
   become: boolean;
   /** Nova's hypervisor/service host name, when it differs from the inventory name. */
   novaHost: string;
+  /**
+   * Where novaHost came from: the inventory's nova_host (an override), TripleO's canonical_hostname, or the inventory name
+   * (a stand-in: the gather then applies Nova's own rule, [DEFAULT] host else the host's own name). Absent = 'name'.
+   */
+  novaHostFrom?: 'nova_host' | 'canonical_hostname' | 'name';
   /** Groups the host belongs to, nearest first, always ending with 'all'. */
   groups: string[];
   /** Every variable after Ansible's precedence, connection ones included. */

@@ -32,6 +32,11 @@ export const labFaults = z.strictObject({
   boots_old_kernel: z.boolean().default(false),
   /** Ubuntu hosts: another process (unattended-upgrades) holds the dpkg lock, so apt-get install fails at once, as apt does. */
   dpkg_locked: z.boolean().default(false),
+  /**
+   * Two hosts that answer for each other (a stale DNS record, recycled addresses): this host's sshd answers at the other
+   * host's address and the other's at this one's, while the inventory keeps each at its own. Name the other host.
+   */
+  swapped_with: z.string().regex(NAME, 'expected the name of another host of the lab').optional(),
 });
 
 export const labHost = z.strictObject({
@@ -62,6 +67,8 @@ export const labHost = z.strictObject({
   reserved_host_memory_mb: z.number().int().nonnegative().optional(),
   availability_zone: z.string().default('nova'),
   aggregate: z.string().optional(),
+  /** nova.conf sets [DEFAULT] host to NAME.localdomain, so Nova knows the host by that name (TripleO layouts always do). */
+  nova_host_fqdn: z.boolean().default(false),
   /** Already remediated at start: fixed packages installed and booted. */
   fixed: z.boolean().default(false),
   boot_delay: duration.default(1000),

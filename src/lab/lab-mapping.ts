@@ -5,7 +5,7 @@ import type { LabConfig, LabHost } from './lab-config.js';
 
 /** Nova's name for a lab host: its own name, or its FQDN where the layout's deployment registers that (TripleO). */
 export function novaHostName(h: LabHost): string {
-  return labNovaHostName(h.name, h.layout);
+  return labNovaHostName(h.name, h.layout, h.nova_host_fqdn);
 }
 
 

@@ -79,6 +79,11 @@ export class ReportBuilder {
         if (!this.firstFacts.has(e.host)) this.firstFacts.set(e.host, e.facts);
         this.facts.set(e.host, e.facts);
         return;
+      case 'nova-host': {
+        const h = this.hosts.get(e.host);
+        if (h) h.novaHost = e.novaHost;
+        return;
+      }
       case 'step-end': {
         const h = this.hosts.get(e.host);
         if (!h) return;

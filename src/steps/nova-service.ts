@@ -9,8 +9,33 @@ export function disableReason(runId: string): string {
   return `${DISABLE_REASON_PREFIX} MDS remediation (run ${runId})`;
 }
 
+/** Disabled by this tool, by any run of any controller (the prefix); whose run it was is disablingRun's answer. */
 export function disabledByUs(svc: ComputeService): boolean {
   return svc.status === 'disabled' && (svc.disabledReason ?? '').startsWith(DISABLE_REASON_PREFIX);
+}
+
+/** The run id a disable by this tool names; null when the service is not disabled by this tool or the reason names no run. */
+export function disablingRun(svc: ComputeService): string | null {
+  if (!disabledByUs(svc)) return null;
+  return /\(run ([^()\s]+)\)/.exec(svc.disabledReason ?? '')?.[1] ?? null;
+}
+
+/**
+ * Whether a disable by this tool is this controller's: made by this run, by a run recorded in this state directory, or by
+ * a run the operator adopted (--adopt-lease). Another controller's disable is never taken over or enabled without adoption.
+ */
+export function disabledByOwnRun(svc: ComputeService, ctx: { runId: string; isOwnRun?: (runId: string) => boolean }): boolean {
+  const run = disablingRun(svc);
+  if (run === null) return false;
+  return run === ctx.runId || (ctx.isOwnRun?.(run) ?? false);
+}
+
+/** For messages: who disabled it, and how to take it over. */
+export function foreignDisableHint(svc: ComputeService): string {
+  const run = disablingRun(svc);
+  return run === null
+    ? `its reason ("${svc.disabledReason ?? ''}") names no run of this tool`
+    : `run ${run} disabled it ("${svc.disabledReason ?? ''}"), and that run is not recorded in this state directory (another controller's?); if that controller is gone, take the host over with --adopt-lease ${run}`;
 }
 
 export async function computeServiceOf(nova: NovaApi, novaHost: string): Promise<ComputeService> {

@@ -5,7 +5,7 @@ import { logHint, UNIT_NAME } from '../layout/nova-compute-agent.js';
 import { changesOf, findingOf } from './changes.js';
 import { deadReason, liveness, requireAgent, waitForLiveness } from './compute-liveness.js';
 import { CommandFailedError, RefusedError } from './errors.js';
-import { disabledByUs, requireNova } from './nova-service.js';
+import { disabledByOwnRun, disabledByUs, foreignDisableHint, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
@@ -34,6 +34,11 @@ async function check(ctx: StepContext<RestoreParams>): Promise<Diff> {
   if (svc.status === 'enabled') return diff;
   if (!disabledByUs(svc)) {
     diff.notes.push(`nova-compute on ${svc.host} stays disabled: an operator disabled it ("${svc.disabledReason ?? ''}")`);
+    return diff;
+  }
+  if (!disabledByOwnRun(svc, ctx)) {
+    // Enabling another controller's disable would put its host back in service under it (it may be waiting on a reboot).
+    diff.notes.push(`nova-compute on ${svc.host} stays disabled: ${foreignDisableHint(svc)}`);
     return diff;
   }
   const reasons = rebootReasons(await ctx.facts(), false);

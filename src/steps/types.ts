@@ -44,6 +44,11 @@ export interface StepContext<P = unknown> {
   fleet: FleetCoordinator;
   /** Tells the live view what the step is doing now (optional: contexts built outside the engine may not have it). */
   progress?(p: StepProgress): void;
+  /**
+   * Whether a run id is this controller's: this run, a run recorded in this state directory, or one the operator adopted
+   * (--adopt-lease). A compute service disabled by any other run belongs to another controller. Absent: this run only.
+   */
+  isOwnRun?: (runId: string) => boolean;
 }
 
 /**

@@ -8,7 +8,7 @@ import { KnownHosts } from './known-hosts.js';
 import { createSecretSource, type SecretSource, type SecretSourceOptions } from './secrets.js';
 import { SshConfig } from './ssh-config.js';
 import { KeyStore } from './ssh-keys.js';
-import { resolveSshTarget } from './ssh-target.js';
+import { resolveSshTarget, type SshTarget } from './ssh-target.js';
 import { SshTransport } from './ssh-transport.js';
 import type { Transport } from './types.js';
 
@@ -79,9 +79,10 @@ export function checkSshTargets(
   file: string | null | undefined,
   locate?: (host: string, variable: string) => SourceLocation | undefined,
   home = homedir(),
-): void {
+): Map<string, SshTarget> {
   const config = loadSshConfig(file, home);
-  for (const h of hosts) resolveSshTarget(h, config, { home, ...(locate ? { locate } : {}) });
+  // The resolved targets are returned so the caller can tell two entries that reach one box (src/cli/duplicate-targets.ts).
+  return new Map(hosts.map((h) => [h.name, resolveSshTarget(h, config, { home, ...(locate ? { locate } : {}) })]));
 }
 
 /**

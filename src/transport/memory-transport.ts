@@ -1,4 +1,5 @@
 // An in-memory Transport for tests and the engine benchmark: exec answered by a handler, files in a map, optional latency.
+import { RemoteFileError } from './remote-files.js';
 import { AbortedError, UnreachableError, type ExecOptions, type ExecResult, type Transport, type WriteFileOptions } from './types.js';
 
 export type ExecHandler = (host: string, command: string, opts: ExecOptions) => Partial<ExecResult> | Promise<Partial<ExecResult>>;
@@ -72,7 +73,8 @@ export class MemoryTransport implements Transport {
 
   async readFile(path: string): Promise<Buffer> {
     const data = this.files.get(path);
-    if (!data) throw Object.assign(new Error(`${this.host}: ${path}: no such file`), { code: 'ENOENT' });
+    // As the SSH transport says it: a missing file is a RemoteFileError that knows it was not found.
+    if (!data) throw Object.assign(new RemoteFileError(`${this.host}: ${path}: no such file`, path, true), { code: 'ENOENT' });
     return data;
   }
 

@@ -12,7 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'mds-cli-input-'));
 const stateDir = join(dir, 'state');
 const emptyKnownHosts = join(dir, 'known_hosts');
 
-/** A TCP listener that counts every connection to its address: the one address a test's inventory points at. */
+/**
+ * A TCP listener that counts every connection to its address: the one address a test's inventory points at, on two ports
+ * (two inventory entries at one address and port are one box, which the tool refuses at load time).
+ */
 interface Trap {
   addr: string;
   connections: number;
@@ -22,15 +25,17 @@ let nextTrap = 1;
 
 async function openTrap(): Promise<Trap> {
   const trap: Trap = { addr: `127.34.1.${nextTrap++}`, connections: 0 };
-  const server = net.createServer((sock) => {
-    trap.connections++;
-    sock.destroy();
-  });
-  servers.push(server);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(TRAP_PORT, trap.addr, () => resolve());
-  });
+  for (const port of [TRAP_PORT, TRAP_PORT + 1]) {
+    const server = net.createServer((sock) => {
+      trap.connections++;
+      sock.destroy();
+    });
+    servers.push(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, trap.addr, () => resolve());
+    });
+  }
   return trap;
 }
 
@@ -53,6 +58,7 @@ function goodInventory(addr: string): string {
           ansible_host: ${addr}
         c02:
           ansible_host: ${addr}
+          ansible_port: ${TRAP_PORT + 1}
 `);
 }
 

@@ -17,7 +17,8 @@ export interface Baseline {
 
 export function novaConfPath(lab: LabHandle, host: string): string {
   // The host's private /etc is an overlay whose upper dir lives in the lab dir: what the host wrote, seen from outside.
-  return join(lab.dir, 'hosts', host, 'etc-upper', 'nova', 'nova.conf');
+  // A Nova host name NAME.localdomain (nova_host_fqdn, TripleO layouts) is the lab host NAME.
+  return join(lab.dir, 'hosts', host.replace(/\.localdomain$/, ''), 'etc-upper', 'nova', 'nova.conf');
 }
 
 /** The host's nova.conf as the overlay holds it; null when it is missing or not a regular file. */

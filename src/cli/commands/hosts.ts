@@ -12,6 +12,8 @@ export interface ResolvedHost {
   user: string;
   become: boolean;
   novaHost: string;
+  /** Who names it: the inventory (nova_host, canonical_hostname), or the host itself by Nova's rule, known only after its facts. */
+  novaHostFrom: 'nova_host' | 'canonical_hostname' | 'host';
   groups: string[];
   /**
    * The deployment layout the inventory forces (null: detected in the gather, as `plan` and reports show), and the
@@ -21,9 +23,10 @@ export interface ResolvedHost {
 }
 
 export function resolvedHost(h: HostSpec): ResolvedHost {
+  const from = h.novaHostFrom === 'nova_host' || h.novaHostFrom === 'canonical_hostname' ? h.novaHostFrom : 'host';
   return {
-    name: h.name, address: h.address, port: h.port, user: h.user, become: h.become, novaHost: h.novaHost, groups: h.groups.filter((g) => g !== 'all'),
-    layout: { name: h.layout?.name ?? null, overrides: [...(h.layout?.basis ?? [])] },
+    name: h.name, address: h.address, port: h.port, user: h.user, become: h.become, novaHost: h.novaHost, novaHostFrom: from,
+    groups: h.groups.filter((g) => g !== 'all'), layout: { name: h.layout?.name ?? null, overrides: [...(h.layout?.basis ?? [])] },
   };
 }
 
@@ -49,7 +52,11 @@ export async function hostsCommand(pattern: string, opts: Record<string, unknown
   }
   process.stdout.write(`  hosts (${resolved.length}):\n`);
   const rows = [['HOST', 'ADDRESS', 'PORT', 'USER', 'BECOME', 'NOVA HOST', 'LAYOUT'],
-    ...resolved.map((h) => [h.name, h.address, String(h.port), h.user, h.become ? 'yes' : 'no', h.novaHost, layoutCell(h.layout)])];
+    ...resolved.map((h) => [h.name, h.address, String(h.port), h.user, h.become ? 'yes' : 'no', h.novaHostFrom === 'host' ? `${h.novaHost}*` : h.novaHost, layoutCell(h.layout)])];
   process.stdout.write(`${table(rows).split('\n').map((l) => `    ${l}`).join('\n')}\n`);
+  // This verb contacts nothing, so a name the host decides is shown as the inventory name it stands in for.
+  if (resolved.some((h) => h.novaHostFrom === 'host')) {
+    process.stdout.write("  * decided on the host by Nova's rule (nova.conf's [DEFAULT] host, else the host's own name); set nova_host to fix it here\n");
+  }
   return EXIT.OK;
 }

@@ -51,8 +51,9 @@ export function labUnits(p: LabLayoutProfile, dist: LabDist): LabUnit[] {
 }
 
 /** The name Nova's compute service has for a host of this layout (the lab's domain is localdomain, as TripleO's default). */
-export function labNovaHostName(name: string, layout: LabLayoutName): string {
-  return LAB_LAYOUT_PROFILES[layout].novaHostFqdn ? `${name}.localdomain` : name;
+export function labNovaHostName(name: string, layout: LabLayoutName, fqdn = false): string {
+  // fqdn: any deployment may set [DEFAULT] host to the FQDN (the lab description's nova_host_fqdn), as TripleO always does.
+  return fqdn || LAB_LAYOUT_PROFILES[layout].novaHostFqdn ? `${name}.localdomain` : name;
 }
 
 const SSHD: LabUnit = { name: 'sshd', description: 'OpenSSH server daemon', role: 'other' };

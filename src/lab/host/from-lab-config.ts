@@ -1,5 +1,6 @@
 // Maps the lab description's host entries (src/lab/lab-config.ts, snake_case YAML) onto fake host specs.
 import type { LabConfig, LabHost } from '../lab-config.js';
+import { LabHostError } from './errors.js';
 import { resolveHostSpec, type FakeHostInput, type FakeHostSpec } from './spec.js';
 
 export function hostInputFromLabHost(h: LabHost): FakeHostInput {
@@ -10,6 +11,7 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
     ...(h.image_fixed === undefined ? {} : { imageFixed: h.image_fixed }),
     cpu: h.cpu,
     fixed: h.fixed,
+    ...(h.nova_host_fqdn ? { novaHostFqdn: true } : {}),
     bootDelayMs: h.boot_delay,
     nova: {
       cpuMode: h.cpu_mode,
@@ -34,7 +36,20 @@ export function hostInputFromLabHost(h: LabHost): FakeHostInput {
   };
 }
 
-/** Every host of a lab description, addresses assigned in order from its address_base. */
+/** Every host of a lab description, addresses assigned in order from its address_base; swapped pairs listen at each other's. */
 export function hostSpecsFromLabConfig(cfg: LabConfig): FakeHostSpec[] {
-  return cfg.hosts.map((h, i) => resolveHostSpec(hostInputFromLabHost(h), i, cfg.address_base, cfg.port));
+  const specs = cfg.hosts.map((h, i) => resolveHostSpec(hostInputFromLabHost(h), i, cfg.address_base, cfg.port));
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  for (const h of cfg.hosts) {
+    const other = h.faults.swapped_with;
+    if (other === undefined) continue;
+    const a = byName.get(h.name)!;
+    const b = byName.get(other);
+    if (!b || b === a) throw new LabHostError('E_LAB_SPEC', `host ${h.name}: faults.swapped_with: expected another host of the lab, got ${JSON.stringify(other)}`, { host: h.name });
+    const theirs = cfg.hosts.find((x) => x.name === other)?.faults.swapped_with;
+    if (theirs !== undefined && theirs !== h.name) throw new LabHostError('E_LAB_SPEC', `host ${other}: faults.swapped_with names ${theirs}, but ${h.name} swaps with it`, { host: other });
+    a.listenAddress = b.address;
+    b.listenAddress = a.address;
+  }
+  return specs;
 }

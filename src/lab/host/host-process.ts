@@ -58,7 +58,7 @@ export class HostProcess {
 
   /** Starts the host and resolves once its sshd listens; rejects (leaving nothing running) when it cannot. */
   static async boot(o: HostProcessOptions): Promise<HostProcess> {
-    const listen = `${o.spec.address}:${o.spec.port}`;
+    const listen = `${o.spec.listenAddress ?? o.spec.address}:${o.spec.port}`;
     // setpriv --pdeathsig: should this Node process die, unshare dies too, and --kill-child takes PID 1 with it.
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', '--',
       'unshare', '--mount', '--uts', '--pid', '--fork', '--mount-proc', '--kill-child', '--propagation', 'private',

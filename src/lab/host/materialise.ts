@@ -136,7 +136,7 @@ function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LabLayoutProf
     put(p.otherNovaConf, `# ${p.name === 'devstack' ? 'nova.conf of the control services: n-cpu reads nova-cpu.conf' : 'left from before containers: nova_compute reads the puppet-generated copy'}
 ${renderNovaConf({ name: spec.name, nova: other })}`);
   }
-  const conf = renderNovaConf({ name: labNovaHostName(spec.name, spec.layout), nova: spec.nova });
+  const conf = renderNovaConf({ name: labNovaHostName(spec.name, spec.layout, spec.novaHostFqdn), nova: spec.nova });
   // The file nova-compute reads, as the nova_conf fault leaves it: missing writes nothing; unreadable puts a directory
   // where the file should be (what a container bind mount of a missing source leaves; even root's cat fails).
   const putRead = (inHost: string) => {

@@ -46,8 +46,12 @@ export interface FakeHostFaults {
 export interface FakeHostSpec {
   /** Host name (hostname inside the host, Nova's service host, virsh's nodename). */
   name: string;
-  /** Loopback address sshd listens on, e.g. 127.0.10.1. */
+  /** The host's loopback address, e.g. 127.0.10.1: what the inventory says and, unless listenAddress, where sshd listens. */
   address: string;
+  /** Where its sshd really listens, when a fault puts it at another host's address (lab faults.swapped_with). */
+  listenAddress?: string;
+  /** nova.conf's [DEFAULT] host (and so Nova's name for it) is NAME.localdomain whatever the layout. */
+  novaHostFqdn?: boolean;
   port: number;
   dist: LabDist;
   cpu: FakeCpu;
@@ -104,6 +108,7 @@ export function resolveHostSpec(input: FakeHostInput, index: number, base = '127
     cpu: input.cpu ?? 'intel',
     nova: { cpuMode: 'host-model', ...input.nova },
     fixed: input.fixed ?? false,
+    ...(input.novaHostFqdn ? { novaHostFqdn: true } : {}),
     layout: input.layout ?? 'baremetal',
     imageFixed: input.imageFixed ?? input.fixed ?? false,
     bootDelayMs: input.bootDelayMs ?? 500,

@@ -18,6 +18,7 @@ writeFileSync(inventory, [
   '    controllers:',
   '      hosts:',
   '        ctl-01: {}',
+  '        ctl-02: {canonical_hostname: ctl-02.example.com}',
   '    compute:',
   '      hosts:',
   '        cmp-01: {}',
@@ -42,14 +43,20 @@ describe('checkComputeTargets', () => {
     await expect(checkComputeTargets(nova, t.inventory, t.hosts)).resolves.toBeUndefined();
   });
 
-  it('refuses a selection with a controller, naming it and the fix; another binary on that host does not count', async () => {
+  it('refuses a selection with a controller whose Nova name the inventory gives (TripleO canonical_hostname), naming it and the fix', async () => {
     const t = await targets('all');
     const err = await checkComputeTargets(nova, t.inventory, t.hosts).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as ConfigError).message).toMatch(/1 selected host\(s\) map to no nova-compute service in Nova: ctl-01\./);
+    expect((err as ConfigError).message).toMatch(/1 selected host\(s\) map to no nova-compute service in Nova: ctl-02 \(canonical_hostname ctl-02\.example\.com\)\./);
     expect((err as ConfigError).message).toMatch(/-l nova_compute/);
     expect((err as ConfigError).message).toMatch(/set nova_host/);
     expect((err as ConfigError).field).toBe('hosts');
+  });
+
+  it('leaves a host the inventory names nothing for to the check on the host (Nova\'s rule needs its nova.conf)', async () => {
+    const t = await targets('ctl-01');
+    expect(t.hosts[0]!.novaHostFrom).toBe('name');
+    await expect(checkComputeTargets(nova, t.inventory, t.hosts)).resolves.toBeUndefined();
   });
 
   it('names nova_host when it is what Nova does not know, and points at the line that set it', async () => {
@@ -57,7 +64,7 @@ describe('checkComputeTargets', () => {
     const err = await checkComputeTargets(novaWith([{ host: 'cmp-01' }]), t.inventory, t.hosts).catch((e: unknown) => e) as ConfigError;
     expect(err.message).toMatch(/cmp-02 \(nova_host cmp-02\.example\.com\)/);
     expect(err.location.file).toBe(inventory);
-    expect(err.location.line).toBe(10);
+    expect(err.location.line).toBe(11);
   });
 
   it('refuses every host when Nova lists no compute service at all (an empty list proves nothing is a compute node)', async () => {

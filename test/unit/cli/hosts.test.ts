@@ -43,11 +43,24 @@ describe('hosts over the example inventories', () => {
     });
   }
 
+  it("the shipped playbook's hosts: selects exactly the compute nodes of every example inventory", async () => {
+    const { loadPlaybook } = await import('../../../src/playbook/index.js');
+    const { stepSchemas } = await import('../../../src/steps/registry.js');
+    const playbook = await loadPlaybook(join(REPO, 'playbooks/remediate.yaml'), stepSchemas());
+    expect(playbook.hosts).not.toBe('all');
+    for (const ex of all) {
+      const selected = (await loadTargets(opts(ex.files), playbook.hosts)).hosts.map((h) => h.name);
+      const compute = (await loadTargets(opts(ex.files), ex.group)).hosts.map((h) => h.name);
+      expect(selected.sort(), ex.folder).toEqual(compute.sort());
+    }
+  });
+
   it('resolves what the inventory says: address, port, user, become and the Nova host name', async () => {
     const bm = all.find((e) => e.folder === 'baremetal')!;
     const hosts = (await loadTargets(opts(bm.files), 'compute')).hosts.map(resolvedHost);
     const c3 = hosts.find((h) => h.name === 'cmp-03.example.com')!;
-    expect(c3).toMatchObject({ address: '192.0.2.213', port: 22, user: 'cloud-admin', become: true, novaHost: 'cmp-03' });
+    expect(c3).toMatchObject({ address: '192.0.2.213', port: 22, user: 'cloud-admin', become: true, novaHost: 'cmp-03', novaHostFrom: 'nova_host' });
+    expect(hosts.find((h) => h.name === 'cmp-01.example.com')).toMatchObject({ novaHost: 'cmp-01.example.com', novaHostFrom: 'host' });
     expect(c3.groups).toContain('compute');
     expect(c3.groups).not.toContain('all');
     expect(Object.keys(c3)).not.toContain('vars');
@@ -60,7 +73,8 @@ describe('hosts over the example inventories', () => {
     const text = out.mock.calls.map((c) => String(c[0])).join('');
     expect(text).toMatch(/hosts \(2\):/);
     expect(text).toMatch(/HOST\s+ADDRESS\s+PORT\s+USER\s+BECOME\s+NOVA HOST/);
-    expect(text).toMatch(/compute01\s+compute01\s+22\s+kolla\s+no\s+compute01/);
+    expect(text).toMatch(/compute01\s+compute01\s+22\s+kolla\s+no\s+compute01\*\s+detected\n/);
+    expect(text).toMatch(/\* decided on the host by Nova's rule/);
     expect(text).not.toContain('compute03');
     out.mockClear();
     expect(await hostsCommand('nova-compute', { inventory: kolla.files, sshConfig: '/dev/null', json: true })).toBe(0);

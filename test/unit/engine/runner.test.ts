@@ -333,6 +333,33 @@ describe('runFleet: declared outcomes and hooks', () => {
     expect(calls.log.some((l) => l.startsWith('h2:'))).toBe(false);
   });
 
+  it("the identity a firstFacts hook returns is the host's Nova name for every step, the report and the end hook", async () => {
+    const calls: Calls = { log: [] };
+    const names: string[] = [];
+    const a = flagStep('a', calls, { check: (ctx) => { names.push(ctx.host.novaHost); return undefined; } });
+    const ended: string[] = [];
+    const o = base({
+      hosts: [host('h1')], steps: planned(a),
+      hooks: {
+        firstFacts: async (h) => ({ novaHost: `${h.name}.localdomain`, basis: '[DEFAULT] host' }),
+        hostEnd: async (h, result, transport) => { ended.push(`${h.novaHost}:${result}:${transport === null ? 'none' : 'open'}`); },
+      },
+    });
+    await runFleet(o);
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(['h1.localdomain']));
+    expect(o.seen.filter((e) => e.type === 'nova-host')).toEqual([expect.objectContaining({ host: 'h1', novaHost: 'h1.localdomain', basis: '[DEFAULT] host' })]);
+    expect(ended).toEqual(['h1.localdomain:changed:open']);
+  });
+
+  it('an end hook that throws is a warning, not a change of the host\'s outcome', async () => {
+    const calls: Calls = { log: [] };
+    const o = base({ hosts: [host('h1')], steps: planned(flagStep('a', calls)), hooks: { hostEnd: async () => { throw new Error('lease: permission denied'); } } });
+    const s = await runFleet(o);
+    expect(s.hosts[0]).toMatchObject({ result: 'changed' });
+    expect(o.seen.filter((e) => e.type === 'warning').map((e) => (e as { message: string }).message)).toEqual(['after the host finished: lease: permission denied']);
+  });
+
   it('facts reach listeners as engine events, every gather', async () => {
     const calls: Calls = { log: [] };
     const o = base({ hosts: [host('h1')], steps: planned(flagStep('a', calls)) });

@@ -36,6 +36,8 @@ export interface ContextOptions {
   signal?: AbortSignal;
   fleet?: FleetCoordinator;
   novaHost?: string;
+  /** Runs recorded in the state directory besides this one (their disables are this controller's). */
+  ownRuns?: string[];
 }
 
 export function hostSpec(name: string, novaHost = name): HostSpec {
@@ -70,6 +72,7 @@ export async function stepContext<P>(step: Step<P>, host: FakeHost, nova: FakeNo
       ctx.warnings.push(message);
     },
     fleet: o.fleet ?? openFleet,
+    isOwnRun: (runId) => runId === ctx.runId || (o.ownRuns ?? []).includes(runId),
     warnings: [],
     refreshes: 0,
   };

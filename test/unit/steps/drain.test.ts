@@ -1,6 +1,7 @@
 // drain: disable with our reason, live-migrate what runs, refuse what cannot move, bounded parallelism, retries, resume.
 import { describe, expect, it } from 'vitest';
 import { drain } from '../../../src/steps/drain.js';
+import { RefusedError } from '../../../src/steps/errors.js';
 import type { FleetCoordinator } from '../../../src/steps/types.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import { converge, kinds, MemoryCheckpoint, openFleet, stepContext } from './context.js';
@@ -212,7 +213,7 @@ describe('drain', () => {
     await nova.setServiceStatus(nova.service(SRC).id, 'disabled', 'mds-orchestrate: MDS remediation (run run-1)');
     nova.calls.length = 0;
 
-    const ctx = await stepContext(drain, dueHost(), nova, FAST, { checkpoint, runId: 'run-2' });
+    const ctx = await stepContext(drain, dueHost(), nova, FAST, { checkpoint, runId: 'run-2', ownRuns: ['run-1'] });
     const { first, second } = await converge(drain, ctx);
     // The resumed run also takes the disable over from run-1, for the reboot's last look.
     expect(kinds(first)).toEqual(['disable-service', 'await-migration']);
@@ -225,12 +226,25 @@ describe('drain', () => {
     const nova = cloud();
     nova.addServer({ name: 'web-1', host: SRC });
     await nova.setServiceStatus(nova.service(SRC).id, 'disabled', 'mds-orchestrate: MDS remediation (run run-1)');
-    const ctx = await stepContext(drain, dueHost(), nova, FAST, { runId: 'run-2' });
+    const ctx = await stepContext(drain, dueHost(), nova, FAST, { runId: 'run-2', ownRuns: ['run-1'] });
     const { first, second } = await converge(drain, ctx);
     expect(kinds(first)).toEqual(['disable-service', 'migrate-instance']);
     expect(first.changes[0]?.summary).toMatch(/take over the disable of nova-compute on .* from an earlier run/);
     expect(nova.service(SRC)).toMatchObject({ status: 'disabled', disabledReason: 'mds-orchestrate: MDS remediation (run run-2)' });
     expect(second.changes).toEqual([]);
+  });
+
+  it("refuses a host another controller's run disabled (not recorded in this state directory), naming the run and --adopt-lease", async () => {
+    const nova = cloud();
+    nova.addServer({ name: 'web-1', host: SRC });
+    await nova.setServiceStatus(nova.service(SRC).id, 'disabled', 'mds-orchestrate: MDS remediation (run other-9)');
+    nova.calls.length = 0;
+    const ctx = await stepContext(drain, dueHost(), nova, FAST, { runId: 'run-2', ownRuns: ['run-1'] });
+    const err = await drain.check(ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RefusedError);
+    expect((err as Error).message).toMatch(/run other-9 disabled it .*not recorded in this state directory.*--adopt-lease other-9/);
+    expect(nova.mutatingCalls()).toEqual([]);
+    expect(nova.service(SRC).disabledReason).toBe('mds-orchestrate: MDS remediation (run other-9)');
   });
 
   it('treats a migration it did not start as a blocker', async () => {

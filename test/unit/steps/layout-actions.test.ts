@@ -19,7 +19,9 @@ import { FakeHost, NOVA_CONF } from './fake-host.js';
 
 const DECOY = '[libvirt]\ncpu_mode = custom\ncpu_model = Nehalem\n# stale: from before containers\n';
 const NAME = 'compute-0.example.org';
+// run-7 is an earlier run of this state directory (restore enables only this controller's disables).
 const OURS = 'mds-orchestrate: MDS remediation (run run-7)';
+const OWN = { ownRuns: ['run-7'] };
 
 function emptyReport(): HostReport {
   return { name: NAME, address: '', novaHost: NAME, availabilityZone: null, aggregate: null, status: 'ok', steps: [], checks: [], rebootReasons: [], packagesBelowMinimum: [], guestsNeedingColdBoot: [], warnings: [] };
@@ -96,7 +98,7 @@ describe('restore watches the layout\'s agent', () => {
     const nova = new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: OURS });
     const host = new FakeHost({ hostname: NAME, stage: 'fixed' });
     host.useLayout(LAYOUT_FACTS['tripleo-docker'], DECOY);
-    const ctx = await stepContext(restore, host, nova, { alive_timeout: '20ms', alive_poll: '1ms' });
+    const ctx = await stepContext(restore, host, nova, { alive_timeout: '20ms', alive_poll: '1ms' }, OWN);
     host.containerState = 'exited';
     const diff = await restore.check(ctx);
     expect(findingOf(diff.findings, 'compute-service')?.dead).toBe('the nova_compute container (docker) is not active on the host (docker inspect: nova_compute: exited)');
@@ -134,13 +136,13 @@ describe('a layout the gather could not decide', () => {
   it('restore and cpu-flags do not guess a unit: unknown, unless the step names one', async () => {
     const nova = new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: OURS });
     const host = new FakeHost({ hostname: NAME, stage: 'fixed', cpuMode: 'custom', extraFlags: ['ssbd'] });
-    const ctx = await stepContext(restore, host, nova, {});
+    const ctx = await stepContext(restore, host, nova, {}, OWN);
     const facts = undecided(host);
     ctx.facts = async () => facts;
     await expect(restore.check(ctx)).rejects.toThrow(UnknownEvidenceError);
     await expect(restore.check(ctx)).rejects.toThrow(/how nova-compute runs here is unknown \(deployment layout unknown: two nova.conf probes matched\)/);
     expect(host.transport.commands).toEqual([]);
-    const named = await stepContext(restore, host, nova, { service: 'openstack-nova-compute' });
+    const named = await stepContext(restore, host, nova, { service: 'openstack-nova-compute' }, OWN);
     named.facts = async () => facts;
     expect(kinds(await restore.check(named))).toEqual(['enable-service']);
   });

@@ -14,10 +14,11 @@ const NAME = 'compute-0.example.org';
 
 type Svc = { status: 'enabled' | 'disabled'; disabledReason?: string; state?: 'up' | 'down'; forcedDown?: boolean };
 
-async function setup(stage: Stage, svc: Svc, params: Record<string, unknown> = {}) {
+async function setup(stage: Stage, svc: Svc, params: Record<string, unknown> = {}, ownRuns = ['run-7']) {
   const nova = new FakeNovaApi().addHost(NAME, svc).addHost('compute-1.example.org');
   const host = new FakeHost({ hostname: NAME, stage });
-  const ctx = await stepContext(restore, host, nova, params);
+  // run-7 is an earlier run of this state directory unless a test says otherwise.
+  const ctx = await stepContext(restore, host, nova, params, { ownRuns });
   return { nova, ctx, host };
 }
 
@@ -48,6 +49,23 @@ describe('restore', () => {
     expect(first.notes[0]).toMatch(/stays disabled: an operator disabled it/);
     expect(nova.mutatingCalls()).toEqual([]);
     expect(nova.service(NAME).status).toBe('disabled');
+  });
+
+  it("leaves another controller's disable alone: a run not recorded in this state directory, named with the way to adopt it", async () => {
+    const { nova, ctx } = await setup('fixed', { status: 'disabled', disabledReason: OURS }, {}, []);
+    const { first } = await converge(restore, ctx);
+    expect(first.changes).toEqual([]);
+    expect(first.notes[0]).toMatch(/stays disabled: run run-7 disabled it .*not recorded in this state directory.*--adopt-lease run-7/);
+    expect(nova.mutatingCalls()).toEqual([]);
+    expect(nova.service(NAME).status).toBe('disabled');
+  });
+
+  it('enables a disable by a run the operator adopted', async () => {
+    const { nova, ctx } = await setup('fixed', { status: 'disabled', disabledReason: OURS }, {}, []);
+    const adopted = { ...ctx, isOwnRun: (id: string) => id === ctx.runId || id === 'run-7' };
+    const { first } = await converge(restore, adopted);
+    expect(kinds(first)).toEqual(['enable-service']);
+    expect(nova.service(NAME).status).toBe('enabled');
   });
 
   it.each(['updated', 'no-microcode'] as const)('keeps our own disable while a reboot is still due (%s)', async (stage) => {
@@ -112,7 +130,7 @@ describe('restore never enables a dead nova-compute', () => {
     const ac = new AbortController();
     const nova = new FakeNovaApi().addHost(NAME, { status: 'disabled', disabledReason: OURS, state: 'down' });
     const host = new FakeHost({ hostname: NAME, stage: 'fixed' });
-    const ctx = await stepContext(restore, host, nova, { alive_timeout: '1h', alive_poll: '1h' }, { signal: ac.signal });
+    const ctx = await stepContext(restore, host, nova, { alive_timeout: '1h', alive_poll: '1h' }, { signal: ac.signal, ownRuns: ['run-7'] });
     const diff = await restore.check(ctx);
     const pending = restore.apply(ctx, diff);
     ac.abort();
