@@ -1,5 +1,6 @@
 // Is nova-compute alive on a host: the agent's systemd unit (the host's word) and Nova's service state (the cloud's word).
 import type { ComputeService, NovaApi } from '../openstack/types.js';
+import { Deadline } from '../util/deadline.js';
 import { sleep } from '../util/sleep.js';
 import { computeServiceOf } from './nova-service.js';
 import type { StepContext } from './types.js';
@@ -49,10 +50,10 @@ export async function liveness(ctx: StepContext<unknown>, nova: NovaApi, unit: s
  * freshly started agent up only after its first report, so a short wait after a reboot is normal.
  */
 export async function waitForLiveness(ctx: StepContext<unknown>, nova: NovaApi, unit: string, timeoutMs: number, pollMs: number): Promise<Liveness> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = new Deadline(timeoutMs, { graceMs: pollMs });
   for (;;) {
     const l = await liveness(ctx, nova, unit);
-    const left = deadline - Date.now();
+    const left = deadline.left();
     if (deadReason(l, unit) === null || left <= 0) return l;
     // The last look is made at the deadline itself, not one poll before it.
     await sleep(Math.min(pollMs, left), ctx.signal);
