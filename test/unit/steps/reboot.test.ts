@@ -96,6 +96,17 @@ describe('reboot', () => {
       expect(nova.mutatingCalls()).toEqual([]);
     });
 
+    it('refuses while a live migration INTO the host is in any unfinished state, queued and preparing included', async () => {
+      for (const status of ['accepted', 'queued', 'preparing', 'running', 'post-migrating']) {
+        const { host, nova, ctx } = await setup();
+        const diff = await reboot.check(ctx);
+        nova.migrations.push(migration({ status }));
+        await expect(reboot.apply(ctx, diff)).rejects.toThrow(new RegExp(`live-migration 41 of instance .* into compute-0\\.example\\.org from compute-1\\.example\\.org \\(${status}\\)`));
+        expect(host.reboots).toBe(0);
+        expect(nova.mutatingCalls()).toEqual([]);
+      }
+    });
+
     it('refuses while a migration OUT of the host is unfinished (any type, any unfinished state)', async () => {
       for (const status of ['accepted', 'queued', 'preparing', 'post-migrating', 'migrating']) {
         const { host, nova, ctx } = await setup();
