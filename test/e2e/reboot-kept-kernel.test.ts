@@ -41,7 +41,7 @@ describe('a reboot that kept its kernel', () => {
     expect(first.reboot.status).toBe('failed');
     expect(first.reboot.error).toMatch(new RegExp(`came back on kernel ${kernelBefore.replace(/\./g, '\\.')}, not the newest installed .*default boot entry \\(grubby --default-kernel`));
     // What the host's grubby said of the default entry: still the old kernel.
-    expect(first.reboot.error).toContain(`(it said: /boot/vmlinuz-${kernelBefore})`);
+    expect(first.reboot.error).toContain(`(it says: /boot/vmlinuz-${kernelBefore})`);
     const boot1 = (await ssh('cat /proc/sys/kernel/random/boot_id')).trim();
     expect(boot1).not.toBe(boot0);
     expect((await ssh('uname -r')).trim()).toBe(kernelBefore);
