@@ -73,6 +73,14 @@ export function processPauseWatch(): PauseWatch {
   return shared;
 }
 
+/**
+ * A watch that never sees a pause, and runs no timer: for a virtual clock (the rehearsal), where time jumps by design and
+ * a background tick would keep the simulation from ever running out of timers.
+ */
+export function neverPausedWatch(): PauseWatch {
+  return new PauseWatch(systemClock, 1_000, Number.POSITIVE_INFINITY);
+}
+
 /** Tests put a watch over a fake clock in its place (deadlines made meanwhile read that clock); returns the undo. */
 export function useProcessPauseWatch(watch: PauseWatch): () => void {
   const before = shared;

@@ -103,3 +103,14 @@ describe('Deadline', () => {
     expect(d.passed()).toBe(false);
   });
 });
+
+describe('under a virtual clock (the rehearsal)', () => {
+  it('a watch that never sees a pause: time jumps are not pauses, and no extra try is granted', () => {
+    const clock = fakeClock();
+    const watch = new PauseWatch(clock, 1_000, Number.POSITIVE_INFINITY);
+    const d = new Deadline(1_000, { watch });
+    clock.pause(3_600_000);
+    expect(d.passed()).toBe(true);
+    expect(d.extensions).toBe(0);
+  });
+});
