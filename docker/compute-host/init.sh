@@ -51,6 +51,14 @@ mount --bind "$B/cpuinfo" /proc/cpuinfo
 mount --bind "$B/boot_id" /proc/sys/kernel/random/boot_id
 mount --bind "$B/osrelease" /proc/sys/kernel/osrelease
 
+# chattr +i as this host's files carry it (immutable.list; bin/chattr keeps it): a read-only bind of the file on itself, so
+# every write fails (EROFS) and so does a rename over it or an unlink (EBUSY), while its directory and mount stay writable.
+if [ -f "$S/immutable.list" ]; then
+  while IFS= read -r f; do
+    [ -n "$f" ] && [ -e "$f" ] && mount --bind "$f" "$f" && mount -o remount,bind,ro "$f"
+  done < "$S/immutable.list"
+fi
+
 # nova-compute reads its config when it starts, i.e. at boot: the file its layout names (NOVA_CONF in host.env).
 NOVA_CONF=$(. "$S/host.env" && printf '%s' "$NOVA_CONF")
 if [ -f "$NOVA_CONF" ]; then cp "$NOVA_CONF" "$S/nova-compute.loaded.conf"; else rm -f "$S/nova-compute.loaded.conf"; fi

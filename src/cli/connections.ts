@@ -19,6 +19,8 @@ export interface Connections {
   cancel: CancelController;
   /** Said once the session can say it (stderr and log). */
   warnings: string[];
+  /** Once the session is open, later warnings (a clock skew seen at a re-authentication) go straight to it. */
+  warnTo(say: (message: string) => void): void;
   /** Connect retries are logged once the run's log exists. */
   logTo(logger: Logger): void;
   /** Logs in and proves the rights the workflow needs (exit 4 with Keystone's or Nova's words); nothing without a cloud. */
@@ -40,9 +42,12 @@ export async function prepareConnections(opts: CommonOptions, settings: Inventor
     onRetry: (host, err, retry, delayMs) => logger?.warn({ host, retry, delayMs, err: String(err) }, 'connect retry'),
   });
   const cancel = new CancelController();
-  const conn = cloud ? connectNova(cloud, { warn: (m) => warnings.push(m), signal: cancel.hard }) : null;
+  let say: ((message: string) => void) | null = null;
+  const warn = (m: string): void => { if (say) say(m); else warnings.push(m); };
+  const conn = cloud ? connectNova(cloud, { warn, signal: cancel.hard }) : null;
   return {
     transportFactory, nova: conn?.nova ?? null, cancel, warnings,
+    warnTo: (fn) => { say = fn; },
     logTo: (l) => { logger = l; },
     preflight: async () => { if (conn && cloud) await preflightCloud(conn.nova, cloud); },
     close: () => conn?.close(),

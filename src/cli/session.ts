@@ -65,7 +65,9 @@ export async function openSession(opts: CommonOptions, so: SessionOptions): Prom
       onWriteError: (err, path) => onLogWriteError(err, path, stop, c.cancel),
     });
     c.logTo(log.logger);
-    for (const w of c.warnings) warn(w);
+    const sayAndLog = (m: string): void => { warn(m); log.logger.warn({ warning: m }, 'warning'); };
+    for (const w of c.warnings) sayAndLog(w);
+    c.warnTo(sayAndLog);
     const offSignals = onStopSignals(c.cancel, stop, log.logger);
     log.logger.info({ argv: process.argv.slice(2) }, 'session opened');
     const events = new EngineEvents();

@@ -22,8 +22,12 @@ export const labFaults = z.strictObject({
   no_sudo: z.boolean().default(false),
   /** No virsh on the host's PATH, as on a containerized deployment (libvirt runs in a container). */
   no_virsh: z.boolean().default(false),
-  /** nova.conf at /etc/nova: present; missing; or unreadable even by root (a directory, as a container bind mount of a missing file leaves). */
-  nova_conf: z.enum(['present', 'missing', 'unreadable']).default('present'),
+  /**
+   * nova.conf at /etc/nova: present; missing; unreadable even by root (a directory, as a container bind mount of a missing
+   * file leaves); symlinked (a link to managed/nova.conf beside it, as configuration management lays it out); or immutable
+   * (chattr +i: lsattr shows `i`, every write and replace fails, `chattr -i` clears it).
+   */
+  nova_conf: z.enum(['present', 'missing', 'unreadable', 'symlinked', 'immutable']).default('present'),
   /** The kernel ring buffer has wrapped and the journal rotated: no log keeps this boot's MDS: line. */
   dmesg_wrapped: z.boolean().default(false),
   /** After a reboot nova-compute fails to start (md-clear asked of a CPU without it): the unit is failed, Nova reports the service down. */

@@ -36,7 +36,7 @@ export function connectNova(cloud: CloudConfig, opts: ConnectOptions): NovaConne
     ...(ca === undefined ? {} : { ca }),
     ...(cloud.tls.verify ? {} : { insecure: { warn: (m: string) => opts.warn(`cloud ${cloud.name}: ${m}`) } }),
   });
-  const session = new KeystoneSession(http, cloud.auth);
+  const session = new KeystoneSession(http, cloud.auth, { warn: (m) => opts.warn(`cloud ${cloud.name}: ${m}`) });
   const nova = createNovaClient({
     session,
     interface: cloud.interface,

@@ -1,4 +1,5 @@
 // Keystone v3 password or application-credential auth (project-scoped): the token, its expiry, the catalog, and authenticated requests that re-auth once on 401.
+import { performance } from 'node:perf_hooks';
 import { AbortedError } from '../transport/types.js';
 import type { CloudAuth, DomainRef, EndpointInterface } from './clouds.js';
 import { NoEndpointError, OpenStackAuthError, OpenStackHttpError, OpenStackProtocolError } from './errors.js';
@@ -32,12 +33,51 @@ export interface AuthenticatedRequester {
 export interface KeystoneSessionOptions {
   /** Re-authenticate this long before expires_at (capped at a quarter of the token's lifetime). Default 5 min. */
   refreshMarginMs?: number;
+  /** The controller's wall clock (ms since the epoch): only compared with the token's issued_at, to warn of skew. */
   now?: () => number;
+  /** A clock that only moves forward at one second per second (ms): the token's lifetime is counted on it. */
+  monotonic?: () => number;
+  /** Warn when issued_at and the controller's clock differ by more than this. Default 5 min (Kerberos' clockskew). */
+  skewWarnMs?: number;
+  /** Said once per session (the CLI puts it on stderr and in the log). */
+  warn?: (message: string) => void;
+}
+
+/** Keystone's lifetime of a token, from its own body; the controller's clock plays no part in it. */
+export interface TokenTimes {
+  /** expires_at - issued_at (ms), or undefined when the body lacks either. */
+  lifetimeMs: number | undefined;
+  issuedAt: number | undefined;
+  expiresAt: number | undefined;
+}
+
+function parseTime(v: unknown): number | undefined {
+  if (typeof v !== 'string') return undefined;
+  const t = Date.parse(v);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+export function tokenTimes(body: Record<string, unknown>): TokenTimes {
+  const issuedAt = parseTime(body['issued_at']);
+  const expiresAt = parseTime(body['expires_at']);
+  const lifetimeMs = issuedAt !== undefined && expiresAt !== undefined ? Math.max(0, expiresAt - issuedAt) : undefined;
+  return { lifetimeMs, issuedAt, expiresAt };
+}
+
+/** The skew warning, or undefined when the two clocks agree within `thresholdMs`. */
+export function clockSkewWarning(issuedAt: number | undefined, localNow: number, thresholdMs: number): string | undefined {
+  if (issuedAt === undefined) return undefined;
+  const skew = localNow - issuedAt;
+  if (Math.abs(skew) <= thresholdMs) return undefined;
+  const mins = Math.round(Math.abs(skew) / 60_000);
+  return `this controller's clock is ${mins} min ${skew > 0 ? 'ahead of' : 'behind'} Keystone's (token issued_at ${new Date(issuedAt).toISOString()}, `
+    + `here ${new Date(localNow).toISOString()}): token lifetimes are counted from the token itself, but fix the clock (NTP) `
+    + 'so logs and reports agree with the cloud\'s';
 }
 
 interface TokenState {
   value: string;
-  expiresAt: number;
+  /** When to re-authenticate, on the monotonic clock. */
   refreshAt: number;
   projectId: string;
   catalog: CatalogService[];
@@ -119,6 +159,10 @@ export class KeystoneSession implements AuthenticatedRequester {
   readonly #auth: CloudAuth;
   readonly #margin: number;
   readonly #now: () => number;
+  readonly #mono: () => number;
+  readonly #skewWarnMs: number;
+  readonly #warn: ((message: string) => void) | undefined;
+  #skewWarned = false;
   #token: TokenState | undefined;
   #pending: Promise<TokenState> | undefined;
   #authCount = 0;
@@ -128,6 +172,9 @@ export class KeystoneSession implements AuthenticatedRequester {
     this.#auth = auth;
     this.#margin = opts.refreshMarginMs ?? 5 * 60_000;
     this.#now = opts.now ?? Date.now;
+    this.#mono = opts.monotonic ?? (() => performance.now());
+    this.#skewWarnMs = opts.skewWarnMs ?? 5 * 60_000;
+    this.#warn = opts.warn;
     for (const secret of [auth.password, auth.applicationCredentialSecret]) if (secret) http.addSecret(secret);
   }
 
@@ -166,7 +213,7 @@ export class KeystoneSession implements AuthenticatedRequester {
 
   async #current(signal?: AbortSignal): Promise<TokenState> {
     const t = this.#token;
-    if (t !== undefined && this.#now() < t.refreshAt) return t;
+    if (t !== undefined && this.#mono() < t.refreshAt) return t;
     // One authentication at a time, however many requests notice the expiry together.
     // The shared attempt ignores any one caller's signal, so one aborted request cannot fail the others waiting on it.
     if (signal?.aborted) throw new AbortedError();
@@ -202,14 +249,22 @@ export class KeystoneSession implements AuthenticatedRequester {
     const body = res.body?.token;
     if (!value || body === undefined) throw new OpenStackProtocolError('Keystone answered without X-Subject-Token or token body');
     this.#http.addSecret(value);
-    const now = this.#now();
-    const expiresAt = typeof body['expires_at'] === 'string' ? Date.parse(body['expires_at']) : Number.NaN;
-    const lifetime = Number.isFinite(expiresAt) ? Math.max(0, expiresAt - now) : Number.POSITIVE_INFINITY;
+    // The lifetime is Keystone's (issued_at to expires_at), counted from now on the monotonic clock: a controller whose
+    // wall clock is hours off, or jumps, neither re-authenticates on every call nor sends an expired token. Only a body
+    // without issued_at falls back to expires_at against the wall clock.
+    const received = this.#mono();
+    const wall = this.#now();
+    const times = tokenTimes(body);
+    const lifetime = times.lifetimeMs ?? (times.expiresAt !== undefined ? Math.max(0, times.expiresAt - wall) : Number.POSITIVE_INFINITY);
+    const skew = clockSkewWarning(times.issuedAt, wall, this.#skewWarnMs);
+    if (skew !== undefined && !this.#skewWarned) {
+      this.#skewWarned = true;
+      this.#warn?.(skew);
+    }
     const project = body['project'] as { id?: unknown } | undefined;
     const state: TokenState = {
       value,
-      expiresAt,
-      refreshAt: Number.isFinite(lifetime) ? now + lifetime - Math.min(this.#margin, lifetime / 4) : Number.POSITIVE_INFINITY,
+      refreshAt: Number.isFinite(lifetime) ? received + lifetime - Math.min(this.#margin, lifetime / 4) : Number.POSITIVE_INFINITY,
       projectId: typeof project?.id === 'string' ? project.id : '',
       catalog: parseCatalog(body['catalog']),
     };

@@ -9,6 +9,7 @@
 // timers without an interval), Date.now (deadlines) and performance.now (durations), so patching these globals drives
 // the real engine and the real steps unchanged. The simulated hosts and cloud do no real I/O, so between two timers
 // every piece of work is a promise continuation, and one real setImmediate lets them all run.
+import { neverPausedWatch, useProcessPauseWatch } from '../util/deadline.js';
 
 interface VTimer {
   id: number;
@@ -112,6 +113,7 @@ export class VirtualClock {
   private nextId = 1;
   private seq = 0;
   private installed = false;
+  private undoPauseWatch: () => void = () => undefined;
   /** Timers fired so far (a cost figure for the benchmark). */
   fired = 0;
 
@@ -164,6 +166,8 @@ export class VirtualClock {
   install(): void {
     if (this.installed) throw new Error('virtual clock already installed');
     this.installed = true;
+    // Virtual time jumps by design: deadlines must not take a jump for a paused controller (util/deadline.ts).
+    this.undoPauseWatch = useProcessPauseWatch(neverPausedWatch());
     const clock = this;
     const g = globalThis as Record<string, unknown>;
     g['setTimeout'] = (fn: (...a: unknown[]) => void, ms?: number, ...args: unknown[]) => clock.setTimer(fn, ms, args, false);
@@ -192,6 +196,7 @@ export class VirtualClock {
   uninstall(): void {
     if (!this.installed) return;
     this.installed = false;
+    this.undoPauseWatch();
     const g = globalThis as Record<string, unknown>;
     g['setTimeout'] = real.setTimeout;
     g['setInterval'] = real.setInterval;

@@ -2,6 +2,7 @@
 import type { HostFacts } from '../facts/types.js';
 import { describeAgent, isActiveCommand, novaComputeAgent, parseAgentState, unknownAgentReason, type AgentState, type NovaComputeAgent } from '../layout/nova-compute-agent.js';
 import type { ComputeService, NovaApi } from '../openstack/types.js';
+import { Deadline } from '../util/deadline.js';
 import { sleep } from '../util/sleep.js';
 import { UnknownEvidenceError } from './errors.js';
 import { computeServiceOf } from './nova-service.js';
@@ -57,10 +58,10 @@ export async function liveness(ctx: StepContext<unknown>, nova: NovaApi, unit: N
  * freshly started agent up only after its first report, so a short wait after a reboot is normal.
  */
 export async function waitForLiveness(ctx: StepContext<unknown>, nova: NovaApi, unit: NovaComputeAgent, timeoutMs: number, pollMs: number): Promise<Liveness> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = new Deadline(timeoutMs, { graceMs: pollMs });
   for (;;) {
     const l = await liveness(ctx, nova, unit);
-    const left = deadline - Date.now();
+    const left = deadline.left();
     if (deadReason(l, unit) === null || left <= 0) return l;
     // The last look is made at the deadline itself, not one poll before it.
     await sleep(Math.min(pollMs, left), ctx.signal);

@@ -5,6 +5,7 @@ import { mdClearExposed } from '../facts/index.js';
 import type { NovaApi, Server } from '../openstack/types.js';
 import { AbortedError } from '../transport/types.js';
 import { missingEvidence, requireEvidence } from './evidence-rules.js';
+import { Deadline } from '../util/deadline.js';
 import { sleep } from '../util/sleep.js';
 import { changesOf, findingOf, type GuestNeedingColdBoot } from './changes.js';
 import { CommandFailedError, PreconditionError } from './errors.js';
@@ -59,8 +60,8 @@ async function check(ctx: StepContext<GuestsParams>): Promise<Diff> {
 }
 
 async function waitForStatus(nova: NovaApi, id: string, status: string, timeoutMs: number, pollMs: number, signal: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const deadline = new Deadline(timeoutMs, { graceMs: pollMs });
+  while (!deadline.passed()) {
     if (signal.aborted) throw new AbortedError();
     const s = await nova.getServer(id);
     if (s.status === status && !s.taskState) return;

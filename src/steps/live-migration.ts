@@ -1,5 +1,6 @@
 // Live-migrates one instance off a host and waits for the outcome: bounded retries, a deadline that really fires.
 import type { NovaApi, Server } from '../openstack/types.js';
+import { Deadline } from '../util/deadline.js';
 import { sleep } from '../util/sleep.js';
 import { CommandFailedError } from './errors.js';
 
@@ -18,8 +19,8 @@ export class MigrationError extends CommandFailedError {
 
 type Outcome = 'moved' | 'failed' | 'timeout';
 
-async function waitForOutcome(nova: NovaApi, server: Server, source: string, deadline: number, policy: MigrationPolicy, signal: AbortSignal): Promise<Outcome> {
-  while (Date.now() < deadline) {
+async function waitForOutcome(nova: NovaApi, server: Server, source: string, deadline: Deadline, policy: MigrationPolicy, signal: AbortSignal): Promise<Outcome> {
+  while (!deadline.passed()) {
     await sleep(policy.pollMs, signal);
     const now = await nova.getServer(server.id);
     if (now.host !== source && now.status === 'ACTIVE' && !now.taskState) return 'moved';
@@ -53,8 +54,8 @@ async function abortRunning(nova: NovaApi, server: Server, source: string, polic
     if (running.length === 0) return 'no migration was running any more';
     for (const m of running) await nova.abortLiveMigration(server.id, m.id);
     // As long again as the migration had, within reason: an abort that does not take is reported, not waited on forever.
-    const deadline = Date.now() + Math.max(policy.pollMs * 4, Math.min(policy.timeoutMs, 60_000));
-    while (Date.now() < deadline) {
+    const deadline = new Deadline(Math.max(policy.pollMs * 4, Math.min(policy.timeoutMs, 60_000)));
+    while (!deadline.passed()) {
       await sleep(policy.pollMs, signal);
       const now = await nova.getServer(server.id);
       if (!now.taskState) return now.host === source ? 'the migration was aborted' : `the migration was aborted but the instance is on ${now.host ?? '?'}`;
@@ -91,7 +92,9 @@ export async function migrateAway(nova: NovaApi, server: Server, source: string,
       if (named !== null) namedTries += 1;
       await nova.liveMigrate(server.id, named);
     }
-    const outcome = await waitForOutcome(nova, server, source, Date.now() + policy.timeoutMs, policy, signal);
+    // A controller paused past the deadline looks once more before it calls the migration hung (and aborts it).
+    const deadline = new Deadline(policy.timeoutMs, { graceMs: policy.pollMs });
+    const outcome = await waitForOutcome(nova, server, source, deadline, policy, signal);
     if (outcome === 'moved') return attempt;
     if (outcome === 'failed' && named !== null) {
       refused = named;
@@ -102,7 +105,7 @@ export async function migrateAway(nova: NovaApi, server: Server, source: string,
     }
     if (outcome === 'timeout') {
       const aborted = await abortRunning(nova, server, source, policy, signal);
-      throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s; ${aborted}; it stays on ${source}`, server.id);
+      throw new MigrationError(`live migration of ${server.name} (${server.id}) did not finish within ${Math.round(policy.timeoutMs / 1000)}s${deadline.note()}; ${aborted}; it stays on ${source}`, server.id);
     }
     if (attempt > policy.retries) {
       throw new MigrationError(`live migration of ${server.name} (${server.id}) failed ${attempt} times; it stays on ${source}`, server.id);

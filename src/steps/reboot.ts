@@ -9,6 +9,7 @@ import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
 import type { HostFacts } from '../facts/types.js';
 import { formatEvr } from '../rpm/index.js';
+import { Deadline } from '../util/deadline.js';
 import { packageRules } from './package-rules.js';
 import { sleep } from '../util/sleep.js';
 
@@ -78,15 +79,21 @@ async function readBootId(ctx: StepContext<RebootParams>, signal: AbortSignal = 
 }
 
 async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): Promise<string> {
-  // One signal bounds the whole wait, reconnects included: a connect attempt that never answers cannot outlive the deadline.
-  const deadline = AbortSignal.timeout(ctx.params.timeout);
-  const signal = AbortSignal.any([ctx.signal, deadline]);
+  // Each try is bounded by what is left of the deadline, reconnects included: a connect attempt that never answers cannot
+  // outlive it. A controller paused past the deadline (SIGSTOP, a laptop asleep) gets one more try before the host fails.
+  const deadline = new Deadline(ctx.params.timeout);
   let wait = ctx.params.backoff;
   let lastError = 'no answer yet';
   ctx.progress?.({ phase: 'waiting for ssh down' });
-  for (;;) {
+  let granted = 0;
+  for (let left = deadline.left(); left > 0; left = deadline.left()) {
+    const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(left)]);
+    // The extra try after a pause asks at once: the host had all the pause to come back.
+    const afterPause = deadline.extensions > granted;
+    granted = deadline.extensions;
+    if (afterPause) ctx.log.warn({ pausedPastDeadline: true }, 'the controller was paused past the reboot deadline: one more try');
     try {
-      await sleep(wait, signal);
+      await sleep(afterPause ? 0 : wait, signal);
       wait = Math.min(wait * 2, ctx.params.max_backoff);
       await ctx.transport.reconnect(signal);
       const now = await readBootId(ctx, signal);
@@ -96,12 +103,12 @@ async function waitForNewBoot(ctx: StepContext<RebootParams>, before: string): P
     } catch (err) {
       if (ctx.signal.aborted) throw err instanceof AbortedError ? err : new AbortedError();
       if (err instanceof AuthError || err instanceof HostKeyError) throw new CommandFailedError(`the host came back but refuses us: ${err.message}`);
-      if (deadline.aborted) break;
-      lastError = err instanceof Error ? err.message : String(err);
+      // The try our own deadline cut says nothing about the host: the last real answer is kept.
+      if (!signal.aborted) lastError = err instanceof Error ? err.message : String(err);
       ctx.progress?.({ phase: 'down, waiting for ssh up' });
     }
   }
-  throw new CommandFailedError(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError}); its compute service stays disabled`);
+  throw new CommandFailedError(`the host did not come back within ${Math.round(ctx.params.timeout / 1000)}s of the reboot (${lastError})${deadline.note()}; its compute service stays disabled`);
 }
 
 async function apply(ctx: StepContext<RebootParams>): Promise<void> {

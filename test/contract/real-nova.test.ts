@@ -1,6 +1,7 @@
 // Contract suite: every call of src/openstack against Debian's real Keystone 22 and Nova 26 (Zed) with Placement, on loopback;
 // with MDS_CONTRACT_CLOUD=lab (vitest project contract-lab) the same cases hold the lab's Nova to what the real one does.
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadCloudConfig, type CloudConfig } from '../../src/openstack/clouds.js';
 import { connectNova, type NovaConnection } from '../../src/openstack/connect.js';
@@ -186,23 +187,46 @@ suite('Keystone v3 (real keystone 22, fernet tokens)', () => {
     }
   });
 
-  it('renews a token before its real expires_at instead of sending it stale', async () => {
+  it('renews a token before its real expires_at instead of sending it stale, counted from the token itself', async () => {
     const cfg = cloudConfig('admin');
     const http = new HttpClient();
-    let skewMs = 0;
-    const session = new KeystoneSession(http, cfg.auth, { now: () => Date.now() + skewMs });
+    let elapsedMs = 0;
+    const session = new KeystoneSession(http, cfg.auth, { monotonic: () => performance.now() + elapsedMs });
     const nova = createNovaClient({ session, interface: 'public' });
     try {
       await nova.listComputeServices();
       expect(session.authCount).toBe(1);
-      // Keystone issues tokens for 3600 s here: one minute before that, the session must fetch a new one first.
-      skewMs = 3_540_000;
+      // Keystone issues tokens for 3600 s here: 59 minutes later, the session must fetch a new one first.
+      elapsedMs = 3_540_000;
       await nova.listComputeServices();
       expect(session.authCount).toBe(2);
       await nova.listComputeServices();
       expect(session.authCount).toBe(2);
     } finally {
       http.close();
+    }
+  });
+
+  it('a controller clock hours off Keystone\'s: real tokens are neither renewed on every call nor kept stale; the skew is said once', async () => {
+    for (const offsetMs of [3 * 3600_000, -3 * 3600_000]) {
+      const cfg = cloudConfig('admin');
+      const http = new HttpClient();
+      const warnings: string[] = [];
+      let elapsedMs = 0;
+      const session = new KeystoneSession(http, cfg.auth, {
+        now: () => Date.now() + offsetMs, monotonic: () => performance.now() + elapsedMs, warn: (m) => warnings.push(m),
+      });
+      const nova = createNovaClient({ session, interface: 'public' });
+      try {
+        for (let i = 0; i < 3; i += 1) await nova.listComputeServices();
+        expect(session.authCount).toBe(1);
+        elapsedMs = 3_540_000;
+        await nova.listComputeServices();
+        expect(session.authCount).toBe(2);
+        expect(warnings).toEqual([expect.stringMatching(new RegExp(`clock is 180 min ${offsetMs > 0 ? 'ahead of' : 'behind'} Keystone's`))]);
+      } finally {
+        http.close();
+      }
     }
   });
 });

@@ -139,4 +139,44 @@ describe("the reboot's last look", () => {
     expect(await bootId('s3')).not.toBe(bootBefore);
     expect((await service('s3')).status).toBe('enabled');
   }, 300_000);
+
+  it('a migration INTO the host still queued behind another (not yet running anywhere) also refuses the reboot; a rerun converges', async () => {
+    const bootBefore = await bootId('s2');
+    const json = join(lab.dir, 'queued-in.json');
+    let victim = '';
+    let blocker = { uuid: '', mig: 0 };
+    const r = await runWithChangeBeforeReboot('s2', json, async () => {
+      // After s2's drain: a source with two instances; the first one's migration takes the source's only slot
+      // (max_concurrent_live_migrations 1) and hangs, so the second one's, forced into s2, waits queued.
+      const now = await state();
+      const source = ['s1', 's3'].find((h) => now.instances.filter((i) => i.host === h && i.status === 'ACTIVE').length >= 2)!;
+      const [first, second] = now.instances.filter((i) => i.host === source && i.status === 'ACTIVE');
+      const other = source === 's1' ? 's3' : 's1';
+      await lab.labPost('faults', { migrationHangs: [first!.name] });
+      expect((await operatorNova('POST', `/servers/${first!.uuid}/action`, { 'os-migrateLive': { host: other, block_migration: 'auto', force: true } })).status).toBe(202);
+      await waitFor('the first migration to run', async () => (await state()).migrations.some((m) => m.instanceUuid === first!.uuid && m.status === 'running'), 20_000);
+      blocker = { uuid: first!.uuid, mig: (await state()).migrations.find((m) => m.instanceUuid === first!.uuid && m.status === 'running')!.id };
+      victim = second!.uuid;
+      expect((await operatorNova('POST', `/servers/${victim}/action`, { 'os-migrateLive': { host: 's2', block_migration: 'auto', force: true } })).status).toBe(202);
+      await waitFor('the forced migration into s2 to wait queued', async () =>
+        (await state()).migrations.some((m) => m.instanceUuid === victim && m.dest === 's2' && m.status === 'queued'), 20_000);
+    });
+
+    expect(r.code, r.stdout.slice(-2000)).toBe(1);
+    const reboot = hostOf(json, 's2').steps.find((x) => x.id === 'reboot')!;
+    expect(reboot.status).toBe('refused');
+    expect(reboot.error).toMatch(new RegExp(`live-migration \\d+ of instance ${victim} into s2 from s[13] \\(queued\\)`));
+    expect(await bootId('s2')).toBe(bootBefore);
+    expect((await service('s2')).status).toBe('disabled');
+
+    // The operator aborts the blocker; the queued migration then runs (the hang fault is cleared) and lands on s2.
+    expect((await operatorNova('DELETE', `/servers/${blocker.uuid}/migrations/${blocker.mig}`, undefined)).status).toBe(202);
+    await waitFor('the queued migration to land', async () => (await state()).instances.find((i) => i.uuid === victim)!.host === 's2', 20_000);
+    await checkInvariants(lab, base, { allowAudit: ['enabled-by-other-user'] });
+
+    await rerunToEnd(lab, ['-l', 's2']);
+    const end = await checkInvariants(lab, base, { allowAudit: ['enabled-by-other-user'] });
+    expect(end.instances.filter((i) => i.host === 's2' && i.status === 'ACTIVE')).toEqual([]);
+    expect(await bootId('s2')).not.toBe(bootBefore);
+  }, 300_000);
 });

@@ -7,10 +7,15 @@ import { cli, FAST_PLAYBOOK, type LabHandle } from './lab.js';
 import type { LabStateSnapshot as Snapshot } from '../../src/lab/cloud/index.js';
 
 
+/** Migration states that mean the move did not happen: Nova's error/failed, and cancelled (aborted). */
+const CUT = new Set(['error', 'failed', 'cancelled']);
+
 interface AuditEntry { kind: string; host: string; instances: string[]; detail: string }
 
 export interface Baseline {
   active: Set<string>;
+  /** Instances already in ERROR before the scenario: the lab seeds none, but a scenario may. */
+  error: Set<string>;
   novaConf: Map<string, string | null>;
   operatorDisabled: Map<string, string>;
 }
@@ -33,6 +38,7 @@ export async function baseline(lab: LabHandle): Promise<Baseline> {
   const computes = s.services.filter((v) => v.binary === 'nova-compute');
   return {
     active: new Set(s.instances.filter((i) => i.status === 'ACTIVE').map((i) => i.uuid)),
+    error: new Set(s.instances.filter((i) => i.status === 'ERROR').map((i) => i.uuid)),
     // A host whose nova.conf is missing or not a file (the nova_conf fault) has no original: the check below is that it stays so.
     novaConf: new Map(computes.map((v) => [v.host, readNovaConf(lab, v.host)])),
     operatorDisabled: new Map(computes.filter((v) => v.status === 'disabled' && v.disabledReason).map((v) => [v.host, v.disabledReason!])),
@@ -40,7 +46,10 @@ export async function baseline(lab: LabHandle): Promise<Baseline> {
 }
 
 export interface InvariantOptions {
-  /** Instances the scenario itself put in another state (e.g. a migration it made fail), by name or uuid. */
+  /**
+   * Instances the scenario itself put in another state, or whose live migration it made fail or hang (so the tool's
+   * migration of it ended in error or was aborted), by name or uuid.
+   */
   accounted?: string[];
   /** Audit kinds the scenario caused from outside (e.g. migration-interrupted when the lab reboots a target). */
   allowAudit?: string[];
@@ -60,6 +69,17 @@ export async function checkInvariants(lab: LabHandle, base: Baseline, opts: Inva
   const lost = s.instances.filter((i) => base.active.has(i.uuid) && i.status !== 'ACTIVE' && !accounted.has(i.uuid) && !accounted.has(i.name));
   expect(lost.map((i) => `${i.name}@${i.host}:${i.status}`)).toEqual([]);
   expect(s.instances.filter((i) => base.active.has(i.uuid)).length).toBe(base.active.size);
+  const isAccounted = (uuid: string): boolean => {
+    const inst = s.instances.find((i) => i.uuid === uuid);
+    return accounted.has(uuid) || (inst !== undefined && accounted.has(inst.name));
+  };
+  // No instance ended in ERROR, whether it was ACTIVE at the start or not (one that was SHUTOFF can be broken too).
+  const inError = s.instances.filter((i) => i.status === 'ERROR' && !base.error.has(i.uuid) && !isAccounted(i.uuid));
+  expect(inError.map((i) => `${i.name}@${i.host}:ERROR`), 'instances left in ERROR').toEqual([]);
+  // No live migration the tool started was cut: none of its migrations ended in error or was aborted (cancelled), unless the
+  // scenario made that instance's migrations fail. The lab records each migration's client (its User-Agent).
+  const cut = s.migrations.filter((m) => (m.requestedBy ?? '').startsWith('mds-orchestrate') && CUT.has(m.status) && !isAccounted(m.instanceUuid));
+  expect(cut.map((m) => `migration ${m.id} of ${m.instanceUuid} ${m.source} -> ${m.dest ?? '?'}: ${m.status}`), 'migrations the tool started that were cut').toEqual([]);
   for (const dead of opts.deadHosts ?? []) {
     expect(s.instances.filter((i) => i.host === dead && base.active.has(i.uuid)).map((i) => i.name)).toEqual([]);
   }

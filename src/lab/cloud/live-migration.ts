@@ -34,10 +34,10 @@ export class MigrationEngine {
    * The API's part: the instance takes task_state migrating now; the conductor creates the migration record after the
    * 202 (from 2.34, where the call is a cast), so a client never finds it inside its own POST.
    */
-  start(inst: InstanceRec, req: LiveMigrateRequest, token: TokenInfo): void {
+  start(inst: InstanceRec, req: LiveMigrateRequest, token: TokenInfo, requestedBy: string | null = null): void {
     const w = this.world;
     if (req.synchronousPrecheck) {
-      const m = this.create(inst, token, req.host);
+      const m = this.create(inst, token, req.host, requestedBy);
       const choice = chooseTarget(w, inst, req.host, req.forced);
       if (!choice.ok) {
         w.setMigrationStatus(m, 'error');
@@ -51,7 +51,7 @@ export class MigrationEngine {
     w.setInstance(inst, inst.vmState, 'migrating', inst.powerState);
     this.after(1, () => {
       if (inst.taskState !== 'migrating') return;
-      const m = this.create(inst, token, req.host);
+      const m = this.create(inst, token, req.host, requestedBy);
       this.after(this.conductorMs(), () => {
         if (m.status !== 'accepted') return;
         const choice = chooseTarget(w, inst, req.host, req.forced);
@@ -63,13 +63,13 @@ export class MigrationEngine {
     });
   }
 
-  private create(inst: InstanceRec, token: TokenInfo, requestedHost: string | null): MigrationRec {
+  private create(inst: InstanceRec, token: TokenInfo, requestedHost: string | null, requestedBy: string | null): MigrationRec {
     const w = this.world;
     const stamp = novaTime(w.now());
     const m: MigrationRec = {
       id: w.nextMigrationId(), uuid: w.rng.uuid(), instanceUuid: inst.uuid, sourceCompute: inst.host, destCompute: null, requestedHost,
       status: 'accepted', migrationType: 'live-migration', userId: token.userId, projectId: token.projectId ?? '',
-      createdAt: stamp, updatedAt: stamp, flavorId: inst.flavorId,
+      createdAt: stamp, updatedAt: stamp, flavorId: inst.flavorId, requestedBy,
     };
     w.migrations.push(m);
     w.events.emit('migration-status', m);

@@ -117,6 +117,11 @@ export interface MigrationRec {
   createdAt: string;
   updatedAt: string;
   flavorId: string;
+  /**
+   * The client that asked for it (the request's User-Agent), as nova-api's request log keeps it: lets the lab's checks tell
+   * the tool's migrations from an operator's. Not part of Nova's API views.
+   */
+  requestedBy: string | null;
 }
 
 export const IN_PROGRESS: ReadonlySet<MigrationStatus> = new Set(['queued', 'preparing', 'running', 'post-migrating']);

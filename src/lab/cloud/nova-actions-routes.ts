@@ -31,8 +31,14 @@ function migrateLive(world: CloudWorld, engine: MigrationEngine, ctx: NovaContex
   if (args.host !== null && !world.hosts.has(args.host)) throw badRequest(`Compute host ${args.host} could not be found.`);
   const source = world.computeService(inst.host);
   if (source && !world.isUp(source)) throw conflict(`Compute service of ${inst.host} is unavailable at this time.`);
-  engine.start(inst, { host: args.host, forced: args.forced, synchronousPrecheck: ctx.mv < 34 }, ctx.token);
+  engine.start(inst, { host: args.host, forced: args.forced, synchronousPrecheck: ctx.mv < 34 }, ctx.token, userAgent(ctx));
   return { status: 202 };
+}
+
+/** The caller's User-Agent, recorded on the migration so the lab can say whose migration was cut. */
+function userAgent(ctx: NovaContext): string | null {
+  const ua = ctx.headers['user-agent'];
+  return typeof ua === 'string' && ua !== '' ? ua : null;
 }
 
 export function actionRoutes(world: CloudWorld, engine: MigrationEngine, power: PowerActions): Route<NovaContext>[] {

@@ -31,7 +31,8 @@ function listMigrations(world: CloudWorld, ctx: NovaContext): Reply {
   const eq = (name: string, value: string | null): boolean => q.get(name) === null || q.get(name) === value;
   let found = world.migrations.filter((m) => eq('instance_uuid', m.instanceUuid) && eq('migration_type', m.migrationType)
     && eq('status', m.status) && eq('source_compute', m.sourceCompute)
-    && (q.get('host') === null || m.sourceCompute === q.get('host') || m.destCompute === q.get('host'))
+    // The conductor writes the requested host as dest_compute when it creates the record (accepted), as the views show it.
+    && (q.get('host') === null || m.sourceCompute === q.get('host') || (m.destCompute ?? m.requestedHost) === q.get('host'))
     && (ctx.mv < 80 || (eq('user_id', m.userId) && eq('project_id', m.projectId))));
   const base = computeUrl(ctx);
   if (ctx.mv < 59) return { status: 200, body: { migrations: found.map((m) => migrationView(world, m, ctx.mv, base)) } };

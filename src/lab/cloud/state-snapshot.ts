@@ -8,7 +8,9 @@ export interface LabStateSnapshot {
   hosts: { name: string; vcpus: number; ramMb: number; vcpusUsed: number; ramMbUsed: number; az: string; aggregate: string | null }[];
   instances: { uuid: string; name: string; host: string; status: string; vmState: string; taskState: string | null; powerState: number;
     flavor: string; projectId: string; mdClear: boolean }[];
-  migrations: { id: number; uuid: string; instanceUuid: string; source: string; dest: string | null; status: string; createdAt: string }[];
+  migrations: { id: number; uuid: string; instanceUuid: string; source: string; dest: string | null; status: string; createdAt: string;
+    /** The User-Agent of the client that started it (the tool says `mds-orchestrate`). */
+    requestedBy: string | null }[];
 }
 
 export function snapshotState(world: CloudWorld): LabStateSnapshot {
@@ -24,6 +26,6 @@ export function snapshotState(world: CloudWorld): LabStateSnapshot {
       powerState: i.powerState, flavor: world.flavor(i.flavorId).name, projectId: i.projectId, mdClear: i.mdClear,
     })),
     migrations: world.migrations.map((m) => ({ id: m.id, uuid: m.uuid, instanceUuid: m.instanceUuid, source: m.sourceCompute,
-      dest: m.destCompute ?? m.requestedHost, status: m.status, createdAt: m.createdAt })),
+      dest: m.destCompute ?? m.requestedHost, status: m.status, createdAt: m.createdAt, requestedBy: m.requestedBy })),
   };
 }

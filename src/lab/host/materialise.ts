@@ -94,6 +94,7 @@ export function renderHostEnv(spec: FakeHostSpec, control: ControlEndpoint): str
     NOVA_CONF: LAB_LAYOUT_PROFILES[spec.layout].novaConf,
     CONTAINER_ENGINE: LAB_LAYOUT_PROFILES[spec.layout].engine ?? '',
     YUM_FAILS: spec.faults.yumFails,
+    BOOTS_OLD_KERNEL: spec.faults.bootsOldKernel,
     PARTIAL_UPDATE: spec.faults.partialUpdate,
     DPKG_LOCKED: spec.faults.dpkgLocked,
   });
@@ -123,6 +124,11 @@ export function placementOf(p: LabLayoutProfile): PackagePlacement {
     libvirtPackage: p.qemuInImage ? 'libvirt' : p.libvirtPackage };
 }
 
+/** The nova_conf symlinked fault's link target, relative to the link's directory (so the lab dir resolves it too). */
+export const MANAGED_NOVA_CONF = 'managed/nova.conf';
+/** In the state dir: the in-host paths that carry the immutable attribute, one a line (bin/lsattr, bin/chattr, init.sh). */
+export const IMMUTABLE_LIST = 'immutable.list';
+
 /** nova.conf where the layout keeps it, the osa venv symlink, and the file nova-compute does not read where one exists. */
 function writeNovaConfs(layout: HostLayout, spec: FakeHostSpec, p: LabLayoutProfile): void {
   const put = (inHost: string, content: string) => {
@@ -139,9 +145,19 @@ ${renderNovaConf({ name: spec.name, nova: other })}`);
   const conf = renderNovaConf({ name: labNovaHostName(spec.name, spec.layout, spec.novaHostFqdn), nova: spec.nova });
   // The file nova-compute reads, as the nova_conf fault leaves it: missing writes nothing; unreadable puts a directory
   // where the file should be (what a container bind mount of a missing source leaves; even root's cat fails).
+  // symlinked: the path is a relative link to managed/nova.conf beside it, the file configuration management owns;
+  // immutable: the file is there, and listed for init.sh, lsattr and chattr (bin/) to treat as chattr +i.
   const putRead = (inHost: string) => {
-    if (spec.faults.novaConf === 'present') put(inHost, conf);
-    else if (spec.faults.novaConf === 'unreadable') mkdirSync(machinePath(layout, inHost)!, { recursive: true, mode: 0o750 });
+    const fault = spec.faults.novaConf;
+    if (fault === 'present') put(inHost, conf);
+    else if (fault === 'unreadable') mkdirSync(machinePath(layout, inHost)!, { recursive: true, mode: 0o750 });
+    else if (fault === 'symlinked') {
+      put(path.posix.join(path.posix.dirname(inHost), MANAGED_NOVA_CONF), conf);
+      symlinkSync(MANAGED_NOVA_CONF, machinePath(layout, inHost)!);
+    } else if (fault === 'immutable') {
+      put(inHost, conf);
+      writeFileSync(path.join(layout.state, IMMUTABLE_LIST), `${inHost}\n`);
+    }
   };
   if (p.novaConfTarget) {
     putRead(p.novaConfTarget);

@@ -32,7 +32,7 @@ export interface FakeHostFaults {
   /** virsh is not on the host's PATH (from the next boot). */
   noVirsh: boolean;
   /** /etc/nova/nova.conf present, missing, or a directory nobody can read as a file (written at materialise time). */
-  novaConf: 'present' | 'missing' | 'unreadable';
+  novaConf: 'present' | 'missing' | 'unreadable' | 'symlinked' | 'immutable';
   /** The ring buffer wrapped and the journal rotated: no log has the boot-time MDS: line (from the next boot). */
   dmesgWrapped: boolean;
   /** After a reboot the nova-compute unit fails to start, and the cloud hears nothing from it (service down). */

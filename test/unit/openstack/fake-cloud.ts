@@ -13,6 +13,8 @@ export interface FakeCloudOptions {
   projectInUrl?: boolean;
   /** expires_at of each issued token. Default: one hour from now. */
   expiresAt?: () => Date;
+  /** issued_at of each issued token (Keystone's clock). Default: now; null leaves it out of the body. */
+  issuedAt?: () => Date | null;
   /** Nova handler; `path` is relative to the compute endpoint (e.g. `/servers/detail?all_tenants=1`). */
   nova?: (path: string, req: Recorded, res: http.ServerResponse) => void | Promise<void>;
 }
@@ -42,10 +44,12 @@ export async function startFakeCloud(opts: FakeCloudOptions = {}): Promise<FakeC
       const token = `tok-${issued.length + 1}-abcdef`;
       issued.push(token);
       const expires = (opts.expiresAt?.() ?? new Date(Date.now() + 3600_000)).toISOString();
+      const issuedAt = opts.issuedAt === undefined ? new Date() : opts.issuedAt();
       return json(res, 201, {
         token: {
           methods: ['password'],
           expires_at: expires,
+          ...(issuedAt === null ? {} : { issued_at: issuedAt.toISOString() }),
           project: { id: PROJECT_ID, name: 'admin', domain: { id: 'default', name: 'Default' } },
           catalog: [
             { type: 'compute_legacy', name: 'nova_legacy', endpoints: [{ interface: 'public', region: 'RegionOne', region_id: 'RegionOne', url: `${ctx.baseUrl}/legacy/v2/${PROJECT_ID}` }] },

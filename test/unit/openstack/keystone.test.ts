@@ -4,7 +4,7 @@ import type { CloudAuth } from '../../../src/openstack/clouds.js';
 import { OpenStackAuthError, OpenStackProtocolError } from '../../../src/openstack/errors.js';
 import { HttpClient } from '../../../src/openstack/http.js';
 import {
-  identityV3Url, KeystoneSession, passwordAuthBody, selectEndpoint, type CatalogService,
+  clockSkewWarning, identityV3Url, KeystoneSession, passwordAuthBody, selectEndpoint, tokenTimes, type CatalogService,
 } from '../../../src/openstack/keystone.js';
 import { PASSWORD, PROJECT_ID, startFakeCloud, type FakeCloud } from './fake-cloud.js';
 import { json } from './stub-server.js';
@@ -30,6 +30,21 @@ afterEach(async () => {
 });
 
 describe('pure parts', () => {
+  it('token times: the lifetime is expires_at - issued_at, from the body alone', () => {
+    expect(tokenTimes({ issued_at: '2019-05-14T10:00:00.000000Z', expires_at: '2019-05-14T11:00:00.000000Z' }))
+      .toEqual({ lifetimeMs: 3600_000, issuedAt: Date.parse('2019-05-14T10:00:00Z'), expiresAt: Date.parse('2019-05-14T11:00:00Z') });
+    expect(tokenTimes({ expires_at: '2019-05-14T11:00:00.000000Z' }).lifetimeMs).toBeUndefined();
+    expect(tokenTimes({ issued_at: 'yesterday', expires_at: '2019-05-14T11:00:00Z' }).lifetimeMs).toBeUndefined();
+  });
+
+  it('clock skew: said beyond the threshold, either way; nothing without issued_at', () => {
+    const t = Date.parse('2019-05-14T10:00:00Z');
+    expect(clockSkewWarning(t, t + 300_000, 300_000)).toBeUndefined();
+    expect(clockSkewWarning(t, t + 300_001, 300_000)).toMatch(/5 min ahead of Keystone's/);
+    expect(clockSkewWarning(t, t - 7200_000, 300_000)).toMatch(/120 min behind Keystone's/);
+    expect(clockSkewWarning(undefined, t, 300_000)).toBeUndefined();
+  });
+
   it('auth_url with or without /v3', () => {
     expect(identityV3Url('http://k/identity')).toBe('http://k/identity/v3');
     expect(identityV3Url('http://k/identity/v3')).toBe('http://k/identity/v3');
@@ -102,18 +117,77 @@ describe('session', () => {
     expect(JSON.stringify(err)).not.toContain(PASSWORD);
   });
 
-  it('re-authenticates before expires_at', async () => {
-    let clock = Date.parse('2030-01-01T00:00:00Z');
-    const { cloud, http } = await setup({ expiresAt: () => new Date(clock + 3600_000) });
-    const s = new KeystoneSession(http, auth(cloud.authUrl), { now: () => clock, refreshMarginMs: 300_000 });
+  it('re-authenticates before expires_at, counting the token\'s own lifetime on the monotonic clock', async () => {
+    const keystoneNow = Date.parse('2030-01-01T00:00:00Z');
+    const { cloud, http } = await setup({ issuedAt: () => new Date(keystoneNow), expiresAt: () => new Date(keystoneNow + 3600_000) });
+    let mono = 1_000;
+    const s = new KeystoneSession(http, auth(cloud.authUrl), { now: () => keystoneNow, monotonic: () => mono, refreshMarginMs: 300_000 });
     await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
-    clock += 3000_000; // 50 min: still outside the 5 min margin
+    mono += 3000_000; // 50 min: still outside the 5 min margin
     await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
     expect(cloud.authRequests()).toHaveLength(1);
-    clock += 400_000; // 56m40s: inside the margin
+    mono += 400_000; // 56m40s: inside the margin
     await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
     expect(cloud.authRequests()).toHaveLength(2);
     expect(cloud.stub.requests.at(-1)?.headers['x-auth-token']).toBe(cloud.issued[1]);
+  });
+
+  it('a controller clock hours ahead of Keystone neither re-authenticates on every call nor stays quiet about it', async () => {
+    const { cloud, http } = await setup(); // issued now, expires in an hour, on Keystone's (the real) clock
+    const warnings: string[] = [];
+    let mono = 0;
+    const s = new KeystoneSession(http, auth(cloud.authUrl), {
+      now: () => Date.now() + 3 * 3600_000, monotonic: () => mono, warn: (m) => warnings.push(m),
+    });
+    for (let i = 0; i < 5; i += 1) {
+      await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+      mono += 60_000;
+    }
+    expect(cloud.authRequests()).toHaveLength(1);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/clock is 180 min ahead of Keystone's .*issued_at/);
+    // The next token still renews on time (55 min in), and the skew is not said twice.
+    mono = 56 * 60_000;
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    expect(cloud.authRequests()).toHaveLength(2);
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('a controller clock hours behind still renews before the real expiry, and says so', async () => {
+    const { cloud, http } = await setup();
+    const warnings: string[] = [];
+    let mono = 0;
+    const s = new KeystoneSession(http, auth(cloud.authUrl), {
+      now: () => Date.now() - 2 * 3600_000, monotonic: () => mono, refreshMarginMs: 300_000, warn: (m) => warnings.push(m),
+    });
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    mono = 56 * 60_000; // by the wall clock here the token would look valid for 3 h more: it is not
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    expect(cloud.authRequests()).toHaveLength(2);
+    expect(warnings).toEqual([expect.stringMatching(/clock is 120 min behind Keystone's/)]);
+  });
+
+  it('clocks within the threshold: no warning', async () => {
+    const { cloud, http } = await setup();
+    const warnings: string[] = [];
+    const s = new KeystoneSession(http, auth(cloud.authUrl), { now: () => Date.now() + 60_000, warn: (m) => warnings.push(m) });
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    expect(warnings).toEqual([]);
+  });
+
+  it('a token body without issued_at falls back to expires_at against the wall clock', async () => {
+    let clock = Date.parse('2030-01-01T00:00:00Z');
+    const { cloud, http } = await setup({ issuedAt: () => null, expiresAt: () => new Date(clock + 3600_000) });
+    let mono = 0;
+    const s = new KeystoneSession(http, auth(cloud.authUrl), { now: () => clock, monotonic: () => mono, refreshMarginMs: 300_000 });
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    mono += 3000_000;
+    clock += 3000_000;
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    expect(cloud.authRequests()).toHaveLength(1);
+    mono += 400_000;
+    await s.request({ method: 'GET', url: `${cloud.computeUrl}/` });
+    expect(cloud.authRequests()).toHaveLength(2);
   });
 
   it('on a 401 mid-run: one re-auth, then the request is resent', async () => {

@@ -1,6 +1,7 @@
 // The virtual clock: timers fire in virtual-time order, Date and AbortSignal.timeout follow it, globals come back after.
 import { describe, expect, it } from 'vitest';
 import { SimulationStuckError, VirtualClock } from '../../../src/rehearse/virtual-clock.js';
+import { Deadline } from '../../../src/util/deadline.js';
 import { sleep } from '../../../src/util/sleep.js';
 
 const START = Date.UTC(2026, 0, 1, 22, 0, 0);
@@ -72,5 +73,27 @@ describe('VirtualClock', () => {
       clearInterval(h);
     });
     expect(ticks).toBe(3);
+  });
+});
+
+describe('deadlines under the virtual clock', () => {
+  // First in this file: the process-wide pause watch is created by the first deadline ever made.
+  it('a deadline starts no background tick on virtual time: a stuck simulation is still called stuck', async () => {
+    const clock = new VirtualClock(START);
+    await expect(clock.run(async () => {
+      const d = new Deadline(60_000);
+      await new Promise<never>(() => undefined);
+      return d;
+    })).rejects.toBeInstanceOf(SimulationStuckError);
+  });
+
+  it('a jump of virtual time is not a controller pause: a deadline past its end grants no extra try', async () => {
+    const clock = new VirtualClock(START);
+    const seen = await clock.run(async () => {
+      const d = new Deadline(60_000);
+      await sleep(3_600_000);
+      return { passed: d.passed(), extensions: d.extensions };
+    });
+    expect(seen).toEqual({ passed: true, extensions: 0 });
   });
 });

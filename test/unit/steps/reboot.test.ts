@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Migration } from '../../../src/openstack/types.js';
 import { disableReason } from '../../../src/steps/nova-service.js';
 import { reboot } from '../../../src/steps/reboot.js';
+import { PauseWatch, useProcessPauseWatch } from '../../../src/util/deadline.js';
 import { FakeNovaApi } from '../../helpers/fake-nova-api.js';
 import { guest, VERSIONS } from '../../helpers/host-facts.js';
 import { converge, kinds, MemoryCheckpoint, stepContext } from './context.js';
@@ -106,6 +107,17 @@ describe('reboot', () => {
       expect(nova.mutatingCalls()).toEqual([]);
     });
 
+    it('refuses while a live migration INTO the host is in any unfinished state, queued and preparing included', async () => {
+      for (const status of ['accepted', 'queued', 'preparing', 'running', 'post-migrating']) {
+        const { host, nova, ctx } = await setup();
+        const diff = await reboot.check(ctx);
+        nova.migrations.push(migration({ status }));
+        await expect(reboot.apply(ctx, diff)).rejects.toThrow(new RegExp(`live-migration 41 of instance .* into compute-0\\.example\\.org from compute-1\\.example\\.org \\(${status}\\)`));
+        expect(host.reboots).toBe(0);
+        expect(nova.mutatingCalls()).toEqual([]);
+      }
+    });
+
     it('refuses while a migration OUT of the host is unfinished (any type, any unfinished state)', async () => {
       for (const status of ['accepted', 'queued', 'preparing', 'post-migrating', 'migrating']) {
         const { host, nova, ctx } = await setup();
@@ -175,6 +187,65 @@ describe('reboot', () => {
     const diff = await reboot.check(ctx);
     await expect(reboot.apply(ctx, diff)).rejects.toThrow(/did not come back within .* of the reboot \(.*ECONNREFUSED.*\); its compute service stays disabled/);
     expect(host.reboots).toBe(1);
+  });
+
+  describe('a controller paused past the deadline (SIGSTOP, a laptop asleep)', () => {
+    /** A fake clock behind every deadline made meanwhile; each reconnect attempt lets `perTry` happen to it first. */
+    async function pausedSetup(script: RebootScript, perTry: (clock: { mono: number; wall: number }, attempt: number) => void) {
+      const clock = { mono: 1_000, wall: Date.parse('2019-05-15T09:00:00Z') };
+      const watch = new PauseWatch({ mono: () => clock.mono, wall: () => clock.wall });
+      const undo = useProcessPauseWatch(watch);
+      const s = await setup(script, { ...FAST, timeout: '60s' });
+      const reconnect = s.host.transport.reconnect.bind(s.host.transport);
+      let attempt = 0;
+      s.host.transport.reconnect = async (signal?: AbortSignal) => {
+        attempt += 1;
+        perTry(clock, attempt);
+        return reconnect(signal);
+      };
+      return { ...s, undo, attempts: () => attempt };
+    }
+
+    it('tries once more when it resumes, and the host that came back meanwhile is found', async () => {
+      // The first try is refused (the host is rebooting), then the controller sleeps for two hours.
+      const { host, ctx, undo, attempts } = await pausedSetup({ refusals: 1 }, (clock, n) => {
+        if (n === 1) { clock.mono += 7_200_000; clock.wall += 7_200_000; }
+      });
+      try {
+        await reboot.apply(ctx, await reboot.check(ctx));
+        expect(host.reboots).toBe(1);
+        expect(attempts()).toBe(2);
+      } finally {
+        undo();
+      }
+    });
+
+    it('fails after that one more try if the host is still down, saying it was paused', async () => {
+      const { ctx, undo, attempts } = await pausedSetup({ never: true }, (clock, n) => {
+        if (n === 1) { clock.wall += 7_200_000; } // asleep: the monotonic clock stands, the date jumps
+        else { clock.mono += 25_000; clock.wall += 25_000; }
+      });
+      try {
+        await expect(reboot.apply(ctx, await reboot.check(ctx))).rejects.toThrow(
+          /did not come back within 60s of the reboot \(.*ECONNREFUSED.*\) \(the controller itself was paused for 7200s meanwhile, so it tried once more after the deadline\)/);
+        // 2 h asleep spend none of the 60 s; tries 2 to 4 do (25 s each), then the one more try (30 s) for the pause.
+        expect(attempts()).toBe(6);
+      } finally {
+        undo();
+      }
+    });
+
+    it('time the controller lived through is no pause: no extra try', async () => {
+      const { ctx, undo, attempts } = await pausedSetup({ never: true }, (clock) => { clock.mono += 25_000; clock.wall += 25_000; });
+      try {
+        const err = await reboot.apply(ctx, await reboot.check(ctx)).then(() => null, (e: unknown) => e as Error);
+        expect(err?.message).toMatch(/did not come back within 60s/);
+        expect(err?.message).not.toMatch(/paused/);
+        expect(attempts()).toBe(3);
+      } finally {
+        undo();
+      }
+    });
   });
 
   it('fires the deadline even when a reconnect attempt itself never answers', { timeout: 5000 }, async () => {

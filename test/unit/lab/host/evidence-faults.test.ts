@@ -1,5 +1,5 @@
 // The lab's evidence faults: a stack user without sudo, nova.conf missing or not a file, no virsh, a wrapped kernel log; and journalctl.
-import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { labConfig } from '../../../../src/lab/lab-config.js';
@@ -54,5 +54,45 @@ describe('evidence faults of the fake host', () => {
     expect(runTool(host, 'journalctl', ['-k', '-b', '0', '-o', 'cat']).stdout).not.toContain('MDS');
     // sysfs still says what the kernel does: the fault is in the logs only.
     expect(readFileSync(path.join(host.layout.boot, 'vulnerabilities', 'mds'), 'utf8')).toBe('Mitigation: Clear CPU buffers; SMT vulnerable\n');
+  });
+});
+
+describe('nova.conf as configuration management leaves it, and the boot entry', () => {
+  it('nova_conf symlinked: a relative link to managed/nova.conf beside it, which holds the file', () => {
+    host = tempHost({ name: 'c1', faults: { novaConf: 'symlinked' } });
+    const link = path.join(host.layout.etcUpper, 'nova', 'nova.conf');
+    expect(readlinkSync(link)).toBe('managed/nova.conf');
+    expect(readFileSync(link, 'utf8')).toMatch(/^\[libvirt\]/m);
+  });
+
+  it('nova_conf immutable: the file is there, listed as immutable, and lsattr shows i on it only', () => {
+    host = tempHost({ name: 'c1', faults: { novaConf: 'immutable' } });
+    expect(readFileSync(path.join(host.layout.etcUpper, 'nova', 'nova.conf'), 'utf8')).toMatch(/^\[libvirt\]/m);
+    expect(readFileSync(path.join(host.layout.state, 'immutable.list'), 'utf8')).toBe('/etc/nova/nova.conf\n');
+    const attrs = runTool(host, 'lsattr', ['-d', '--', '/etc/nova/nova.conf']);
+    expect(attrs).toMatchObject({ code: 0, stdout: '----i----------------- /etc/nova/nova.conf\n' });
+    expect(runTool(host, 'lsattr', ['-d', '--', '/etc/nova/other.conf']).stdout).not.toMatch(/----i/);
+    host.cleanup();
+    host = tempHost({ name: 'c1' });
+    expect(existsSync(path.join(host.layout.state, 'immutable.list'))).toBe(false);
+  });
+
+  it('grubby: the newest kernel without the fault; with boots_old_kernel the pinned entry, until --set-default moves it', () => {
+    host = tempHost({ name: 'c1', fixed: true });
+    const newest = runTool(host, 'rpm', ['-q', '--qf', '%{VERSION}-%{RELEASE}\\n', 'kernel']).stdout.trim().split('\n').at(-1)!;
+    expect(runTool(host, 'grubby', ['--default-kernel']).stdout).toBe(`/boot/vmlinuz-${newest}.x86_64\n`);
+    host.cleanup();
+
+    host = tempHost({ name: 'c1', fixed: true, faults: { bootsOldKernel: true } });
+    const kernels = runTool(host, 'rpm', ['-q', '--qf', '%{VERSION}\\t%{RELEASE}\\n', 'kernel']).stdout.trim().split('\n');
+    expect(kernels.length).toBeGreaterThan(1);
+    writeFileSync(path.join(host.layout.state, 'default-boot-entry'), `${kernels[0]}\n`);
+    const [v0, r0] = kernels[0]!.split('\t');
+    expect(runTool(host, 'grubby', ['--default-kernel']).stdout).toBe(`/boot/vmlinuz-${v0}-${r0}.x86_64\n`);
+    const [v1, r1] = kernels.at(-1)!.split('\t');
+    expect(runTool(host, 'grubby', ['--set-default', `/boot/vmlinuz-${v1}-${r1}.x86_64`]).code).toBe(0);
+    expect(readFileSync(path.join(host.layout.state, 'default-boot-entry'), 'utf8')).toBe(`${v1}\t${r1}\n`);
+    expect(runTool(host, 'grubby', ['--default-kernel']).stdout).toBe(`/boot/vmlinuz-${v1}-${r1}.x86_64\n`);
+    expect(runTool(host, 'grubby', ['--set-default', '/boot/vmlinuz-9.9.9-1.el7.x86_64'])).toMatchObject({ code: 1, stderr: expect.stringMatching(/incorrect/) });
   });
 });
