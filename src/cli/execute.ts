@@ -5,6 +5,8 @@ import type { RunMode, RunSummary } from '../engine/events.js';
 import { recheckAfterRun } from '../engine/recheck.js';
 import { runFleet, type RunFleetOptions } from '../engine/runner.js';
 import type { NovaApi } from '../openstack/types.js';
+import { undrainedByPlan } from '../plan/plan-undrained.js';
+import { readFleet, shapeRollout, type RolloutShape } from '../plan/rollout-shape.js';
 import { ReportBuilder } from '../report/build.js';
 import { attachConsoleReporter } from '../report/console.js';
 import type { ReportKind } from '../report/model.js';
@@ -26,6 +28,8 @@ export interface Executed {
   summary: RunSummary;
   builder: ReportBuilder;
   interrupted: boolean;
+  /** The batches the engine ran with (null for a sweep). */
+  shape: RolloutShape | null;
 }
 
 export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): boolean {
@@ -33,24 +37,44 @@ export function colourWanted(opts: CommonOptions, stream: NodeJS.WriteStream): b
 }
 
 /** Rollout limits; a sweep changes nothing, so batches would only serialise it and one bad host must not stop the rest. */
-function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
+function limits(p: Prepared, opts: WorkflowOptions, kind: ReportKind, shape: RolloutShape | null): Pick<RunFleetOptions, 'serial' | 'maxFailPercentage' | 'failureBudget'> {
   if (kind === 'sweep') return { maxFailPercentage: null, failureBudget: null };
-  const serial = opts.serial ?? p.playbook.serial;
-  return { ...(serial ? { serial: serial as never } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
+  const serial = shape?.serial;
+  return { ...(serial ? { serial } : {}), maxFailPercentage: opts.maxFailPercentage ?? p.playbook.maxFailPercentage ?? null, failureBudget: p.playbook.failureBudget ?? null };
 }
 
-function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec): Omit<RunFleetOptions, 'state'> {
+function undrainedOf(p: Prepared): Set<string> {
+  return undrainedByPlan(p.saved, p.targets.hosts, p.steps.map((s) => s.step.id));
+}
+
+/** The batches of a plan or run (serial: auto reads Placement once, here); a sweep has none. */
+async function rolloutShape(p: Prepared, opts: WorkflowOptions, session: Session, kind: ReportKind): Promise<RolloutShape | null> {
+  if (kind === 'sweep') return null;
+  const nova = session.nova;
+  return shapeRollout({
+    hosts: p.targets.hosts, order: p.playbook.rolloutOrder, undrained: undrainedOf(p), serial: opts.serial ?? p.playbook.serial, failureDomains: p.playbook.failureDomains, forks: opts.forks ?? p.playbook.forks,
+    fleet: () => (nova ? readFleet(nova) : Promise.reject(new Error('serial: auto needs a cloud'))),
+  });
+}
+
+function fleetOptions(p: Prepared, opts: WorkflowOptions, session: Session, spec: ExecuteSpec, shape: RolloutShape | null): Omit<RunFleetOptions, 'state'> {
   const { playbook } = p;
   return {
-    runId: session.runId, hosts: p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
-    ...limits(p, opts, spec.kind),
+    runId: session.runId, hosts: shape?.hosts ?? p.targets.hosts, steps: p.steps, mode: spec.mode, forks: opts.forks ?? playbook.forks,
+    ...limits(p, opts, spec.kind, shape),
     transportFactory: session.transportFactory,
     gatherFacts: makeGatherFacts(packagesToQuery(playbookMinimums(p.playbookSteps))),
     hooks: spec.hooks ?? {},
     nova: spec.nova === undefined ? session.nova : spec.nova,
-    fleet: new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+    fleet: seeded(new Fleet({ migrationSlots: migrationSlotsOf(p.playbookSteps, 10), failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }), spec.mode === 'apply' ? undrainedOf(p) : new Set()),
     playbook: p.playbookPath, logger: session.logger, events: session.events, cancel: session.cancel,
   };
+}
+
+/** Hosts a saved plan shows will not be drained are live-migration targets from the first batch on. */
+function seeded(fleet: Fleet, undrained: ReadonlySet<string>): Fleet {
+  for (const h of undrained) fleet.markRemediated(h);
+  return fleet;
 }
 
 /** The state filesystem is full: no new hosts or steps (the engine stops too), and the verb exits with its own code. */
@@ -69,7 +93,12 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
   const printsReport = spec.mode === 'plan';
   const reporter = printsReport && !process.stdout.isTTY ? null
     : attachConsoleReporter(session.events, { stream: process.stdout, colour: colourWanted(opts, process.stdout), summary: !printsReport });
-  const fleet = fleetOptions(p, opts, session, spec);
+  const shape = await rolloutShape(p, opts, session, spec.kind);
+  if (shape?.auto) session.logger.info({ batchSizes: shape.sizes }, 'serial: auto chose the batch sizes from Placement');
+  if (shape && p.playbook.rolloutOrder === 'room' && shape.orderApplied !== 'room') {
+    session.logger.warn('rollout_order: room needs a saved plan that found hosts with nothing to drain (run --plan): the inventory order is kept');
+  }
+  const fleet = fleetOptions(p, opts, session, spec, shape);
   const state = await StateStore.open(opts.stateDir, { onStorageFull: (path, err) => storageFull(session, path, err) });
   const summary = await runFleet({ ...fleet, state });
   reporter?.close();
@@ -83,5 +112,5 @@ export async function executePlaybook(p: Prepared, opts: WorkflowOptions, sessio
       },
     });
   }
-  return { summary, builder, interrupted: summary.cancel !== null };
+  return { summary, builder, interrupted: summary.cancel !== null, shape };
 }

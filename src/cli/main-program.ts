@@ -74,7 +74,7 @@ ${EXIT_CODE_HELP}`);
 function playbookVerbs(program: Command): void {
   guestOptions(reportOptions(targetOptions(program.command('run').argument('<playbook>', 'playbook YAML, e.g. playbooks/remediate.yaml'))))
     .description('apply the playbook in rolling batches (resumes an interrupted run)')
-    .option('--serial <list>', 'batch sizes, e.g. 1,5,20% (overrides the playbook)', serialOption)
+    .option('--serial <list>', 'batch sizes, e.g. 1,5,20%, or auto: from the room Placement reports (overrides the playbook)', serialOption)
     .option('--max-fail-percentage <pct>', 'per batch; the rollout stops when it is exceeded', percentOption('--max-fail-percentage'))
     .option('--check', 'dry run: same as plan')
     .option('--plan <file>', 'apply exactly this saved plan; hosts whose facts drifted are refused')
@@ -90,6 +90,7 @@ function playbookVerbs(program: Command): void {
     .option('--out <file>', 'save the plan (JSON) for run --plan; not written when no host could be planned')
     .option('--full', 'every host\'s diff (the default up to 20 hosts)')
     .option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)')
+    .option('--no-rehearse', 'do not rehearse the rollout for its duration and maintenance windows')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {
       const { planCommand } = await import('./commands/plan.js');
@@ -155,7 +156,7 @@ function rehearseVerb(program: Command): void {
     .option('--instances <n>', 'Nova instances placed on it', intOption('--instances', 0, 10000000))
     .option('--config <file>', 'lab description (YAML) instead of --hosts')
     .option('--spare <fraction>', 'size every host so this share of vCPU and RAM stays free (0.1 or 10%)')
-    .option('--serial <list>', 'batch sizes (overrides the playbook)', serialOption)
+    .option('--serial <list>', 'batch sizes, or auto (overrides the playbook)', serialOption)
     .option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 100000))
     .option('--boot <duration>', "boot time of a host (default: the description's boot_delay)")
     .option('--migration <duration>', "live-migration time per instance (default: the description's nova.migration_time)")
@@ -170,6 +171,7 @@ function rehearseVerb(program: Command): void {
     .option('--spread <fraction>', 'each duration varies by up to this share (seeded)')
     .option('--seed <n>', 'seed of the spread')
     .option('--start <iso-time>', 'virtual start time (matters with a maintenance window)')
+    .option('--with-plan', 'as run --plan: the hosts a plan finds with nothing to drain are migration targets from the first batch')
     .option('-i, --inventory <path>', 'seed from a real fleet (not implemented yet)')
     .option('--json <file>', "write every figure as JSON ('-': to stdout, instead of the text)")
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.rehearse, VERB_EXIT_LINES.rehearse)}`)

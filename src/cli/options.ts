@@ -22,7 +22,8 @@ export function collect(value: string, previous: string[] | undefined): string[]
 }
 
 /** --serial takes what the playbook's serial takes: "5", "20%", or "1,5,20%". */
-export function serialOption(value: string): (number | string)[] {
+export function serialOption(value: string): (number | string)[] | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
   const parts = value.split(',').map((p) => p.trim());
   for (const p of parts) {
     if (!/^\d+%?$/.test(p) || /^0+%?$/.test(p)) throw new UsageError(`--serial: expected counts or percentages such as 1,5,20% — got ${JSON.stringify(p)}`);

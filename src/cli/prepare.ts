@@ -6,6 +6,7 @@ import { loadSavedPlan, playbookDigest, type SavedPlan } from '../plan/saved-pla
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { plannedSteps, stepSchemas, stepsNeedingNova, sweepSteps, type PlannedStep } from '../steps/registry.js';
 import { ConfigError } from '../util/errors.js';
+import { requireCloudForAuto } from '../plan/rollout-shape.js';
 import { resolveCloud } from './cloud.js';
 import { checkComputeTargets } from './compute-targets.js';
 import { prepareConnections, type Connections } from './connections.js';
@@ -13,7 +14,7 @@ import type { CommonOptions, ReportOptions } from './common-options.js';
 import { loadTargets, type Targets } from './targets.js';
 
 export interface WorkflowOptions extends CommonOptions, ReportOptions {
-  serial?: (number | string)[];
+  serial?: (number | string)[] | 'auto';
   maxFailPercentage?: number;
   out?: string;
   plan?: string;
@@ -61,6 +62,7 @@ export async function preparePlaybook(playbookPath: string, opts: WorkflowOption
   // Nova is opened only for steps that talk to it; a sweep reads it only to name guests, and works without a cloud too.
   const cloud = verb === 'sweep' || stepsNeedingNova(steps).length ? resolveCloud(opts, playbook.cloud, targets.settings) : null;
   if (verb !== 'sweep') requireCloud(steps, cloud, playbook);
+  if (verb !== 'sweep') requireCloudForAuto(opts.serial ?? playbook.serial, cloud !== null, playbook.file);
   const connections = await prepareConnections(opts, targets.settings, cloud);
   // Credentials and rights are checked here, the last input checked, so a wrong password exits 4 before any host is contacted;
   // so is the selection: a host Nova does not run nova-compute on is never updated or rebooted.

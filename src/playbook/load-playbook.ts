@@ -9,7 +9,7 @@ import { parseYamlOrThrow, readConfigFile, throwCollected } from '../util/yaml-v
 import { describeValue, issuesToConfigErrors } from '../util/zod-issues.js';
 import { Interpolator } from './interpolate.js';
 import { playbookSchema } from './schema.js';
-import type { FailureDomain } from './schema.js';
+import type { FailureDomain, SerialSetting } from './schema.js';
 
 export type StepSchemas = Readonly<Record<string, z.ZodType>>;
 
@@ -29,12 +29,14 @@ export interface Playbook {
   hostsLocation: SourceLocation;
   cloud?: string;
   /** Batch sizes: counts or "N%"; the last repeats. Absent = one batch of every host. */
-  serial?: (number | `${number}%`)[];
+  serial?: SerialSetting;
   maxFailPercentage?: number;
   failureBudget?: number | `${number}%`;
   forks: number;
   window?: MaintenanceWindow;
   failureDomains: FailureDomain[];
+  /** The order hosts enter the rollout (`rollout_order`). */
+  rolloutOrder: 'inventory' | 'room';
   vars: Record<string, unknown>;
   steps: PlaybookStep[];
 }
@@ -99,6 +101,7 @@ export function parsePlaybook(text: string, file: string, stepSchemas: StepSchem
     hostsLocation: locate(parsed, hostsPath),
     forks: doc.forks,
     failureDomains: doc.failure_domains,
+    rolloutOrder: doc.rollout_order,
     vars: doc.vars,
     steps,
   };

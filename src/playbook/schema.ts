@@ -29,8 +29,12 @@ function countOrPercent(what: string, min: number) {
   });
 }
 
-/** One value, or a list whose last value repeats (Ansible's serial); always normalised to a list. */
-export const serialSchema = z.unknown().transform((v, ctx): (number | `${number}%`)[] => {
+/** The batch sizes to use: fixed counts or percentages, or "auto" (src/engine/auto-batches.ts: from the room Placement reports). */
+export type SerialSetting = (number | `${number}%`)[] | 'auto';
+
+/** One value, or a list whose last value repeats (Ansible's serial), normalised to a list; or the word auto. */
+export const serialSchema = z.unknown().transform((v, ctx): SerialSetting => {
+  if (v === 'auto') return 'auto';
   const list = Array.isArray(v) ? v : [v];
   if (list.length === 0) ctx.addIssue({ code: 'custom', message: 'expected at least one batch size in the list' });
   const out = list.map((item, i) => {
@@ -58,6 +62,8 @@ export const playbookSchema = z.strictObject({
     .array(z.enum(FAILURE_DOMAINS))
     .refine((l) => new Set(l).size === l.length, 'expected each failure domain at most once')
     .default([]),
+  /** inventory: hosts roll in the inventory's order; room: the hosts with the least to move first (src/engine/rollout-order.ts). */
+  rollout_order: z.enum(['inventory', 'room']).default('inventory'),
   vars: z.record(z.string(), z.unknown()).default({}),
   steps: z.array(z.unknown()).min(1, 'expected at least one step'),
 });

@@ -16,6 +16,12 @@ export interface CloudSim {
   migrationMsOf(inst: InstanceRec): number;
 }
 
+/** A fleet read from a real cloud: its flavors and where each instance runs (rehearsing a plan's own fleet). */
+export interface ExplicitInstances {
+  flavors: { name: string; vcpus: number; ramMb: number }[];
+  instances: { name: string; host: string; flavor: string; state: 'ACTIVE' | 'SHUTOFF' | 'ERROR' | 'PAUSED'; az: string | null }[];
+}
+
 export interface CloudSimHooks {
   /** Would a guest cold-booted on this host now get md-clear? */
   guestCpuProbe(host: string): boolean;
@@ -29,13 +35,15 @@ export interface CloudSimHooks {
  * fewest instances, ties broken by the seeded generator, in the same order of draws), because the lab's placement
  * scans every host's usage per instance and would take hours at 20,000 instances. Counted instances only.
  */
-export function createCloudSim(config: FakeCloudConfig, hooks: CloudSimHooks): CloudSim {
-  const full = resolveCloudConfig(config);
+export function createCloudSim(config: FakeCloudConfig, hooks: CloudSimHooks, explicit?: ExplicitInstances): CloudSim {
+  // Disk is not counted for a fleet read from a cloud (the servers API does not say which instances boot from volume).
+  const full = resolveCloudConfig(explicit ? { ...config, flavors: explicit.flavors.map((f) => ({ ...f, diskGb: 0 })), instances: { count: 0 } } : config);
   if (Array.isArray(full.instances)) throw new Error('rehearse: explicit instance lists are not supported, give a count');
   const counts = full.instances;
   const world = seedWorld({ ...full, instances: { ...counts, count: 0, shutoff: 0, error: 0, paused: 0 } }, { guestCpuProbe: (h) => hooks.guestCpuProbe(h) });
   const index = new CloudIndex(world);
-  placeInstances(world, index, counts);
+  if (explicit) placeExplicit(world, index, explicit);
+  else placeInstances(world, index, counts);
   const engine = new MigrationEngine(world, new FaultStore());
   const migrationMsOf = (inst: InstanceRec): number => hooks.migrationMs(inst, world.flavor(inst.flavorId), full.migrationMs);
   // The engine reads world.migrationMs when the source host's queue starts a job (its private run()), which may be long
@@ -85,6 +93,26 @@ function placeInstances(world: CloudWorld, index: CloudIndex, c: Counts): void {
       uuid: world.rng.uuid(), name, projectId: projectIds.get(project) ?? project, userId: world.users[0]!.id, flavorId: flavor.id, host,
       vmState: st.vm as InstanceRec['vmState'], taskState: null, powerState: st.power as InstanceRec['powerState'],
       mdClear: world.probeMdClear(host), createdAt: stamp, updatedAt: stamp, seq: world.nextSeq(), requestedAz: null,
+    };
+    world.instances.set(inst.uuid, inst);
+    index.add(inst);
+  }
+}
+
+/** Each instance on the host the cloud said it runs on, as it is (no room check: it is there). */
+function placeExplicit(world: CloudWorld, index: CloudIndex, e: ExplicitInstances): void {
+  const flavorId = new Map(world.flavors.map((f) => [f.name, f.id]));
+  const stamp = new Date(world.now()).toISOString().replace('Z', '000');
+  const project = world.projects[0]?.id ?? 'project';
+  const states = { ACTIVE: { vm: 'active', power: 1 }, SHUTOFF: { vm: 'stopped', power: 4 }, PAUSED: { vm: 'paused', power: 3 }, ERROR: { vm: 'error', power: 4 } } as const;
+  for (const i of e.instances) {
+    const id = flavorId.get(i.flavor);
+    if (id === undefined || !world.hosts.has(i.host)) throw new Error(`rehearse: instance ${i.name} names an unknown flavor or host`);
+    const st = states[i.state];
+    const inst: InstanceRec = {
+      uuid: world.rng.uuid(), name: i.name, projectId: project, userId: world.users[0]!.id, flavorId: id, host: i.host,
+      vmState: st.vm, taskState: null, powerState: st.power, mdClear: world.probeMdClear(i.host), createdAt: stamp, updatedAt: stamp,
+      seq: world.nextSeq(), requestedAz: i.az,
     };
     world.instances.set(inst.uuid, inst);
     index.add(inst);

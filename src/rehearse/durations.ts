@@ -44,6 +44,26 @@ export const LAB_DURATIONS: DurationSettings = {
 };
 
 /**
+ * A production compute node, for rehearsing a real fleet (plan's ETA) when the playbook's `vars.rehearse` says nothing:
+ * boots of minutes, live migrations of tens of seconds growing with RAM, a package update of minutes, a 50 ms API.
+ * The same figures as the 1,000-host benchmark (test/bench/rehearse-fleet.ts).
+ */
+export const FLEET_DURATIONS: DurationSettings = {
+  bootMs: 300_000,
+  migrationMs: 20_000,
+  migrationPerGbMs: 4000,
+  packageUpdateMs: 120_000,
+  checkUpdateMs: 10_000,
+  gatherMs: 2000,
+  commandMs: 100,
+  connectMs: 300,
+  apiMs: 50,
+  serviceRestartMs: 10_000,
+  spread: 0.2,
+  seed: 1,
+};
+
+/**
  * Draws keyed by what they are for ("boot:compute0042:3"), not by the order they are asked in: the same seed gives the
  * same durations even when the interleaving of hosts changes, which keeps runs reproducible and comparable.
  */

@@ -61,3 +61,8 @@ export function sizeForSpare(lab: LabConfig, spare: number): void {
   // Never the constraint: the spare asked for is of vCPU and RAM (the lab's disk allocation ratio is 1.0).
   spareDisk.set(lab, Math.max(500, Math.ceil((perHost * MEAN_FLAVOR.diskGb) / (1 - spare) * 2)));
 }
+
+/** A fleet read from a real cloud (plan's rehearsal): its hosts as lab hosts, Placement's figures counted at ratio 1, nothing reserved. */
+export function fleetOfCloud(hosts: LabConfigInput['hosts']): LabConfig {
+  return labConfig.parse({ hosts, instances: 0, nova: { cpu_allocation_ratio: 1, ram_allocation_ratio: 1, reserved_host_memory_mb: 0 } });
+}

@@ -3,11 +3,12 @@ import { Fleet, failureDomainKey } from '../engine/fleet.js';
 import { EngineEvents } from '../engine/events.js';
 import type { GatherFacts, PlannedStep } from '../engine/host-runner.js';
 import { runFleet } from '../engine/runner.js';
+import { readFleet, shapeRollout } from '../plan/rollout-shape.js';
 import { buildGatherCommand, parseGather } from '../facts/index.js';
 import type { HostSpec } from '../inventory/types.js';
 import { loadPlaybook, type Playbook } from '../playbook/index.js';
 import { STEP_BY_ID, stepSchemas } from '../steps/registry.js';
-import { createCloudSim, type CloudSim } from './cloud-sim.js';
+import { createCloudSim, type CloudSim, type ExplicitInstances } from './cloud-sim.js';
 import { Durations, LAB_DURATIONS, type DurationSettings } from './durations.js';
 import { playbookDurations } from './playbook-durations.js';
 import { loadFleetInput, sparedDiskGb, type FleetInputOptions } from './fleet-input.js';
@@ -23,10 +24,17 @@ export interface RehearseOptions extends FleetInputOptions {
   playbook: string;
   /** Over the lab's defaults and the playbook's `vars.rehearse`. */
   durations?: Partial<DurationSettings>;
-  serial?: (number | string)[];
+  serial?: (number | string)[] | 'auto';
   forks?: number;
   /** Virtual wall-clock time the rollout starts at (matters only for a maintenance window); default: now. */
   startMs?: number;
+  /** The hosts the rollout runs on, in this order (default: every simulated host, in the description's order); the others only receive instances. */
+  only?: string[];
+  /**
+   * As `run --plan` does with a saved plan: the hosts known not to need a drain are migration targets from the first
+   * batch. true: the description's already-fixed hosts (what a plan of it would find).
+   */
+  knownUndrained?: boolean;
 }
 
 function minimumsOf(pb: Playbook): Record<string, Record<string, string>> | undefined {
@@ -56,7 +64,7 @@ export class SimFleet {
   /** Called when a host goes down: the current run's recorder samples the capacity left. */
   onHostDown: (() => void) | null = null;
 
-  constructor(readonly lab: LabConfig, settings: DurationSettings) {
+  constructor(readonly lab: LabConfig, settings: DurationSettings, explicit?: ExplicitInstances) {
     this.durations = new Durations(settings);
     const life = {
       rebooting: (h: string) => {
@@ -75,7 +83,7 @@ export class SimFleet {
     this.sim = createCloudSim(cloud, {
       guestCpuProbe: (h) => this.hosts.get(h)?.guestCpuGetsMdClear() ?? false,
       migrationMs: (inst, flavor, labMs) => this.durations.migration(inst.name, flavor.ramMb, labMs),
-    });
+    }, explicit);
   }
 }
 
@@ -95,7 +103,11 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   const perHost = drain.parallel_per_host ?? 2;
   const fleetSlots = drain.parallel_fleet ?? 10;
   const serial = o.serial ?? playbook.serial;
-  const specs = [...hosts.values()].map((h) => h.spec);
+  const specs = (o.only ?? [...hosts.keys()]).map((n) => {
+    const h = hosts.get(n);
+    if (h === undefined) throw new Error(`rehearse: no simulated host ${n}`);
+    return h.spec;
+  });
   const clock = new VirtualClock(o.startMs ?? Math.floor(Date.now() / 1000) * 1000);
   const rebootsBefore = new Map([...hosts].map(([n, h]) => [n, h.reboots]));
   const updatesBefore = new Map([...hosts].map(([n, h]) => [n, h.updates]));
@@ -129,12 +141,21 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
   });
   recorder.listen(events);
 
+  let sizes: number[] | null = null;
+  const undrained = new Set(o.knownUndrained ? lab.hosts.filter((h) => h.fixed && specs.some((s) => s.name === h.name)).map((h) => h.name) : []);
+  const engineFleet = new Fleet({ migrationSlots: fleetSlots, failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) });
+  for (const h of undrained) engineFleet.markRemediated(h);
   const summary = await clock.run(async () => {
     recorder.start();
+    // serial: auto reads Placement through the simulated cloud, as a run does before its first batch.
+    const shape = await shapeRollout({
+      hosts: inventory, order: playbook.rolloutOrder, undrained, serial, failureDomains: playbook.failureDomains, forks: o.forks ?? playbook.forks, fleet: () => readFleet(nova),
+    });
+    sizes = shape.sizes;
     const s = await runFleet({
-      runId: 'rehearsal', hosts: inventory, steps, mode: 'apply',
+      runId: 'rehearsal', hosts: shape.hosts, steps, mode: 'apply',
       forks: o.forks ?? playbook.forks,
-      ...(serial ? { serial: serial as never } : {}),
+      ...(shape.serial ? { serial: shape.serial } : {}),
       maxFailPercentage: playbook.maxFailPercentage ?? null,
       failureBudget: playbook.failureBudget ?? null,
       transportFactory: (h) => {
@@ -144,7 +165,7 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
       },
       gatherFacts,
       nova,
-      fleet: new Fleet({ migrationSlots: fleetSlots, failureDomainKeys: playbook.failureDomains, ...(playbook.window ? { window: playbook.window } : {}) }),
+      fleet: engineFleet,
       state: null,
       events,
     });
@@ -169,6 +190,6 @@ export async function rehearseFleet(playbook: Playbook, fleet: SimFleet, o: Omit
       wallMs: performance.now() - wallStart, timersFired: clock.fired, novaCalls: nova.calls,
       execs: transports.reduce((a, t) => a + t.execs, 0), connects: transports.reduce((a, t) => a + t.connects, 0),
     },
-    settings: { serial: serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, novaPerHost, parallelFleet: fleetSlots, durations: durations.s },
+    settings: { serial: serial === 'auto' ? { auto: sizes } : serial ?? null, forks: o.forks ?? playbook.forks, parallelPerHost: perHost, novaPerHost, parallelFleet: fleetSlots, durations: durations.s },
   });
 }

@@ -37,6 +37,9 @@ export const REPORT_JSON_SCHEMA = {
     migrations: { $ref: '#/$defs/migrations' },
     trend: { type: 'array', items: { $ref: '#/$defs/trendPoint' } },
     batches: { type: 'array', items: { $ref: '#/$defs/batch' } },
+    // plan only; its fields are described in src/plan/rehearsed-duration.ts.
+    rehearsal: { type: 'object' },
+    batchRoom: { type: 'array', items: { type: 'object' } },
   },
   $defs: {
     hostStatus: { enum: HOST_STATUSES },

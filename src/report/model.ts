@@ -170,4 +170,8 @@ export interface Report {
   trend?: TrendPoint[];
   /** The rolling batches in order, with their times (absent when the engine announced none). */
   batches?: BatchSpan[];
+  /** plan only: the rollout rehearsed over the plan's fleet (src/plan/rehearsed-duration.ts). */
+  rehearsal?: Record<string, unknown>;
+  /** plan only: the room Placement would have left once each batch drains (src/plan/batch-room.ts). */
+  batchRoom?: Record<string, unknown>[];
 }

@@ -65,26 +65,37 @@ async function abortRunning(nova: NovaApi, server: Server, source: string, polic
   }
 }
 
+/** Named hosts Nova may refuse for one instance before the scheduler chooses. */
+export const MAX_NAMED_TARGETS = 3;
+
 /**
  * Resolves once the instance runs elsewhere; throws MigrationError when it cannot be moved. `resume` skips the first
- * request. `pickTarget` may name a host for the first request; if Nova refuses it there, the next try lets the
- * scheduler choose, without using up a retry.
+ * request. `pickTarget` may name a host for the first request; if Nova refuses it there, the picker is told and may
+ * name another (up to MAX_NAMED_TARGETS), then the scheduler chooses; refusals of a named host use up no retry. A
+ * failure of a migration the scheduler placed is retried by the scheduler.
  */
 export async function migrateAway(nova: NovaApi, server: Server, source: string, policy: MigrationPolicy, signal: AbortSignal, resume = false,
-  pickTarget?: (server: Server) => Promise<string | null>): Promise<number> {
+  pickTarget?: (server: Server, refused?: string) => Promise<string | null>): Promise<number> {
   let attempt = 0;
   let named: string | null = null;
-  let namedTried = false;
+  let askPicker = pickTarget !== undefined;
+  let refused: string | undefined;
+  let namedTries = 0;
   for (;;) {
     attempt += 1;
     if (!(resume && attempt === 1)) {
-      named = !namedTried && pickTarget ? await pickTarget(server).catch(() => null) : null;
-      namedTried = true;
+      named = askPicker && pickTarget ? await pickTarget(server, refused).catch(() => null) : null;
+      // A picker that names the host just refused again is not listened to: the scheduler chooses.
+      if (named !== null && named === refused) named = null;
+      askPicker = false;
+      if (named !== null) namedTries += 1;
       await nova.liveMigrate(server.id, named);
     }
     const outcome = await waitForOutcome(nova, server, source, Date.now() + policy.timeoutMs, policy, signal);
     if (outcome === 'moved') return attempt;
     if (outcome === 'failed' && named !== null) {
+      refused = named;
+      askPicker = namedTries < MAX_NAMED_TARGETS;
       named = null;
       attempt -= 1;
       continue;

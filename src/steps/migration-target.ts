@@ -3,7 +3,8 @@ import { atLeast } from '../openstack/microversion.js';
 import type { NovaApi, Server } from '../openstack/types.js';
 import { readCapacityView, type NodeRoom } from './capacity-view.js';
 
-export type TargetPicker = (server: Server) => Promise<string | null>;
+/** `refused`: the host Nova just refused for this server: it is taken out of the picks until Placement is read again. */
+export type TargetPicker = (server: Server, refused?: string) => Promise<string | null>;
 
 /** How long the Placement figures read for picking targets are trusted before they are read again. */
 export const CAPACITY_VIEW_MAX_AGE_MS = 60_000;
@@ -33,7 +34,12 @@ const caches = new WeakMap<NovaApi, PickerCache>();
  * instance: two calls per host per instance, hours of API calls late in a 1,000-host rollout.
  */
 export function createTargetPicker(nova: NovaApi, remediated: () => ReadonlySet<string>, source: string, now: () => number = Date.now): TargetPicker {
-  return async (server) => {
+  return async (server, refused) => {
+    if (refused !== undefined) {
+      // Nova's filters saw what Placement's figures here do not (local disk, a race with another drain): no more picks there.
+      const node = caches.get(nova)?.nodes.find((n) => n.host === refused);
+      if (node) node.usable = false;
+    }
     const fixed = remediated();
     if (server.flavor === null || fixed.size === 0 || (fixed.size === 1 && fixed.has(source))) return null;
     let cache = caches.get(nova);

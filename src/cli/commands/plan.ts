@@ -14,6 +14,7 @@ import { colourWanted } from '../execute.js';
 import { printReport, printWritten, reportExitCode, terminalWidth, writeReportFiles } from '../finish.js';
 import { preparePlaybook, type Prepared, type WorkflowOptions } from '../prepare.js';
 import { openSession } from '../session.js';
+import { printForecast } from '../plan-rehearsal.js';
 
 export async function planCommand(playbookPath: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as WorkflowOptions;
@@ -22,10 +23,11 @@ export async function planCommand(playbookPath: string, opts: Record<string, unk
   try {
     const fingerprints = recordFingerprints(session.nova);
     const drift = prepared.saved ? planDriftCheck(prepared.saved, session.nova, session.events) : {};
-    const { builder, interrupted } = await executePlaybook(prepared, o, session, { kind: 'plan', mode: 'plan', hooks: chainHooks(fingerprints.hooks, drift) });
+    const { builder, interrupted, shape } = await executePlaybook(prepared, o, session, { kind: 'plan', mode: 'plan', hooks: chainHooks(fingerprints.hooks, drift) });
     const report = builder.finish();
     printReport(report, o);
     printSchedule(prepared, o, report);
+    if (!interrupted) await printForecast(prepared, o, session.nova, report, shape);
     const written = await writeReportFiles(report, o);
     if (o.out) {
       // A saved plan vouches for every host in it; one cut short would send `run --plan` off with holes in it, and one

@@ -61,7 +61,8 @@ export async function rehearseCommand(playbook: string, opts: Record<string, unk
     ...(opts['instances'] !== undefined ? { instances: opts['instances'] as number } : {}),
     ...(opts['config'] !== undefined ? { config: String(opts['config']) } : {}),
     ...(opts['spare'] !== undefined ? { spare: fraction(opts['spare'], '--spare', 0.99)! } : {}),
-    ...(opts['serial'] !== undefined ? { serial: opts['serial'] as (number | string)[] } : {}),
+    ...(opts['serial'] !== undefined ? { serial: opts['serial'] as (number | string)[] | 'auto' } : {}),
+    ...(opts['withPlan'] === true ? { knownUndrained: true } : {}),
     ...(opts['forks'] !== undefined ? { forks: opts['forks'] as number } : {}),
     ...(start !== undefined ? { startMs: start } : {}),
   });

@@ -59,6 +59,12 @@ describe('loadPlaybook', () => {
     expect(pb.failureBudget).toBeUndefined();
   });
 
+  it('takes serial: auto as the word, not a batch size (sized from Placement at run time); other words stay errors', () => {
+    expect(parsePlaybook('name: x\nserial: auto\nsteps: [restore]\n', 'pb.yaml', STEP_SCHEMAS).serial).toBe('auto');
+    expect(() => parsePlaybook('name: x\nserial: [auto]\nsteps: [restore]\n', 'pb.yaml', STEP_SCHEMAS)).toThrow(/expected a batch size/);
+    expect(() => parsePlaybook('name: x\nserial: automatic\nsteps: [restore]\n', 'pb.yaml', STEP_SCHEMAS)).toThrow(/expected a batch size/);
+  });
+
   it('normalises serial and budgets: one value becomes a list, "5" a count', () => {
     const pb = parsePlaybook('name: x\nserial: "25 %"\nfailure_budget: "3"\nhosts: [a, "b:!c"]\nsteps: [restore]\n', 'pb.yaml', STEP_SCHEMAS);
     expect(pb.serial).toEqual(['25%']);

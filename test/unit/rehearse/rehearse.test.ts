@@ -1,4 +1,7 @@
 // The rehearsal end to end on small fleets: the real engine and steps converge, safely, reproducibly, and stop when they must.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultLabConfig, labConfig, type LabConfigInput } from '../../../src/lab/lab-config.js';
 import { loadPlaybook } from '../../../src/playbook/index.js';
@@ -10,7 +13,7 @@ import { stepSchemas } from '../../../src/steps/registry.js';
 const PLAYBOOK = 'playbooks/remediate.yaml';
 const START = Date.UTC(2026, 5, 1, 22, 0, 0);
 
-async function run(input: LabConfigInput, durations: Partial<DurationSettings> = {}, serial?: (number | string)[], spare?: number) {
+async function run(input: LabConfigInput, durations: Partial<DurationSettings> = {}, serial?: (number | string)[] | 'auto', spare?: number) {
   const playbook = await loadPlaybook(PLAYBOOK, stepSchemas());
   const lab = labConfig.parse(input);
   if (spare !== undefined) sizeForSpare(lab, spare);
@@ -114,5 +117,39 @@ describe('rehearse', () => {
     expect(r.failures.some((f) => f.result === 'refused' && f.step === 'drain' && /not drained/.test(f.error ?? ''))).toBe(true);
     expect(r.outcome.stopReason).toMatch(/max_fail_percentage/);
     expect(r.audit).toEqual([]);
+  });
+
+  it('serial: auto sizes the batches from the room Placement reports: a canary, then batches that fit, and the rollout completes', async () => {
+    const roomy = await run(defaultLabConfig(12, 40), {}, 'auto');
+    const tight = await run(defaultLabConfig(12, 40), {}, 'auto', 0.1);
+    for (const r of [roomy, tight]) {
+      const sizes = (r.settings.serial as { auto: number[] }).auto;
+      expect(sizes[0]).toBe(1);
+      expect(sizes.reduce((a, b) => a + b, 0)).toBe(12);
+      expect(r.batches.map((b) => b.hosts)).toEqual(sizes);
+      expect(r.outcome).toMatchObject({ failed: 0, refused: 0, deferred: 0, notStarted: 0, stopReason: null });
+      expect(r.audit).toEqual([]);
+    }
+    // Less room, smaller batches: the second batch of the tighter fleet is smaller than the roomy fleet's.
+    const second = (r: typeof roomy) => (r.settings.serial as { auto: number[] }).auto[1]!;
+    expect(second(tight)).toBeLessThan(second(roomy));
+  });
+
+  it('with a saved plan\'s undrained hosts as targets from the start and rollout_order: room, instances move about once (issue 16: <= 1.05)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-order-'));
+    const file = join(dir, 'room.yaml');
+    writeFileSync(file, readFileSync('test/fixtures/playbooks/fast-remediate.yaml', 'utf8').replace(/^serial:/m, 'rollout_order: room\nserial:'));
+    const playbook = await loadPlaybook(file, stepSchemas());
+    const figures = async (knownUndrained: boolean) => {
+      const r = await rehearseLab(playbook, labConfig.parse(defaultLabConfig(12, 40)), { durations: LAB_DURATIONS, startMs: START, knownUndrained });
+      expect(r.outcome).toMatchObject({ failed: 0, refused: 0, notStarted: 0, stopReason: null });
+      expect(r.audit).toEqual([]);
+      return r.migrations;
+    };
+    const planned = await figures(true);
+    expect(planned.instancesMoved).toBe(36);
+    expect(planned.perMovedInstance).toBeLessThanOrEqual(1.05);
+    // Without the plan the order stays the inventory's and the first batch's instances land where the scheduler puts them.
+    expect((await figures(false)).perMovedInstance).toBeGreaterThan(planned.perMovedInstance);
   });
 });

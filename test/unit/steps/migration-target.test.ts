@@ -62,6 +62,32 @@ describe('createTargetPicker', () => {
   });
 });
 
+describe('a named host Nova refuses', () => {
+  it('is taken out of the picks and another remediated host is named before the scheduler chooses', async () => {
+    const { cloud, nova } = await setup({ instances: [{ name: 'v', host: 'src', flavor: 'm' }] });
+    const [server] = await nova.listServers({ host: 'src' });
+    const pick = createTargetPicker(nova, () => new Set(['fixed', 'roomy']), 'src');
+    // Warm the picker's figures, then make its first choice (roomy, the most free RAM) stale: cordoned meanwhile.
+    expect(await pick({ ...server!, id: 'warm' })).toBe('roomy');
+    cloud.setServiceStatusAs('roomy', 'disabled', 'operator', 'cordoned');
+    expect(await migrateAway(nova, server!, 'src', { ...policy, retries: 0 }, new AbortController().signal, false, pick)).toBe(1);
+    expect(cloud.state().migrations.map((m) => [m.dest, m.status])).toEqual([['roomy', 'error'], ['fixed', 'completed']]);
+  });
+
+  it('is never named twice for one instance: a picker that insists is overruled by the scheduler', async () => {
+    const { cloud, nova } = await setup({ instances: [{ name: 'v', host: 'src', flavor: 'm' }] });
+    const [server] = await nova.listServers({ host: 'src' });
+    cloud.setServiceStatusAs('fixed', 'disabled', 'operator', 'cordoned');
+    const asked: (string | undefined)[] = [];
+    await migrateAway(nova, server!, 'src', { ...policy, retries: 0 }, new AbortController().signal, false, async (_s, refused) => {
+      asked.push(refused);
+      return 'fixed';
+    });
+    expect(asked).toEqual([undefined, 'fixed']);
+    expect(cloud.state().migrations.map((m) => [m.dest, m.status])).toEqual([['fixed', 'error'], ['roomy', 'completed']]);
+  });
+});
+
 describe('createTargetPicker reads Placement once per drain', () => {
   it('answers later picks from what it read, minus what earlier picks took; reads again when more hosts are remediated or the figures age', async () => {
     const { cloud, nova } = await setup({ ramAllocationRatio: 1, instances: [
