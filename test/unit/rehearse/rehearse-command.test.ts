@@ -38,10 +38,11 @@ describe('rehearse command', () => {
     // 192.0.2.0/24 is TEST-NET-1: nothing answers there, and nothing may be tried before the cloud is known.
     writeFileSync(inv, 'all:\n  hosts:\n    compute01:\n      ansible_host: 192.0.2.1\n');
     for (const k of Object.keys(process.env)) if (k.startsWith('OS_')) vi.stubEnv(k, '');
-    vi.stubEnv('OS_CLIENT_CONFIG_FILE', join(dir, 'no-clouds.yaml'));
+    writeFileSync(join(dir, 'clouds.yaml'), 'clouds: {}\n');
+    vi.stubEnv('OS_CLIENT_CONFIG_FILE', join(dir, 'clouds.yaml'));
     const r = await exitOf({ inventory: [inv], stateDir: join(dir, 'state'), logLevel: 'fatal' });
     expect(r.code).toBe(4);
-    expect(r.message).toMatch(/cloud/);
+    expect(r.message).toMatch(/remediate\.yaml:\d+:\d+: cloud: .*no cloud is configured/);
   });
 
   it('refuses a bad duration, --hosts with --config, and a bad --spare', async () => {
