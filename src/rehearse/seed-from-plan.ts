@@ -175,3 +175,31 @@ export function applySeed(fleet: SimFleet, seed: FleetSeed): void {
     h.installed = initialPackages(h.spec.dist, true, 1_546_300_800);
   }
 }
+
+/** One simulated host as seeded: what the JSON output carries, so the seeded model can be checked against the real fleet. */
+export interface SeededHost {
+  name: string;
+  novaHost: string;
+  zone: string;
+  vcpus: number;
+  cpuAllocationRatio: number;
+  ramMb: number;
+  reservedRamMb: number;
+  ramAllocationRatio: number;
+  fixed: boolean;
+  packagesDone: boolean;
+  rolled: boolean;
+  /** The instances placed on it, as "vcpus/ramMb/STATE", sorted. */
+  instances: string[];
+}
+
+export function seededHosts(seed: FleetSeed): SeededHost[] {
+  const nova = new Map([...seed.simName].map(([n, s]) => [s, n]));
+  const flavors = new Map(seed.explicit.flavors.map((f) => [f.name, f]));
+  return seed.lab.hosts.map((h) => ({
+    name: h.name, novaHost: nova.get(h.name)!, zone: h.availability_zone, vcpus: h.vcpus, cpuAllocationRatio: h.cpu_allocation_ratio ?? seed.lab.nova.cpu_allocation_ratio,
+    ramMb: h.ram_mb, reservedRamMb: h.reserved_host_memory_mb ?? seed.lab.nova.reserved_host_memory_mb, ramAllocationRatio: h.ram_allocation_ratio ?? seed.lab.nova.ram_allocation_ratio,
+    fixed: h.fixed, packagesDone: seed.packagesDone.includes(h.name), rolled: seed.only.includes(h.name),
+    instances: seed.explicit.instances.filter((i) => i.host === h.name).map((i) => `${flavors.get(i.flavor)!.vcpus}/${flavors.get(i.flavor)!.ramMb}/${i.state}`).sort(),
+  }));
+}

@@ -9,6 +9,7 @@ import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../options.js';
 import type { WorkflowOptions } from '../prepare.js';
 import { rehearseInventory, seedLines } from '../rehearse-inventory.js';
+import { seededHosts } from '../../rehearse/seed-from-plan.js';
 
 function durationOpt(opts: Record<string, unknown>, key: string, flag: string): number | undefined {
   const v = opts[key];
@@ -67,7 +68,7 @@ export async function rehearseCommand(playbook: string, opts: Record<string, unk
       return EXIT.FAILED;
     }
     const { seed } = seeded;
-    const json = { seed: { counts: seed.counts, hosts: seed.only, packagesDone: seed.packagesDone, leftOut: seed.leftOut, notes: seed.notes, durations: seeded.durationSource }, ...seeded.result };
+    const json = { seed: { counts: seed.counts, hosts: seededHosts(seed), leftOut: seed.leftOut, notes: seed.notes, durations: seeded.durationSource }, ...seeded.result };
     await printResult(opts['json'], [...seedLines(seeded), ...rehearsalLines(seeded.result)], json);
     // An ETA that leaves hosts out is not the whole rollout's: the exit says so as well as the text.
     return hostsNotDone(seeded.result.outcome) > 0 || seeded.result.audit.length > 0 || seed.leftOut.length > 0 ? EXIT.FAILED : EXIT.OK;
