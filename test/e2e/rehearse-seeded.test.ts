@@ -36,7 +36,9 @@ describe('rehearse -i seeded from the lab', () => {
     const before = await fleetPicture();
     await fetch(`${lab.novaUrl}/_lab/requests`, { method: 'DELETE' });
     const json = join(lab.dir, 'rehearsal.json');
-    const r = await cli(['rehearse', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '--seed', '1', '--json', json], { timeoutMs: 240_000 });
+    const r = await cli(['rehearse', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', lab.stateDir, '--seed', '1', '--json', json,
+      // The fast playbook's migration timeout is the lab's (60 s): the production-like default migration times would exceed it.
+      '--migration', '2s', '--migration-per-gb', '0s', '--boot', '10s'], { timeoutMs: 240_000 });
 
     // Nothing changed: not the cloud (only reads, and the token), not a host.
     const requests = await lab.labGet<{ method: string; path: string }[]>('requests');
@@ -73,6 +75,6 @@ describe('rehearse -i seeded from the lab', () => {
     }
     expect(out.fleet.instances).toBe(state.instances.length);
     // The rehearsed rollout rebooted the two hosts the plan would change, not the compliant one, not the one left out.
-    expect(out.rebooted).toBe(2);
+    expect(out.rebooted, r.stdout).toBe(2);
   }, 300_000);
 });
