@@ -73,6 +73,10 @@ export async function rehearseCommand(playbook: string, opts: Record<string, unk
     // An ETA that leaves hosts out is not the whole rollout's: the exit says so as well as the text.
     return hostsNotDone(seeded.result.outcome) > 0 || seeded.result.audit.length > 0 || seed.leftOut.length > 0 ? EXIT.FAILED : EXIT.OK;
   }
+  // Options that only mean something with a real fleet are refused without one, not silently ignored.
+  for (const [key, flag] of [['limit', '--limit'], ['cloud', '--cloud'], ['insecure', '--insecure'], ['knownHosts', '--known-hosts'], ['hostKeyChecking', '--host-key-checking'], ['sshConfig', '--ssh-config'], ['logFile', '--log-file']] as const) {
+    if (opts[key] !== undefined) throw new UsageError(`${flag} needs -i INVENTORY (it applies to the real fleet rehearse -i reads)`);
+  }
   if (opts['config'] !== undefined && opts['hosts'] !== undefined) throw new UsageError('--hosts and --config exclude each other (the description lists its hosts)');
   const result = await rehearse({
     playbook,

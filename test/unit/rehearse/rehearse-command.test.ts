@@ -45,6 +45,11 @@ describe('rehearse command', () => {
     expect(r.message).toMatch(/remediate\.yaml:\d+:\d+: cloud: .*no cloud is configured/);
   });
 
+  it('refuses the real fleet\'s options without -i instead of ignoring them', async () => {
+    expect(await exitOf({ hosts: 3, limit: 'c1' })).toMatchObject({ code: 4, message: expect.stringMatching(/--limit needs -i/) });
+    expect(await exitOf({ hosts: 3, cloud: 'prod' })).toMatchObject({ code: 4, message: expect.stringMatching(/--cloud needs -i/) });
+  });
+
   it('refuses a bad duration, --hosts with --config, and a bad --spare', async () => {
     expect(await exitOf({ hosts: 3, boot: 'soon' })).toMatchObject({ code: 4, message: expect.stringMatching(/--boot/) });
     expect(await exitOf({ hosts: 3, config: 'lab.yaml' })).toMatchObject({ code: 4, message: expect.stringMatching(/exclude/) });
