@@ -98,11 +98,11 @@ export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status
 export const VERB_EXIT_LINES: Partial<Record<keyof typeof VERB_EXIT_CODES, Partial<Record<ExitCode, string>>>> = {
   status: { 0: "0    printed (the last run's own result is in the output)" },
   hosts: { 0: '0    listed', 4: '4    usage or inventory error, or the pattern selects no host (nothing was contacted)' },
-  // A rehearsal contacts nothing: its codes speak of the simulated rollout.
+  // A rehearsal changes nothing (with -i it only reads): its codes speak of the simulated rollout.
   rehearse: {
-    1: '1    the rehearsed rollout did not complete (a host failed, was refused, unknown, unreachable or not started) or the safety audit found a violation',
+    1: '1    the rehearsed rollout did not complete (a host failed, was refused, unknown, unreachable or not started), the safety audit found a violation, or (-i) hosts the plan could not judge were left out',
     0: '0    every simulated host completed (or was deferred by the window) and the safety audit is clean',
-    4: '4    usage, playbook or fleet description error (nothing was simulated)',
+    4: '4    usage, playbook, fleet description, inventory or cloud configuration error (nothing was simulated or contacted)',
   },
 };
 

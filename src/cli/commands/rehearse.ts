@@ -1,4 +1,4 @@
-// `rehearse PLAYBOOK`: the playbook's rollout on a simulated fleet and virtual clock; prints makespan, batches, capacity.
+// `rehearse PLAYBOOK`: the playbook's rollout on a simulated fleet (a lab's, or the real one's with -i) on a virtual clock.
 import { writeFile } from 'node:fs/promises';
 import type { DurationSettings } from '../../rehearse/durations.js';
 import { rehearsalLines } from '../../rehearse/format.js';
@@ -7,6 +7,9 @@ import { rehearse } from '../../rehearse/rehearse.js';
 import { parseDurationMs } from '../../steps/params.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../options.js';
+import type { WorkflowOptions } from '../prepare.js';
+import { rehearseInventory, seedLines } from '../rehearse-inventory.js';
+import { seededHosts } from '../../rehearse/seed-from-plan.js';
 
 function durationOpt(opts: Record<string, unknown>, key: string, flag: string): number | undefined {
   const v = opts[key];
@@ -47,13 +50,34 @@ export function durationSettings(opts: Record<string, unknown>): Partial<Duratio
 }
 
 export async function rehearseCommand(playbook: string, opts: Record<string, unknown>): Promise<number> {
-  if (opts['inventory'] !== undefined) {
-    // Seeding the simulation from a real fleet (hosts, instances, flavors, capacity; read-only) is the next step.
-    throw new UsageError('rehearse -i INVENTORY (seeding from the real fleet and its cloud) is not implemented yet: use --hosts/--instances or --config');
-  }
-  if (opts['config'] !== undefined && opts['hosts'] !== undefined) throw new UsageError('--hosts and --config exclude each other (the description lists its hosts)');
   const start = opts['start'] === undefined ? undefined : Date.parse(String(opts['start']));
   if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start: expected an ISO date and time such as 2026-12-12T22:00:00Z, got ${JSON.stringify(opts['start'])}`);
+  if (opts['inventory'] !== undefined) {
+    for (const [key, flag] of [['hosts', '--hosts'], ['instances', '--instances'], ['config', '--config'], ['spare', '--spare']] as const) {
+      if (opts[key] !== undefined) throw new UsageError(`${flag} and -i exclude each other (the fleet is read from the inventory and its cloud)`);
+    }
+    const seeded = await rehearseInventory(playbook, opts as unknown as WorkflowOptions, {
+      durations: durationSettings(opts),
+      ...(opts['serial'] !== undefined ? { serial: opts['serial'] as (number | string)[] | 'auto' } : {}),
+      ...(opts['forks'] !== undefined ? { forks: opts['forks'] as number } : {}),
+      ...(start !== undefined ? { startMs: start } : {}),
+      ...(opts['withPlan'] ? { withPlan: true } : {}),
+    });
+    if (seeded === null) {
+      process.stderr.write('mds-orchestrate: interrupted while reading the fleet: nothing rehearsed\n');
+      return EXIT.FAILED;
+    }
+    const { seed } = seeded;
+    const json = { seed: { counts: seed.counts, hosts: seededHosts(seed), leftOut: seed.leftOut, notes: seed.notes, durations: seeded.durationSource }, ...seeded.result };
+    await printResult(opts['json'], [...seedLines(seeded), ...rehearsalLines(seeded.result)], json);
+    // An ETA that leaves hosts out is not the whole rollout's: the exit says so as well as the text.
+    return hostsNotDone(seeded.result.outcome) > 0 || seeded.result.audit.length > 0 || seed.leftOut.length > 0 ? EXIT.FAILED : EXIT.OK;
+  }
+  // Options that only mean something with a real fleet are refused without one, not silently ignored.
+  for (const [key, flag] of [['limit', '--limit'], ['cloud', '--cloud'], ['insecure', '--insecure'], ['knownHosts', '--known-hosts'], ['hostKeyChecking', '--host-key-checking'], ['sshConfig', '--ssh-config'], ['logFile', '--log-file']] as const) {
+    if (opts[key] !== undefined) throw new UsageError(`${flag} needs -i INVENTORY (it applies to the real fleet rehearse -i reads)`);
+  }
+  if (opts['config'] !== undefined && opts['hosts'] !== undefined) throw new UsageError('--hosts and --config exclude each other (the description lists its hosts)');
   const result = await rehearse({
     playbook,
     durations: durationSettings(opts),
@@ -66,14 +90,19 @@ export async function rehearseCommand(playbook: string, opts: Record<string, unk
     ...(opts['forks'] !== undefined ? { forks: opts['forks'] as number } : {}),
     ...(start !== undefined ? { startMs: start } : {}),
   });
-  const json = opts['json'];
-  if (json === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-  else {
-    process.stdout.write(`${rehearsalLines(result).join('\n')}\n`);
-    if (typeof json === 'string') {
-      await writeFile(json, `${JSON.stringify(result, null, 2)}\n`, { mode: 0o600 });
-      process.stdout.write(`wrote ${json}\n`);
-    }
-  }
+  await printResult(opts['json'], rehearsalLines(result), result);
   return hostsNotDone(result.outcome) > 0 || result.audit.length > 0 ? EXIT.FAILED : EXIT.OK;
+}
+
+/** The text, or the JSON to stdout ('-') instead, or the text and the JSON to a file. */
+async function printResult(json: unknown, lines: string[], data: unknown): Promise<void> {
+  if (json === '-') {
+    process.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (typeof json === 'string') {
+    await writeFile(json, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+    process.stdout.write(`wrote ${json}\n`);
+  }
 }

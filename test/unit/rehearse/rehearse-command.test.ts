@@ -9,7 +9,10 @@ import { rehearseCommand } from '../../../src/cli/commands/rehearse.js';
 
 const PLAYBOOK = 'playbooks/remediate.yaml';
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllEnvs();
+});
 
 /** main.ts's mapping (it runs the CLI on import, so it is not imported here): input errors exit 4. */
 function describeError(err: unknown): { code: number; message: string } {
@@ -26,10 +29,25 @@ async function exitOf(opts: Record<string, unknown>, playbook = PLAYBOOK): Promi
 }
 
 describe('rehearse command', () => {
-  it('refuses -i until seeding from a real fleet exists, naming the alternatives', async () => {
-    const r = await exitOf({ inventory: ['inv.yaml'] });
+  it('-i: refuses a lab fleet option beside it, a missing inventory, and no cloud, before any host is contacted (exit 4)', async () => {
+    expect(await exitOf({ inventory: ['inv.yaml'], hosts: 3 })).toMatchObject({ code: 4, message: expect.stringMatching(/--hosts and -i exclude/) });
+    expect(await exitOf({ inventory: ['inv.yaml'], spare: '10%' })).toMatchObject({ code: 4, message: expect.stringMatching(/--spare and -i exclude/) });
+    const dir = mkdtempSync(join(tmpdir(), 'rehearse-i-'));
+    expect(await exitOf({ inventory: [join(dir, 'absent.yaml')] })).toMatchObject({ code: 4, message: expect.stringMatching(/absent\.yaml/) });
+    const inv = join(dir, 'hosts.yaml');
+    // 192.0.2.0/24 is TEST-NET-1: nothing answers there, and nothing may be tried before the cloud is known.
+    writeFileSync(inv, 'all:\n  hosts:\n    compute01:\n      ansible_host: 192.0.2.1\n');
+    for (const k of Object.keys(process.env)) if (k.startsWith('OS_')) vi.stubEnv(k, '');
+    writeFileSync(join(dir, 'clouds.yaml'), 'clouds: {}\n');
+    vi.stubEnv('OS_CLIENT_CONFIG_FILE', join(dir, 'clouds.yaml'));
+    const r = await exitOf({ inventory: [inv], stateDir: join(dir, 'state'), logLevel: 'fatal' });
     expect(r.code).toBe(4);
-    expect(r.message).toMatch(/not implemented yet.*--hosts/);
+    expect(r.message).toMatch(/remediate\.yaml:\d+:\d+: cloud: .*no cloud is configured/);
+  });
+
+  it('refuses the real fleet\'s options without -i instead of ignoring them', async () => {
+    expect(await exitOf({ hosts: 3, limit: 'c1' })).toMatchObject({ code: 4, message: expect.stringMatching(/--limit needs -i/) });
+    expect(await exitOf({ hosts: 3, cloud: 'prod' })).toMatchObject({ code: 4, message: expect.stringMatching(/--cloud needs -i/) });
   });
 
   it('refuses a bad duration, --hosts with --config, and a bad --spare', async () => {
