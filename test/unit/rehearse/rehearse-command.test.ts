@@ -36,7 +36,8 @@ describe('rehearse command', () => {
     expect(await exitOf({ inventory: [join(dir, 'absent.yaml')] })).toMatchObject({ code: 4, message: expect.stringMatching(/absent\.yaml/) });
     const inv = join(dir, 'hosts.yaml');
     // 192.0.2.0/24 is TEST-NET-1: nothing answers there, and nothing may be tried before the cloud is known.
-    writeFileSync(inv, 'all:\n  hosts:\n    compute01:\n      ansible_host: 192.0.2.1\n');
+    // In a compute group: the shipped playbook selects the compute nodes (hosts: ~(nova_compute|compute)$).
+    writeFileSync(inv, 'all:\n  children:\n    compute:\n      hosts:\n        compute01:\n          ansible_host: 192.0.2.1\n');
     for (const k of Object.keys(process.env)) if (k.startsWith('OS_')) vi.stubEnv(k, '');
     writeFileSync(join(dir, 'clouds.yaml'), 'clouds: {}\n');
     vi.stubEnv('OS_CLIENT_CONFIG_FILE', join(dir, 'clouds.yaml'));
