@@ -115,7 +115,7 @@ function playbookVerbs(program: Command): void {
 /** status and exec: the verbs that read the state directory or run one command. */
 function hostVerbs(program: Command): void {
   program.command('status')
-    .description('per-host progress of the last run, from the state directory')
+    .description("the last sweep's verdicts and the last run's per-host progress, from the state directory (contacts nothing)")
     .option('--state-dir <dir>', 'state directory', defaultStateDir())
     .option('--json', 'machine-readable output')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.status, VERB_EXIT_LINES.status)}`)
@@ -128,7 +128,7 @@ function hostVerbs(program: Command): void {
     .description('run an ad-hoc command across hosts and print each host\'s output')
     .option('--become', 'run it with sudo')
     .option('--timeout <seconds>', 'per-host command timeout', intOption('--timeout', 1, 86400), 120)
-    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.exec)}`)
+    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.exec, VERB_EXIT_LINES.exec)}`)
     .action(async (command: string, opts: Record<string, unknown>) => {
       const { execCommand } = await import('./commands/exec.js');
       process.exitCode = await execCommand(command, opts);

@@ -60,6 +60,10 @@ describe('per-verb exit codes in --help', () => {
     expect(helpOf('hosts')).toContain('0    listed');
     expect(helpOf('hosts')).not.toContain('all hosts done');
     expect(helpOf('status')).toContain("0    printed");
+    // status leads with the last sweep (README): its help must not describe it as the last run alone.
+    expect(verb('status').description()).toMatch(/sweep/);
+    expect(helpOf('exec')).toContain('0    the command exited 0 on every host');
+    expect(helpOf('exec')).not.toMatch(/compliant|refused/);
   });
 
   it('exec offers no option it ignores (no cloud, TLS or colour), and still the SSH ones', () => {
