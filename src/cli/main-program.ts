@@ -1,5 +1,5 @@
 // The command line's verbs, options and help (commander); main.ts runs it.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES, VERB_EXIT_LINES } from './exit-codes.js';
 import { defaultStateDir } from './common-options.js';
 import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption } from './options.js';
@@ -88,8 +88,9 @@ function playbookVerbs(program: Command): void {
   reportOptions(targetOptions(program.command('plan').argument('<playbook>', 'playbook YAML')))
     .description('dry run: connect, gather facts, show per host and step what would change; changes nothing')
     .option('--out <file>', 'save the plan (JSON) for run --plan; not written when no host could be planned')
-    .option('--full', 'every host\'s diff (the default up to 20 hosts)')
-    .option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)')
+    // Both at once would silently pick one: a usage error instead (exit 4).
+    .addOption(new Option('--full', 'every host\'s diff (the default up to 20 hosts)').conflicts('compact'))
+    .addOption(new Option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)'))
     .option('--no-rehearse', 'do not rehearse the rollout for its duration and maintenance windows')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
     .action(async (playbook: string, opts: Record<string, unknown>) => {

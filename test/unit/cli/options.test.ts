@@ -66,6 +66,17 @@ describe('per-verb exit codes in --help', () => {
     expect(helpOf('exec')).not.toMatch(/compliant|refused/);
   });
 
+  it('plan refuses --full with --compact (a usage error, exit 4) rather than picking one', async () => {
+    const program = buildProgram();
+    let err = '';
+    for (const c of [program, ...program.commands]) c.configureOutput({ writeErr: (s) => { err += s; }, writeOut: () => {} });
+    const planAction = vi.fn();
+    program.commands.find((c) => c.name() === 'plan')!.action(planAction);
+    await expect(program.parseAsync(['node', 'm', 'plan', 'p.yaml', '--full', '--compact'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+    expect(err).toMatch(/--full.*cannot be used with.*--compact/);
+    expect(planAction).not.toHaveBeenCalled();
+  });
+
   it('exec offers no option it ignores (no cloud, TLS or colour), and still the SSH ones', () => {
     const flags = verb('exec').options.map((o) => o.long);
     for (const f of ['--cloud', '--insecure', '--no-color', '--json', '--junit']) expect(flags).not.toContain(f);
