@@ -97,6 +97,8 @@ export const VERB_EXIT_CODES: Record<'run' | 'plan' | 'sweep' | 'exec' | 'status
 /** Verbs that read files only say what their codes mean for them. */
 export const VERB_EXIT_LINES: Partial<Record<keyof typeof VERB_EXIT_CODES, Partial<Record<ExitCode, string>>>> = {
   status: { 0: "0    printed (the last run's own result is in the output)" },
+  // exec runs a command, not the workflow: no safety check refuses a host, and nothing is "compliant".
+  exec: { 1: '1    the command failed on at least one host (non-zero exit, timeout)', 0: '0    the command exited 0 on every host' },
   hosts: { 0: '0    listed', 4: '4    usage or inventory error, or the pattern selects no host (nothing was contacted)' },
   // A rehearsal changes nothing (with -i it only reads): its codes speak of the simulated rollout.
   rehearse: {

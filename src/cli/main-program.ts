@@ -1,5 +1,5 @@
 // The command line's verbs, options and help (commander); main.ts runs it.
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES, VERB_EXIT_LINES } from './exit-codes.js';
 import { defaultStateDir } from './common-options.js';
 import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, UsageError } from './options.js';
@@ -97,8 +97,9 @@ function playbookVerbs(program: Command): void {
   reportOptions(targetOptions(program.command('plan').argument('<playbook>', 'playbook YAML')))
     .description('dry run: connect, gather facts, show per host and step what would change; changes nothing')
     .option('--out <file>', 'save the plan (JSON) for run --plan; not written when no host could be planned')
-    .option('--full', 'every host\'s diff (the default up to 20 hosts)')
-    .option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)')
+    // Both at once would silently pick one: a usage error instead (exit 4).
+    .addOption(new Option('--full', 'every host\'s diff (the default up to 20 hosts)').conflicts('compact'))
+    .addOption(new Option('--compact', 'hosts grouped by what would change, names folded (the default above 20 hosts)'))
     .option('--no-rehearse', 'do not rehearse the rollout for its duration and maintenance windows')
     .option('--adopt-lease <run-id>', ADOPT_HELP, adoptLeaseOption)
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.plan)}`)
@@ -125,7 +126,7 @@ function playbookVerbs(program: Command): void {
 /** status and exec: the verbs that read the state directory or run one command. */
 function hostVerbs(program: Command): void {
   program.command('status')
-    .description('per-host progress of the last run, from the state directory')
+    .description("the last sweep's verdicts and the last run's per-host progress, from the state directory (contacts nothing)")
     .option('--state-dir <dir>', 'state directory', defaultStateDir())
     .option('--json', 'machine-readable output')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.status, VERB_EXIT_LINES.status)}`)
@@ -138,7 +139,7 @@ function hostVerbs(program: Command): void {
     .description('run an ad-hoc command across hosts and print each host\'s output')
     .option('--become', 'run it with sudo')
     .option('--timeout <seconds>', 'per-host command timeout', intOption('--timeout', 1, 86400), 120)
-    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.exec)}`)
+    .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.exec, VERB_EXIT_LINES.exec)}`)
     .action(async (command: string, opts: Record<string, unknown>) => {
       const { execCommand } = await import('./commands/exec.js');
       process.exitCode = await execCommand(command, opts);

@@ -78,6 +78,9 @@ export function exceedsFailureBudget(failedSoFar: number, budget: number | strin
   return failedSoFar > failureBudgetAllows(budget, total);
 }
 
+/** What counts against the limits (isFailure): named in full, so a stop after a refused host does not read "failed". */
+const COUNTED = 'failed, refused, unknown or unreachable';
+
 /** Why the run must stop after this host/batch, or null. */
 export function failureStopReason(opts: {
   batchIndex: number;
@@ -91,14 +94,14 @@ export function failureStopReason(opts: {
 }): string | null {
   const b = opts.batchIndex + 1;
   if (exceedsMaxFailPercentage(opts.batchFailed, opts.batchSize, opts.maxFailPercentage)) {
-    return `max_fail_percentage ${opts.maxFailPercentage}% exceeded in batch ${b}: ${opts.batchFailed} of ${opts.batchSize} hosts failed or unreachable`;
+    return `max_fail_percentage ${opts.maxFailPercentage}% exceeded in batch ${b}: ${opts.batchFailed} of ${opts.batchSize} hosts ${COUNTED}`;
   }
   if (exceedsFailureBudget(opts.runFailed, opts.failureBudget, opts.total)) {
-    return `failure budget ${opts.failureBudget} exceeded: ${opts.runFailed} of ${opts.total} hosts failed or unreachable`;
+    return `failure budget ${opts.failureBudget} exceeded: ${opts.runFailed} of ${opts.total} hosts ${COUNTED}`;
   }
   // Ansible also ends the play when every host of a batch failed, whatever the percentage.
   if (opts.batchDone && opts.batchSize > 0 && opts.batchFailed === opts.batchSize) {
-    return `every host of batch ${b} (${opts.batchSize}) failed or was unreachable`;
+    return `every host of batch ${b} (${opts.batchSize}) failed, was refused, unknown or unreachable`;
   }
   return null;
 }

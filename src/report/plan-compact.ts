@@ -128,6 +128,10 @@ export function compactPlanLines(report: Report, c: Palette, width = 80): string
   const warned = report.hosts.filter((h) => h.warnings.length).length;
   const guests = report.hosts.reduce((n, h) => n + h.guestsNeedingColdBoot.length, 0);
   const extra = [warned ? `${count(warned)} with warnings` : '', guests ? `${guests} guests need a cold boot` : ''].filter(Boolean).join(', ');
-  out.push(c.dim(fit(`${extra ? `${extra}; ` : ''}per-host detail: plan --full, or the --json/--markdown report`, width)));
+  // The hint is cut by nothing: when it does not fit beside the counts, it takes a line of its own.
+  const hint = 'per-host detail: plan --full, or the --json/--markdown report';
+  const both = `${extra ? `${extra}; ` : ''}${hint}`;
+  if (both.length <= width || !extra) out.push(c.dim(fit(both, width)));
+  else out.push(c.dim(fit(`${extra};`, width)), c.dim(fit(hint, width)));
   return out;
 }

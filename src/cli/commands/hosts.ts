@@ -43,8 +43,9 @@ function table(rows: string[][]): string {
 
 export async function hostsCommand(pattern: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as Pick<CommonOptions, 'inventory' | 'limit' | 'sshConfig'> & { json?: boolean };
-  // A pattern or limit that selects nothing is a usage error (exit 4), as for every verb.
-  const { hosts } = await loadTargets({ ...o, stateDir: '', logLevel: 'info' }, pattern);
+  // A pattern or limit that selects nothing is a usage error (exit 4), as for every verb; the message names the argument,
+  // not --limit, which the operator may not have given.
+  const { hosts } = await loadTargets({ ...o, stateDir: '', logLevel: 'info' }, pattern, { file: 'PATTERN' });
   const resolved = hosts.map(resolvedHost);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ pattern, limit: o.limit ?? null, hosts: resolved }, null, 2)}\n`);

@@ -19,7 +19,7 @@ async function confirm(question: string): Promise<boolean> {
 }
 
 /** Changing hosts needs a yes: -y, or an answer on a terminal. */
-async function confirmed(playbook: string, o: WorkflowOptions): Promise<boolean> {
+export async function confirmed(playbook: string, o: Pick<WorkflowOptions, 'yes'>): Promise<boolean> {
   if (o.yes) return true;
   if (!process.stdin.isTTY) {
     process.stderr.write('mds-orchestrate: run changes hosts; pass -y/--yes when there is no terminal to confirm on (review it first with plan)\n');

@@ -85,6 +85,10 @@ describe('hosts over the example inventories', () => {
 
   it('a pattern that selects nothing is a usage error', async () => {
     const kolla = all.find((e) => e.folder === 'kolla')!;
-    await expect(hostsCommand('no-such-group', { inventory: kolla.files, sshConfig: '/dev/null' })).rejects.toThrow();
+    await expect(hostsCommand('no-such-group', { inventory: kolla.files, sshConfig: '/dev/null' })).rejects.toThrow(/^PATTERN: hosts: .*"no-such-group"/);
+    // The positional pattern is not --limit: a message naming --limit sends the operator to an option never given.
+    await expect(hostsCommand('no-such-group', { inventory: kolla.files, sshConfig: '/dev/null' })).rejects.not.toThrow(/--limit/);
+    // A limit that matches nothing still names --limit.
+    await expect(hostsCommand('nova-compute', { inventory: kolla.files, sshConfig: '/dev/null', limit: 'nothing-here' })).rejects.toThrow(/^--limit: /);
   });
 });

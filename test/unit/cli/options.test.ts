@@ -60,6 +60,21 @@ describe('per-verb exit codes in --help', () => {
     expect(helpOf('hosts')).toContain('0    listed');
     expect(helpOf('hosts')).not.toContain('all hosts done');
     expect(helpOf('status')).toContain("0    printed");
+    // status leads with the last sweep (README): its help must not describe it as the last run alone.
+    expect(verb('status').description()).toMatch(/sweep/);
+    expect(helpOf('exec')).toContain('0    the command exited 0 on every host');
+    expect(helpOf('exec')).not.toMatch(/compliant|refused/);
+  });
+
+  it('plan refuses --full with --compact (a usage error, exit 4) rather than picking one', async () => {
+    const program = buildProgram();
+    let err = '';
+    for (const c of [program, ...program.commands]) c.configureOutput({ writeErr: (s) => { err += s; }, writeOut: () => {} });
+    const planAction = vi.fn();
+    program.commands.find((c) => c.name() === 'plan')!.action(planAction);
+    await expect(program.parseAsync(['node', 'm', 'plan', 'p.yaml', '--full', '--compact'])).rejects.toMatchObject({ code: 'commander.conflictingOption' });
+    expect(err).toMatch(/--full.*cannot be used with.*--compact/);
+    expect(planAction).not.toHaveBeenCalled();
   });
 
   it('exec offers no option it ignores (no cloud, TLS or colour), and still the SSH ones', () => {

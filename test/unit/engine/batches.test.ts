@@ -65,6 +65,9 @@ describe('failure limits', () => {
     const base = { batchIndex: 1, batchSize: 4, total: 20, batchDone: false };
     expect(failureStopReason({ ...base, batchFailed: 2, runFailed: 2, maxFailPercentage: 25 })).toMatch(/max_fail_percentage 25% exceeded in batch 2/);
     expect(failureStopReason({ ...base, batchFailed: 1, runFailed: 4, failureBudget: 3 })).toMatch(/failure budget 3 exceeded: 4 of 20/);
+    // A refused or unknown host counts too (isFailure): the reason must not call a run stopped by a refusal "failed or unreachable".
+    expect(failureStopReason({ ...base, batchFailed: 2, runFailed: 2, maxFailPercentage: 25 })).toMatch(/hosts failed, refused, unknown or unreachable$/);
+    expect(failureStopReason({ ...base, batchFailed: 1, runFailed: 4, failureBudget: 3 })).toMatch(/hosts failed, refused, unknown or unreachable$/);
     expect(failureStopReason({ ...base, batchFailed: 4, runFailed: 4 })).toBeNull();
     expect(failureStopReason({ ...base, batchFailed: 4, runFailed: 4, batchDone: true })).toMatch(/every host of batch 2/);
   });

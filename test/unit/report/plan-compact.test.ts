@@ -85,6 +85,16 @@ describe('compactPlanLines', () => {
     expect(text).toContain('plan --full');
   });
 
+  it('never cuts the hint to the per-host detail: with warnings and guests it takes its own line', () => {
+    const r = fleet();
+    const hosts = r.hosts.map((h, i) => (i < 1 ? { ...h, warnings: ['SMT vulnerable'] } : i < 57 ? { ...h, guestsNeedingColdBoot: [{ uuid: `u${i}`, name: `vm${i}`, host: h.name, projectId: 'p' }] } : h));
+    const lines = compactPlanLines({ ...r, hosts }, PLAIN, 80);
+    for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(80);
+    expect(lines).toContain('1 host with warnings, 56 guests need a cold boot;');
+    expect(lines).toContain('per-host detail: plan --full, or the --json/--markdown report');
+    expect(lines.join('\n')).not.toContain('…');
+  });
+
   it('the full view stays for small plans and on request; compact above 20 hosts or on request', () => {
     expect(planView(20)).toBe('full');
     expect(planView(21)).toBe('compact');

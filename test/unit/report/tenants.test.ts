@@ -106,4 +106,16 @@ describe('tenantLines', () => {
   it('says so when no guest needs a cold boot', () => {
     expect(tenantLines(withGuests({ c1: [] }), PLAIN, false)).toEqual(['no guest needs a cold boot']);
   });
+
+  it('does not claim "no guest" for hosts that did not finish (a run stopped after a refused host)', () => {
+    const base = withGuests({ c1: [], c2: [], c3: [], c4: [] });
+    const hosts = base.hosts.map((h, i) => ({ ...h, status: (['refused', 'skipped', 'skipped', 'changed'] as const)[i]! }));
+    expect(tenantLines({ ...base, hosts }, PLAIN, false)).toEqual([
+      'no guest seen needing a cold boot',
+      '  3 hosts did not finish (1 refused, 2 not started): guests on them may be missing from this list',
+    ]);
+    const some = withGuests({ c1: [g('u1', 'web', 'p-1')], c2: [] });
+    const oneUnreachable = { ...some, hosts: some.hosts.map((h, i) => (i === 1 ? { ...h, status: 'unreachable' as const } : h)) };
+    expect(tenantLines(oneUnreachable, PLAIN, false).at(-1)).toBe('  1 host did not finish (1 unreachable): guests on it may be missing from this list');
+  });
 });
