@@ -10,7 +10,7 @@ import { novaConfEditBlocked } from './cpu-flags.js';
 import { CommandFailedError, PreconditionError, RefusedError } from './errors.js';
 import { isFinishedMigration, migrateAway } from './live-migration.js';
 import { createTargetPicker } from './migration-target.js';
-import { computeServiceOf, disableReason, disabledByOwnRun, disabledByUs, foreignDisableHint, requireNova } from './nova-service.js';
+import { computeServiceOf, disableReason, PLANNED_DISABLE_REASON, disabledByOwnRun, disabledByUs, foreignDisableHint, requireNova } from './nova-service.js';
 import { duration } from './params.js';
 import { rebootReasons } from './reboot-reasons.js';
 import type { Diff, Step, StepContext } from './types.js';
@@ -53,13 +53,13 @@ async function check(ctx: StepContext<DrainParams>): Promise<Diff> {
   const host = ctx.host.novaHost;
   const svc = await computeServiceOf(nova, host);
   if (svc.status === 'enabled') {
-    diff.changes.push({ kind: 'disable-service', summary: `disable nova-compute on ${host} (reason: "${disableReason(ctx.runId)}")`, data: { serviceId: svc.id } });
+    diff.changes.push({ kind: 'disable-service', summary: `disable nova-compute on ${host} (reason: "${PLANNED_DISABLE_REASON}")`, data: { serviceId: svc.id } });
   } else if (disabledByUs(svc) && svc.disabledReason !== disableReason(ctx.runId)) {
     // Another controller's disable is not ours to re-stamp: its run may still be draining or waiting on this host.
     if (!disabledByOwnRun(svc, ctx)) throw new RefusedError(`not draining ${host}: another run of this tool holds its compute service: ${foreignDisableHint(svc)}`);
     // An earlier run of this state directory disabled it and stopped (a crash, a refused reboot): this run re-drains and
     // takes it over, so the reboot's last look finds it disabled by the run that is about to reboot.
-    diff.changes.push({ kind: 'disable-service', summary: `take over the disable of nova-compute on ${host} from an earlier run (reason: "${disableReason(ctx.runId)}")`, data: { serviceId: svc.id } });
+    diff.changes.push({ kind: 'disable-service', summary: `take over the disable of nova-compute on ${host} from an earlier run (reason: "${PLANNED_DISABLE_REASON}")`, data: { serviceId: svc.id } });
   } else if (!disabledByUs(svc)) {
     diff.notes.push(`nova-compute on ${host} was disabled by someone else ("${svc.disabledReason ?? ''}"): it stays disabled and will not be re-enabled`);
   }

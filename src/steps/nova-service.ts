@@ -9,6 +9,12 @@ export function disableReason(runId: string): string {
   return `${DISABLE_REASON_PREFIX} MDS remediation (run ${runId})`;
 }
 
+/**
+ * The reason as a change's summary shows it: a plan's run id is not the id the later `run` writes, so the summary names
+ * the id's place, not a value that will never be written (and a saved plan stays the same text whatever run made it).
+ */
+export const PLANNED_DISABLE_REASON = disableReason("<this run's id>");
+
 /** Disabled by this tool, by any run of any controller (the prefix); whose run it was is disablingRun's answer. */
 export function disabledByUs(svc: ComputeService): boolean {
   return svc.status === 'disabled' && (svc.disabledReason ?? '').startsWith(DISABLE_REASON_PREFIX);

@@ -70,6 +70,21 @@ describe('drain', () => {
     expect(nova.callsTo('liveMigrate').map((c) => c.args)).toEqual([[a.id, null], [b.id, null]]);
   });
 
+  it("plans the disable without the plan's own run id: the run that applies it writes its own", async () => {
+    const nova = cloud();
+    nova.addServer({ name: 'web-1', host: SRC });
+    const planned = await drain.check(await stepContext(drain, dueHost(), nova, FAST, { runId: 'plan-1' }));
+    const again = await drain.check(await stepContext(drain, dueHost(), nova, FAST, { runId: 'plan-2' }));
+    const summary = planned.changes[0]?.summary ?? '';
+    expect(summary).toContain("(run <this run's id>)");
+    expect(summary).not.toContain('plan-1');
+    // A saved plan keeps these summaries: two plans of the same fleet say the same thing whatever their run ids.
+    expect(again.changes.map((c) => c.summary)).toEqual(planned.changes.map((c) => c.summary));
+    const run = await stepContext(drain, dueHost(), nova, FAST, { runId: 'run-7' });
+    await converge(drain, run);
+    expect(nova.service(SRC).disabledReason).toBe('mds-orchestrate: MDS remediation (run run-7)');
+  });
+
   it('tells the live view its phase and the migrations done of total as each instance lands', async () => {
     const nova = cloud();
     nova.addServer({ name: 'web-1', host: SRC });
