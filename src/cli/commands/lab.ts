@@ -11,6 +11,8 @@ import { hostSpecsFromLabConfig } from '../../lab/host/from-lab-config.js';
 import { novaHostName } from '../../lab/lab-mapping.js';
 import { updateHostImage } from '../../lab/host/image-update.js';
 import { hostLayout } from '../../lab/host/layout.js';
+import { LAB_LAYOUT_PROFILES } from '../../lab/host/deployment-layouts.js';
+import type { FakeHostSpec } from '../../lab/host/spec.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
 import { validateYamlFile } from '../../util/yaml-validate.js';
@@ -157,12 +159,25 @@ export async function labUpdateImageCommand(hosts: string[], opts: Record<string
   const dir = resolve(String(opts['dir']));
   runtimeOrFail(dir);
   const lab = labConfig.parse(JSON.parse(readFileSync(labPaths(dir).config, 'utf8')));
-  const specs = new Map(hostSpecsFromLabConfig(lab).map((s) => [s.name, s]));
-  const unknown = hosts.filter((h) => !specs.has(h));
-  if (unknown.length) throw new UsageError(`lab update-image: no host named ${unknown.join(', ')} in ${dir}`);
-  for (const h of hosts) {
-    const done = updateHostImage(hostLayout(dir, h), specs.get(h)!);
-    process.stdout.write(`${h}: ${done.before.join(' ')} -> ${done.after.join(' ')}; restarted ${done.restarted.join(', ')}\n`);
+  for (const spec of imageUpdateTargets(hosts, hostSpecsFromLabConfig(lab), dir)) {
+    const done = updateHostImage(hostLayout(dir, spec.name), spec);
+    process.stdout.write(`${spec.name}: ${done.before.join(' ')} -> ${done.after.join(' ')}; restarted ${done.restarted.join(', ')}\n`);
   }
   return EXIT.OK;
+}
+
+/**
+ * The hosts `lab update-image` names, checked before any is touched: an unknown host, or one whose qemu and libvirt are
+ * host packages (bare metal, devstack: no image to pull), is the operator's mistake, a usage error (exit 4), not a failure.
+ */
+export function imageUpdateTargets(hosts: string[], all: FakeHostSpec[], dir: string): FakeHostSpec[] {
+  const specs = new Map(all.map((s) => [s.name, s]));
+  const unknown = hosts.filter((h) => !specs.has(h));
+  if (unknown.length) throw new UsageError(`lab update-image: no host named ${unknown.join(', ')} in ${dir}`);
+  const targets = hosts.map((h) => specs.get(h)!);
+  const imageless = targets.filter((s) => !LAB_LAYOUT_PROFILES[s.layout].qemuInImage);
+  if (imageless.length) {
+    throw new UsageError(`lab update-image: ${imageless.map((s) => `${s.name} (layout ${s.layout})`).join(', ')} ${imageless.length === 1 ? 'runs' : 'run'} qemu and libvirt from host packages: there is no image to update (update its packages with 'mds-orchestrate run' instead)`);
+  }
+  return targets;
 }
