@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_CODE_HELP, exitCodeHelp, VERB_EXIT_CODES, VERB_EXIT_LINES } from './exit-codes.js';
 import { defaultStateDir } from './common-options.js';
-import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, UsageError } from './options.js';
+import { collect, cronOption, durationOption, hostKeyPolicyOption, intOption, logLevelOption, percentOption, serialOption, stateDirOption, UsageError } from './options.js';
 import { VERSION } from '../util/version.js';
 
 /** What every verb that reaches hosts over SSH takes. */
@@ -11,7 +11,7 @@ function sshOptions(cmd: Command): Command {
     .option('-i, --inventory <path>', 'inventory file (YAML, INI or JSON); repeat to merge several', collect)
     .option('-l, --limit <pattern>', "host pattern like Ansible's --limit (a:b, a:&b, a:!b, ~regex, group[0:9], @file)")
     .option('-f, --forks <n>', 'hosts worked on at once', intOption('--forks', 1, 5000))
-    .option('--state-dir <dir>', 'where per-host state, locks and logs live (the same for cron and interactive runs)', defaultStateDir())
+    .option('--state-dir <dir>', 'where per-host state, locks and logs live (the same for cron and interactive runs)', stateDirOption, defaultStateDir())
     .option('--log-file <path>', 'JSON log file (default: <state-dir>/logs/<run-id>.log)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug, trace', logLevelOption, 'info')
     .option('--known-hosts <path>', 'OpenSSH known_hosts file to verify host keys against (repeatable)', collect)
@@ -127,7 +127,7 @@ function playbookVerbs(program: Command): void {
 function hostVerbs(program: Command): void {
   program.command('status')
     .description("the last sweep's verdicts and the last run's per-host progress, from the state directory (contacts nothing)")
-    .option('--state-dir <dir>', 'state directory', defaultStateDir())
+    .option('--state-dir <dir>', 'state directory', stateDirOption, defaultStateDir())
     .option('--json', 'machine-readable output')
     .addHelpText('after', `\n${exitCodeHelp(VERB_EXIT_CODES.status, VERB_EXIT_LINES.status)}`)
     .action(async (opts: Record<string, unknown>) => {
@@ -187,7 +187,7 @@ function rehearseVerb(program: Command): void {
     .option('-l, --limit <pattern>', "with -i: host pattern like Ansible's --limit")
     .option('--cloud <name>', 'with -i: cloud in clouds.yaml (default: playbook cloud, then OS_CLOUD, then OS_*)')
     .option('--insecure', 'with -i: do not verify TLS certificates of Keystone/Nova (prints a warning)')
-    .option('--state-dir <dir>', 'with -i: where the read-only gather logs', defaultStateDir())
+    .option('--state-dir <dir>', 'with -i: where the read-only gather logs', stateDirOption, defaultStateDir())
     .option('--log-file <path>', 'with -i: JSON log file')
     .option('--log-level <level>', 'with -i: fatal, error, warn, info, debug, trace', logLevelOption, 'info')
     .option('--known-hosts <path>', 'with -i: OpenSSH known_hosts file (repeatable)', collect)

@@ -39,6 +39,15 @@ export function percentOption(name: string) {
   };
 }
 
+/**
+ * --state-dir: an empty value would resolve to the working directory, a state directory no cron job or other run shares
+ * (and status would read whatever is there): a usage error, as a missing value is.
+ */
+export function stateDirOption(value: string): string {
+  if (value.trim() === '') throw new UsageError(`--state-dir: expected a directory, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export function logLevelOption(value: string): (typeof LOG_LEVELS)[number] {
   if (!(LOG_LEVELS as readonly string[]).includes(value)) throw new UsageError(`--log-level: expected one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(value)}`);

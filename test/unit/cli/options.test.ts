@@ -1,7 +1,8 @@
 // Option values: the default state directory, the --schedule form, --history-max-age, and each verb's exit codes in --help.
+import type { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
 import { defaultStateDir } from '../../../src/cli/common-options.js';
-import { EXIT_CODE_LINES, VERB_EXIT_CODES, VERB_EXIT_LINES } from '../../../src/cli/exit-codes.js';
+import { describeError, EXIT, EXIT_CODE_LINES, VERB_EXIT_CODES, VERB_EXIT_LINES } from '../../../src/cli/exit-codes.js';
 import { buildProgram } from '../../../src/cli/main-program.js';
 import { cronFields, cronOption, durationOption } from '../../../src/cli/options.js';
 
@@ -13,6 +14,38 @@ describe('the default state directory', () => {
     expect(defaultStateDir({}, 1000, '/home/op')).toBe('/home/op/.local/state/mds-orchestrate');
     // A relative XDG_STATE_HOME is invalid by the spec and would bring the working directory back.
     expect(defaultStateDir({ XDG_STATE_HOME: 'state' }, 1000, '/home/op')).toBe('/home/op/.local/state/mds-orchestrate');
+  });
+});
+
+describe('an empty --state-dir', () => {
+  // Every verb that takes --state-dir, with placeholders for its required arguments.
+  const verbs = (program: Command) => program.commands.filter((c) => c.options.some((o) => o.long === '--state-dir'));
+
+  it('is a usage error (exit 4) for every verb that takes it, before the verb runs', async () => {
+    const names = verbs(buildProgram()).map((c) => c.name());
+    expect(names).toEqual(expect.arrayContaining(['plan', 'run', 'sweep', 'status', 'exec', 'rehearse']));
+    for (const name of names) {
+      for (const bad of ['', '  ']) {
+        const program = buildProgram();
+        const cmd = verbs(program).find((c) => c.name() === name)!;
+        const action = vi.fn();
+        cmd.action(action);
+        const args = cmd.registeredArguments.filter((a) => a.required).map(() => 'x');
+        const err = await program.parseAsync(['node', 'm', name, ...args, '--state-dir', bad]).then(() => null, (e: unknown) => e);
+        expect(err, `${name} --state-dir ${JSON.stringify(bad)}`).not.toBeNull();
+        expect(describeError(err)).toEqual({ message: `--state-dir: expected a directory, got ${JSON.stringify(bad)}`, code: EXIT.USAGE });
+        expect(action).not.toHaveBeenCalled();
+      }
+    }
+  });
+
+  it('a named directory still parses', async () => {
+    const program = buildProgram();
+    const status = program.commands.find((c) => c.name() === 'status')!;
+    const action = vi.fn();
+    status.action(action);
+    await program.parseAsync(['node', 'm', 'status', '--state-dir', '/srv/mds']);
+    expect(action.mock.calls[0]?.[0]).toMatchObject({ stateDir: '/srv/mds' });
   });
 });
 
