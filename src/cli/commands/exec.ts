@@ -45,6 +45,11 @@ function printOutcome(r: ExecOutcome): void {
   if (r.stderr) process.stderr.write(`${r.host} stderr: ${r.stderr}${r.stderr.endsWith('\n') ? '' : '\n'}`);
 }
 
+/** The last line: how many hosts were selected, and what the command did on them. */
+export function execSummary(selected: number, c: { ok: number; failed: number; unreachable: number }): string {
+  return `${selected} host${selected === 1 ? '' : 's'}: ${c.ok} ok, ${c.failed} failed, ${c.unreachable} unreachable`;
+}
+
 export async function execCommand(command: string, opts: Record<string, unknown>): Promise<number> {
   const o = opts as unknown as ExecOptions;
   const targets = await loadTargets(o);
@@ -60,6 +65,6 @@ export async function execCommand(command: string, opts: Record<string, unknown>
   outcomes.sort((a, b) => a.host.localeCompare(b.host));
   for (const r of outcomes) printOutcome(r);
   const c = countOutcomes(outcomes.map((r) => r.status));
-  process.stdout.write(`${targets.hosts.length} hosts: ${c.ok} ok, ${c.failed} failed, ${c.unreachable} unreachable\n`);
+  process.stdout.write(`${execSummary(targets.hosts.length, c)}\n`);
   return exitCodeFor({ ...c, pending: 0 }, session.stop);
 }
