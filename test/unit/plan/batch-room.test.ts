@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { batchRoomLines, batchRooms } from '../../../src/plan/batch-room.js';
 import type { Server } from '../../../src/openstack/types.js';
 import type { CapacityView, NodeRoom } from '../../../src/steps/capacity-view.js';
+import { placeInstances } from '../../../src/steps/capacity.js';
 
 const node = (host: string, vcpus: number, ramMb: number): NodeRoom => ({ host, zone: 'nova', usable: true, free: { VCPU: vcpus, MEMORY_MB: ramMb }, maxUnit: { VCPU: 64, MEMORY_MB: 262144 } });
 const view: CapacityView = { source: 'placement', nodes: [node('a', 10, 10240), node('b', 10, 10240), node('c', 10, 10240)], notes: [], hypervisors: [] };
@@ -28,5 +29,14 @@ describe('batchRooms', () => {
     const lines = batchRoomLines(rooms, 'placement');
     expect(lines[1]).toMatch(/CANNOT DRAIN$/);
     expect(lines[2]).toMatch(/^warning: batch 1 cannot drain: Placement has no room/);
+  });
+
+  it('catches what the drain\'s own check, one host at a time, passes (the README says so)', () => {
+    // The same batch: each host's check, as the drain makes it when that host starts, finds room for its instance,
+    // because the other host's instance has not landed yet. Only the plan's check per batch sees they do not both fit.
+    const servers = [vm('big1', 'a', 2, 9216), vm('big2', 'b', 2, 9216)];
+    expect(placeInstances('a', [servers[0]!], view).ok).toBe(true);
+    expect(placeInstances('b', [servers[1]!], view).ok).toBe(true);
+    expect(batchRooms([{ hosts: ['a', 'b'], draining: ['a', 'b'] }], view, servers)[0]!.cannotDrain).not.toBeNull();
   });
 });
