@@ -1,4 +1,5 @@
 // Shell scripts behind Transport.readFile / writeFile, and the error for a file operation the host refused.
+import { createHash } from 'node:crypto';
 import { OrchestratorError, type ErrorContext } from '../util/errors.js';
 import { sh } from './shell-quote.js';
 
@@ -22,12 +23,18 @@ export function readFileScript(path: string): string {
 }
 
 /**
- * Content arrives on stdin. The temp file sits beside the target so `mv` is an atomic rename; the trap
+ * Content arrives on stdin, and only content that arrived whole is installed: its size and SHA-256 are part of the script,
+ * because a controller killed mid-write (kill -9, a cut connection) closes stdin early and `cat` ends at that EOF as if the
+ * file were complete; an empty or truncated nova.conf (or lease) must never replace the real one. The temp file sits
+ * beside the target so `mv` is an atomic rename; the trap
  * removes it on any failure (a full disk mid-write), leaving the original untouched. Mode: the one asked for, else the
  * existing file's (owner too, when allowed), else what the umask gives a new file. With a backup suffix, the file as it
  * was before the first write is kept beside it (beside the real file when the path is a symlink) (cp -p: mode, owner and times), once: later writes keep that copy.
  */
-export function writeFileScript(path: string, mode: number | undefined, backupSuffix?: string): string {
+export function writeFileScript(path: string, content: Buffer | string, mode: number | undefined, backupSuffix?: string): string {
+  const data = Buffer.from(content);
+  const bytes = data.length;
+  const sha256 = createHash('sha256').update(data).digest('hex');
   const modeStep = mode === undefined
     ? sh`if [ -e "$f" ]; then chmod --reference="$f" -- "$t"; chown --reference="$f" -- "$t" 2>/dev/null || :; ` +
       `else chmod "$(printf '%o' $(( 0666 & ~$(umask) )))" -- "$t"; fi`
@@ -43,6 +50,9 @@ f=$(readlink -f -- "$f")
 ` + backupStep + `t=$(mktemp -- "$f.XXXXXX")
 trap 'rm -f -- "$t"' EXIT
 cat > "$t"
+n=$(wc -c < "$t")
+if [ "$n" -ne ${bytes} ]; then echo "incomplete write: $n of ${bytes} bytes arrived" >&2; exit 75; fi
+if command -v sha256sum >/dev/null 2>&1 && ! printf '%s  %s\n' ${sha256} "$t" | sha256sum -c --status -; then echo "incomplete write: content differs from what was sent" >&2; exit 75; fi
 ` + modeStep + `
 sync -- "$t" 2>/dev/null || sync
 mv -f -- "$t" "$f"

@@ -89,7 +89,7 @@ export class SshTransport implements Transport {
   }
 
   async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
-    const res = await this.execRaw(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), signal: opts.signal, timeoutMs: 60_000 });
+    const res = await this.execRaw(writeFileScript(path, data, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), signal: opts.signal, timeoutMs: 60_000 });
     if (res.code !== 0) {
       throw new RemoteFileError(
         `${this.host}: cannot write ${path} (exit ${res.code ?? res.signal}): ${res.stderr.toString('utf8').trim()}; the original is unchanged`,

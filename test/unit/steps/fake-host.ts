@@ -62,7 +62,7 @@ class FakeHostTransport extends MemoryTransport {
 
   /** As the SSH transport does it: the real write script, the content on stdin, answered by the fake shell. */
   override async writeFile(path: string, data: string | Buffer, opts: WriteFileOptions = {}): Promise<void> {
-    const res = await this.exec(writeFileScript(path, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const res = await this.exec(writeFileScript(path, data, opts.mode, opts.backupSuffix), { become: opts.become ?? false, stdin: Buffer.from(data), ...(opts.signal ? { signal: opts.signal } : {}) });
     if (res.code !== 0) throw new RemoteFileError(`cannot write ${path}: ${res.stderr}`, path, false);
   }
 }

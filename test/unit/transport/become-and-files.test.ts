@@ -46,11 +46,11 @@ describe('remote file scripts (run with the local /bin/sh)', () => {
 
   it('writeFile script: writes via a temp file + rename, applies mode, keeps an existing mode, leaves no temp', () => {
     const f = join(dir, 'conf $(x).txt');
-    expect(sh(writeFileScript(f, 0o640), 'one\n').code).toBe(0);
+    expect(sh(writeFileScript(f, 'one\n', 0o640), 'one\n').code).toBe(0);
     expect(readFileSync(f, 'utf8')).toBe('one\n');
     expect(statSync(f).mode & 0o777).toBe(0o640);
     const ino = statSync(f).ino;
-    expect(sh(writeFileScript(f, undefined), 'two\n').code).toBe(0);
+    expect(sh(writeFileScript(f, 'two\n', undefined), 'two\n').code).toBe(0);
     expect(readFileSync(f, 'utf8')).toBe('two\n');
     expect(statSync(f).mode & 0o777).toBe(0o640);
     expect(statSync(f).ino).not.toBe(ino);
@@ -63,7 +63,7 @@ describe('remote file scripts (run with the local /bin/sh)', () => {
     writeFileSync(join(real, 'nova.conf'), 'orig\n', { mode: 0o640 });
     const link = join(dir, 'nova link.conf');
     symlinkSync(join(real, 'nova.conf'), link);
-    expect(sh(writeFileScript(link, undefined, '.bak'), 'edited\n').code).toBe(0);
+    expect(sh(writeFileScript(link, 'edited\n', undefined, '.bak'), 'edited\n').code).toBe(0);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     expect(readlinkSync(link)).toBe(join(real, 'nova.conf'));
     expect(readFileSync(join(real, 'nova.conf'), 'utf8')).toBe('edited\n');
@@ -75,7 +75,7 @@ describe('remote file scripts (run with the local /bin/sh)', () => {
 
   it('a new file without a mode gets the umask default', () => {
     const f = join(dir, 'fresh');
-    expect(sh(`umask 027; ${writeFileScript(f, undefined)}`, 'x').code).toBe(0);
+    expect(sh(`umask 027; ${writeFileScript(f, 'x', undefined)}`, 'x').code).toBe(0);
     expect(statSync(f).mode & 0o777).toBe(0o640);
   });
 
@@ -88,10 +88,31 @@ describe('remote file scripts (run with the local /bin/sh)', () => {
     const bin = join(dir, 'failbin');
     mkdirSync(bin);
     writeFileSync(join(bin, 'chmod'), '#!/bin/sh\necho "chmod: simulated failure" >&2\nexit 1\n', { mode: 0o755 });
-    const r = sh(`PATH=${bin}:$PATH; ${writeFileScript(f, 0o600)}`, 'new');
+    const r = sh(`PATH=${bin}:$PATH; ${writeFileScript(f, 'new', 0o600)}`, 'new');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('simulated failure');
     expect(readFileSync(f, 'utf8')).toBe('orig');
     expect(readdirSync(sub)).toEqual(['f']);
+  });
+
+  it('content cut short on its way (a controller killed mid-write closes stdin early) never replaces the file', () => {
+    const sub = join(dir, 'cut');
+    mkdirSync(sub);
+    const f = join(sub, 'nova.conf');
+    writeFileSync(f, '[libvirt]\ncpu_mode = custom\n');
+    const full = '[libvirt]\ncpu_mode = custom\ncpu_model_extra_flags = md-clear\n';
+    for (const arrived of ['', full.slice(0, 20)]) {
+      const r = sh(writeFileScript(f, full, 0o640), arrived);
+      expect(r.code).toBe(75);
+      expect(r.stderr).toMatch(/incomplete write/);
+      expect(readFileSync(f, 'utf8')).toBe('[libvirt]\ncpu_mode = custom\n');
+      expect(readdirSync(sub)).toEqual(['nova.conf']);
+    }
+    // The same length with other bytes (a corrupted stream) is refused by the checksum.
+    const r = sh(writeFileScript(f, full, 0o640), full.replace('md-clear', 'xx-clear'));
+    expect(r.code).toBe(75);
+    expect(readFileSync(f, 'utf8')).toBe('[libvirt]\ncpu_mode = custom\n');
+    expect(sh(writeFileScript(f, full, 0o640), full).code).toBe(0);
+    expect(readFileSync(f, 'utf8')).toBe(full);
   });
 });

@@ -21,7 +21,8 @@ describe('spawnProxyCommand', () => {
       p.sock.on('end', r);
       p.sock.on('error', r); // an exit before reading stdin may close the pipe early: either way the stream ends
     });
-    await new Promise((r) => setTimeout(r, 50)); // stderr may trail stdout's end
+    // stderr may trail stdout's end (by more than a fixed sleep on a loaded machine): wait for it, bounded.
+    for (let i = 0; i < 200 && p.stderr() === ''; i++) await new Promise((r) => setTimeout(r, 25));
     expect(p.stderr()).toBe('cannot reach bastion');
   });
 });
