@@ -29,6 +29,8 @@ export interface RawExecOptions {
    * command to be wrapped by `withPidHeader`; the header line is stripped from stdout.
    */
   kill?: (pid: number) => void;
+  /** The command reads /dev/null (withNullStdin): no stdin is sent, and no EOF either. */
+  nullStdin?: boolean;
 }
 
 /**
@@ -37,6 +39,14 @@ export interface RawExecOptions {
  */
 export function withPidHeader(command: string): string {
   return `echo "$$"; ${command}`;
+}
+
+/**
+ * A command that is given no stdin reads /dev/null instead of waiting for our EOF: the same end of input, one packet
+ * fewer per command (on a loopback-fast network each packet's write is a noticeable share of a sweep's controller CPU).
+ */
+export function withNullStdin(command: string): string {
+  return `exec </dev/null; ${command}`;
 }
 
 // Channel-open refusals: the command never ran, so the caller may safely try again.
@@ -195,7 +205,7 @@ export function execOnClient(client: Client, command: string, opts: RawExecOptio
           });
         });
         if (opts.stdin !== undefined && opts.stdin.length > 0) ch.end(opts.stdin);
-        else ch.end();
+        else if (opts.nullStdin !== true) ch.end();
         // Timed out or aborted before the channel opened: stop it now (the handlers above catch the PID line).
         if (settled) stop();
       });

@@ -7,7 +7,7 @@ import { SUDO_PROBE, wrapBecome, type BecomeMode } from './become.js';
 import { READ_NOT_FOUND_EXIT, RemoteFileError, readFileScript, writeFileScript } from './remote-files.js';
 import { ChannelSlots, raceAbort } from './channel-slots.js';
 import { isTransient, openChain, type ConnectSettings } from './ssh-connect.js';
-import { execOnClient, isChannelRefused, withPidHeader, type RawExecResult } from './ssh-exec.js';
+import { execOnClient, isChannelRefused, withNullStdin, withPidHeader, type RawExecResult } from './ssh-exec.js';
 import type { SshTarget } from './ssh-target.js';
 import {
   AbortedError,
@@ -137,10 +137,11 @@ export class SshTransport implements Transport {
     await this.slots.acquire(opts.signal, this.host);
     try {
       if (!live.alive) throw new InterruptedError(`connection to ${this.host} lost before the command started: ${shown}`, { host: this.host });
+      const nullStdin = opts.stdin === undefined || opts.stdin.length === 0;
       return await execOnClient(
         live.client,
-        withPidHeader(command),
-        { ...opts, host: this.host, label: shown, kill: (pid) => this.killGroup(live, pid, opts.become === true) },
+        nullStdin ? withNullStdin(withPidHeader(command)) : withPidHeader(command),
+        { ...opts, host: this.host, label: shown, nullStdin, kill: (pid) => this.killGroup(live, pid, opts.become === true) },
         (reject) => {
           live.interrupts.add(reject);
           return () => live.interrupts.delete(reject);

@@ -92,6 +92,9 @@ describe('exec', () => {
     expect(r.stdout.trim()).toBe('12');
     const n = await t.exec('cat');
     expect(n).toMatchObject({ code: 0, stdout: '' });
+    // Without stdin the command reads /dev/null (no EOF packet is sent for it); with stdin it reads the channel.
+    expect((await t.exec('readlink /proc/self/fd/0')).stdout.trim()).toBe('/dev/null');
+    expect((await t.exec('readlink /proc/self/fd/0', { stdin: 'x' })).stdout.trim()).not.toBe('/dev/null');
   });
 
   it('passes nasty values through sh`` unharmed', async () => {

@@ -2,7 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { Client } from 'ssh2';
 import { describe, expect, it } from 'vitest';
-import { execOnClient, isChannelRefused, withPidHeader, type RawExecOptions } from '../../../src/transport/ssh-exec.js';
+import { execOnClient, isChannelRefused, withNullStdin, withPidHeader, type RawExecOptions } from '../../../src/transport/ssh-exec.js';
 import { AbortedError, ExecTimeoutError, InterruptedError, UnreachableError } from '../../../src/transport/types.js';
 
 /** Just enough of an ssh2 channel to drive execOnClient without a network. */
@@ -57,6 +57,17 @@ describe('execOnClient', () => {
     expect({ ...r, stdout: r.stdout.toString(), stderr: r.stderr.toString() }).toMatchObject({ code: 3, signal: null, stdout: 'out', stderr: 'err', truncated: false });
     expect(Buffer.concat(channel.stdinData).toString()).toBe('in');
     expect(channel.ended).toBe(true);
+  });
+
+  it('sends no EOF for a command that reads /dev/null, and says so in the command', async () => {
+    const { client, channel, commands } = fakeClient();
+    const p = execOnClient(client, withNullStdin('cat'), { ...base, nullStdin: true }, hook);
+    await tick();
+    channel.emit('exit', 0);
+    channel.emit('close');
+    expect((await p).code).toBe(0);
+    expect(channel.ended).toBe(false);
+    expect(commands[0]).toMatch(/^exec <\/dev\/null; cat$/);
   });
 
   it('reports a signal exit and caps the output across both streams', async () => {
