@@ -1,5 +1,4 @@
 // The version printed by --version and stamped into reports, read from package.json once.
-import { readFileSync } from 'node:fs';
+import { PACKAGE_VERSION } from './package-root.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-export const VERSION: string = pkg.version;
+export const VERSION: string = PACKAGE_VERSION;

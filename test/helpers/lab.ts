@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 
 const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, '../..');
-export const CLI = join(REPO, 'dist/cli/main.js');
+/** The command line as it ships: package.json's bin (the bundle `npm run build` writes), not tsc's module tree. */
+export const CLI = join(REPO, (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> }).bin['mds-orchestrate']!);
 /** Fast timings for tests: same steps as playbooks/remediate.yaml, shorter waits. */
 export const FAST_PLAYBOOK = join(REPO, 'test/fixtures/playbooks/fast-remediate.yaml');
 

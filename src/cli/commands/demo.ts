@@ -3,11 +3,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { cliEntry, PACKAGE_ROOT } from '../../util/package-root.js';
 import { EXIT } from '../exit-codes.js';
 
-const CLI = fileURLToPath(new URL('../main.js', import.meta.url));
-const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const CLI = cliEntry();
+const REPO = PACKAGE_ROOT;
 
 function step(title: string, args: string[]): number {
   process.stdout.write(`\n\u001b[1m== ${title}\u001b[0m\n$ mds-orchestrate ${args.join(' ')}\n`);

@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { LabStateSnapshot } from '../../lab/cloud/index.js';
 import { defaultLabConfig, labConfig, type LabConfig, type LabConfigInput } from '../../lab/lab-config.js';
@@ -15,11 +14,12 @@ import { LAB_LAYOUT_PROFILES } from '../../lab/host/deployment-layouts.js';
 import type { FakeHostSpec } from '../../lab/host/spec.js';
 import { ensureLabPrerequisites } from '../../lab/prerequisites.js';
 import { writeFileAtomic } from '../../state/atomic-write.js';
+import { cliEntry } from '../../util/package-root.js';
 import { validateYamlFile } from '../../util/yaml-validate.js';
 import { EXIT } from '../exit-codes.js';
 import { UsageError } from '../options.js';
 
-const CLI = fileURLToPath(new URL('../main.js', import.meta.url));
+const CLI = cliEntry();
 
 function alive(pid: number): boolean {
   try {

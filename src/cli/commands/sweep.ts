@@ -1,8 +1,8 @@
 // `sweep`: the read-only compliance sweep, once or on a cron schedule (never overlapping), with a bounded history for trends.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Cron } from 'croner';
+import { PACKAGE_ROOT } from '../../util/package-root.js';
 import { withServerSnapshot } from '../../openstack/server-snapshot.js';
 import { appendSweep, describeTrend, loadTrend } from '../../report/index.js';
 import type { Report } from '../../report/model.js';
@@ -25,7 +25,7 @@ interface SweepOptions extends WorkflowOptions {
 /** The default playbook is looked up in the working directory first, then beside the installed tool. */
 function resolvePlaybook(path: string): string {
   if (existsSync(path)) return path;
-  const bundled = resolve(fileURLToPath(new URL('../../../', import.meta.url)), path);
+  const bundled = resolve(PACKAGE_ROOT, path);
   return existsSync(bundled) ? bundled : path;
 }
 
