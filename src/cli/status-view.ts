@@ -1,4 +1,5 @@
 // What `status` shows: the newest sweep's verdicts (from the sweep history) and the last remediation run's per-host rows.
+import { compareText } from '../util/compare-text.js';
 import { join } from 'node:path';
 import { loadTrend } from '../report/history.js';
 import type { HostStatus as ReportHostStatus, TrendPoint } from '../report/model.js';
@@ -43,7 +44,7 @@ function sweepLines(p: TrendPoint, rows: boolean): string[] {
   // Worst first, so what needs attention is at the top of 500 rows.
   const head = `last sweep ${p.runId} finished ${p.at}: ${Object.keys(p.hosts).length} hosts (${tally || 'none'})`;
   if (!rows) return [`${head}; older than the last run (status --json has its hosts)`];
-  const table = Object.entries(p.hosts).sort((a, b) => rank(a[1]) - rank(b[1]) || a[0].localeCompare(b[0])).map(([h, s]) => [h, statusLabel(s, 'sweep')]);
+  const table = Object.entries(p.hosts).sort((a, b) => rank(a[1]) - rank(b[1]) || compareText(a[0], b[0])).map(([h, s]) => [h, statusLabel(s, 'sweep')]);
   return [head, ...columns(['HOST', 'VERDICT'], table)];
 }
 

@@ -1,4 +1,5 @@
 // The HTML report's timeline of the rollout: one row per host, folded by batch, step spans (migrations, reboots) over time.
+import { compareText } from '../util/compare-text.js';
 import { escapeHtml as e } from './escape.js';
 import { hostAnchor } from './html-host.js';
 import type { HostReport, Report, StepSpan } from './model.js';
@@ -85,7 +86,7 @@ export function renderTimeline(r: Report): string {
     const migrations = rows.reduce((n, { h }) => n + h.timeline!.steps.reduce((m, s) => m + (s.migrations ?? 0), 0), 0);
     const reboots = rows.filter(({ h }) => h.timeline!.steps.some((s) => s.reboot)).length;
     const label = `${batch === null ? 'Outside batches' : `Batch ${batch}/${total}`} · ${rows.length} host${rows.length > 1 ? 's' : ''} · ${clock(from)} (${span(to - from)}) · ${migrations} migrations · ${reboots} reboots${bad ? ` · ${bad} with problems` : ''}`;
-    const sorted = [...rows].sort((a, b) => ms(a.h.timeline!.start) - ms(b.h.timeline!.start) || a.h.name.localeCompare(b.h.name));
+    const sorted = [...rows].sort((a, b) => ms(a.h.timeline!.start) - ms(b.h.timeline!.start) || compareText(a.h.name, b.h.name));
     // A batch with a problem opens by itself: that is where the reader looks first.
     return `<details class="tl-batch" data-batch="${batch ?? ''}" data-hosts="${rows.length}"${bad ? ' open' : ''}><summary><span class="tl-label">${e(label)}</span><span class="tl-track"><span class="tl-bar" style="${pos(sc, from, to)}"></span></span></summary>${sorted.map(({ h, i }) => row(h, i, r.kind, order, sc)).join('')}</details>`;
   });

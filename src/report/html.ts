@@ -1,4 +1,5 @@
 // HTML format: one self-contained page (inline CSS/JS/SVG, no fetches) with the fleet as status tiles by AZ/aggregate.
+import { compareText } from '../util/compare-text.js';
 import { escapeHtml as e } from './escape.js';
 import { badge, beforeAfterRows, hostAnchor, renderHostDetails } from './html-host.js';
 import { renderTimeline } from './html-timeline.js';
@@ -32,7 +33,7 @@ function groups(hosts: readonly HostReport[]): Group[] {
     map.set(key, g);
   });
   // Named zones first, alphabetically; hosts without a zone or aggregate last.
-  const cmp = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b));
+  const cmp = (a: string | null, b: string | null): number => (a === b ? 0 : a === null ? 1 : b === null ? -1 : compareText(a, b));
   return [...map.values()].sort((a, b) => cmp(a.az, b.az) || cmp(a.aggregate, b.aggregate));
 }
 
@@ -54,7 +55,7 @@ function fleet(r: Report): string {
   const body = groups(r.hosts)
     .map((g) => {
       const label = `${g.az === null ? 'No availability zone' : `AZ ${g.az}`} · ${g.aggregate === null ? 'no aggregate' : `aggregate ${g.aggregate}`}`;
-      const sorted = [...g.hosts].sort((a, b) => a.host.name.localeCompare(b.host.name));
+      const sorted = [...g.hosts].sort((a, b) => compareText(a.host.name, b.host.name));
       return `<div class="group" data-az="${e(g.az ?? '')}" data-aggregate="${e(g.aggregate ?? '')}"><h3>${e(label)} <span class="muted">(${g.hosts.length})</span></h3><div class="tiles">${sorted.map((x) => tile(x.host, x.index, r.kind)).join('')}</div></div>`;
     })
     .join('');

@@ -1,4 +1,5 @@
 // Markdown summary for a change ticket: fleet counts, host table, what changed, failures with reasons, cold boots.
+import { compareText } from '../util/compare-text.js';
 import { changesOf } from '../steps/changes.js';
 import { escapeMarkdown as md } from './escape.js';
 import type { HostReport, Report } from './model.js';
@@ -118,7 +119,7 @@ function guestsSection(r: Report): string[] {
   if (!guests.length) return [];
   const perProject = new Map<string, number>();
   for (const g of guests) perProject.set(g.projectId ?? '-', (perProject.get(g.projectId ?? '-') ?? 0) + 1);
-  const projects = [...perProject].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const projects = [...perProject].sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
   return [
     `### Guests needing a cold boot (${guests.length} in ${projects.length} project${projects.length > 1 ? 's' : ''})`, '',
     'These instances keep a CPU model without md-clear until they are stopped and started (a reboot from inside the guest is not enough).', '',
@@ -133,7 +134,7 @@ function guestsSection(r: Report): string[] {
  */
 export function renderMarkdown(report: Report): string {
   const r = report;
-  const hosts = [...r.hosts].sort((a, b) => HOST_STATUS_ORDER.indexOf(a.status) - HOST_STATUS_ORDER.indexOf(b.status) || a.name.localeCompare(b.name));
+  const hosts = [...r.hosts].sort((a, b) => HOST_STATUS_ORDER.indexOf(a.status) - HOST_STATUS_ORDER.indexOf(b.status) || compareText(a.name, b.name));
   const lines: string[] = [
     `## ${TITLES[r.kind]}: ${md(r.runId)}`,
     '',

@@ -1,4 +1,5 @@
 // Counts the live migrations a run made, per moved instance, from the typed changes its steps recorded in the report.
+import { compareText } from '../util/compare-text.js';
 import type { Change } from '../steps/changes.js';
 import type { Palette } from './console-format.js';
 import type { HostReport, MigratedInstance, MigrationsReport } from './model.js';
@@ -35,7 +36,7 @@ export function migrationsOf(hosts: readonly HostReport[]): MigrationsReport {
       }
     }
   }
-  const instances = [...byId.values()].sort((a, b) => b.migrations - a.migrations || a.serverId.localeCompare(b.serverId));
+  const instances = [...byId.values()].sort((a, b) => b.migrations - a.migrations || compareText(a.serverId, b.serverId));
   const total = instances.reduce((n, i) => n + i.migrations, 0);
   return { total, unconfirmed, perInstance: instances.length ? Math.round((total / instances.length) * 100) / 100 : null, instances };
 }

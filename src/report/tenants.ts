@@ -1,4 +1,5 @@
 // The tenants' list: every guest still needing a cold boot across the fleet, grouped by project, for the notice to tenants.
+import { compareText } from '../util/compare-text.js';
 import type { Palette } from './console-format.js';
 import { renderCsv } from './csv.js';
 import type { HostStatus, Report } from './model.js';
@@ -30,9 +31,9 @@ export function tenantProjects(report: Report): TenantProject[] {
   }
   const projects = [...byProject].map(([projectId, guests]) => ({
     projectId,
-    guests: guests.sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id)),
+    guests: guests.sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id)),
   }));
-  return projects.sort((a, b) => (a.projectId === null ? 1 : b.projectId === null ? -1 : a.projectId.localeCompare(b.projectId)));
+  return projects.sort((a, b) => (a.projectId === null ? 1 : b.projectId === null ? -1 : compareText(a.projectId, b.projectId)));
 }
 
 export const GUESTS_CSV_HEADER = ['project_id', 'instance_name', 'instance_id', 'nova_host', 'inventory_host'] as const;

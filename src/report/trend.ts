@@ -1,4 +1,5 @@
 // Pure reading of the sweep trend: one host's status changes told in one line, and the host rows a trend covers.
+import { compareText } from '../util/compare-text.js';
 import type { HostStatus, TrendPoint } from './model.js';
 import { statusLabel } from './status.js';
 
@@ -45,6 +46,6 @@ export function describeTrend(trend: readonly TrendPoint[], hostName: string): s
 export function trendHostNames(trend: readonly TrendPoint[], preferred: readonly string[] = []): string[] {
   const all = new Set(trend.flatMap((p) => Object.keys(p.hosts)));
   const first = preferred.filter((h, i) => all.has(h) && preferred.indexOf(h) === i);
-  const rest = [...all].filter((h) => !first.includes(h)).sort((a, b) => a.localeCompare(b));
+  const rest = [...all].filter((h) => !first.includes(h)).sort((a, b) => compareText(a, b));
   return [...first, ...rest];
 }

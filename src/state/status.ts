@@ -1,4 +1,5 @@
 // What the `status` verb shows: per host its last run, current step and step statuses; reads without taking the lock.
+import { compareText } from '../util/compare-text.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempName } from './atomic-write.js';
@@ -41,7 +42,7 @@ export async function readStatus(stateDir: string): Promise<FleetStatus> {
     const r = await readJson<RunRecord>(join(runsDir(stateDir), f));
     if (r) runs.push(r);
   }
-  runs.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  runs.sort((a, b) => compareText(b.startedAt, a.startedAt));
   const hosts: HostStatus[] = [];
   for (const f of await jsonFiles(hostsDir(stateDir))) {
     const h = await readJson<HostRecord>(join(hostsDir(stateDir), f));
@@ -57,6 +58,6 @@ export async function readStatus(stateDir: string): Promise<FleetStatus> {
       steps: Object.entries(h.steps).map(([id, s]) => ({ id, status: s.status, outcome: s.outcome, attempt: s.attempt, error: s.error })),
     });
   }
-  hosts.sort((a, b) => a.host.localeCompare(b.host));
+  hosts.sort((a, b) => compareText(a.host, b.host));
   return { stateDir, lock: lock ? { ...lock, stale: isStale(lock) } : null, runs, hosts };
 }

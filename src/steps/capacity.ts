@@ -1,5 +1,6 @@
 // Whether the rest of the fleet can take a host's instances: as Placement counts room (ratios, reserved, max_unit), each
 // instance placed where the scheduler could put it (its pinned zone); os-hypervisors' summed free room without Placement.
+import { compareText } from '../util/compare-text.js';
 import type { Hypervisor, NovaApi, Server } from '../openstack/types.js';
 import { readCapacityView, type CapacityView, type NodeRoom } from './capacity-view.js';
 
@@ -69,7 +70,7 @@ export function placeInstances(source: string | ReadonlySet<string>, toMove: Ser
     return { ok: false, reason: `the flavor of ${unknown.map((s) => s.name).join(', ')} is not known (Nova embeds it from 2.47), so the room it needs cannot be checked`, notes, placement };
   }
   let assumed = 0;
-  const order = [...toMove].sort((a, b) => b.flavor!.ramMb - a.flavor!.ramMb || b.flavor!.vcpus - a.flavor!.vcpus || a.name.localeCompare(b.name));
+  const order = [...toMove].sort((a, b) => b.flavor!.ramMb - a.flavor!.ramMb || b.flavor!.vcpus - a.flavor!.vcpus || compareText(a.name, b.name));
   for (const s of order) {
     const f = s.flavor!;
     const z = allowedZone(s, zoneOf.get(s.host ?? '') ?? (typeof source === 'string' ? zoneOf.get(source) : undefined) ?? '');
@@ -80,7 +81,7 @@ export function placeInstances(source: string | ReadonlySet<string>, toMove: Ser
     let best: NodeRoom | undefined;
     for (const n of inZone) {
       const fits = f.vcpus <= n.maxUnit.VCPU && f.ramMb <= n.maxUnit.MEMORY_MB && f.vcpus <= n.free.VCPU && f.ramMb <= n.free.MEMORY_MB;
-      if (fits && (best === undefined || n.free.MEMORY_MB > best.free.MEMORY_MB || (n.free.MEMORY_MB === best.free.MEMORY_MB && n.host.localeCompare(best.host) < 0))) best = n;
+      if (fits && (best === undefined || n.free.MEMORY_MB > best.free.MEMORY_MB || (n.free.MEMORY_MB === best.free.MEMORY_MB && compareText(n.host, best.host) < 0))) best = n;
     }
     if (best === undefined) {
       const where = z.zone === null ? `the ${inZone.length} other enabled hosts` : `the ${inZone.length} other enabled hosts of zone ${z.zone}`;

@@ -1,4 +1,5 @@
 // Where a drained instance should go: a host this run already remediated, with room by Placement, so it never moves twice.
+import { compareText } from '../util/compare-text.js';
 import { atLeast } from '../openstack/microversion.js';
 import type { NovaApi, Server } from '../openstack/types.js';
 import { readCapacityView, type NodeRoom } from './capacity-view.js';
@@ -59,7 +60,7 @@ export function createTargetPicker(nova: NovaApi, remediated: () => ReadonlySet<
     for (const n of cache.nodes) {
       const fits = n.usable && n.host !== source && fixed.has(n.host) && (zone === null || n.zone === zone)
         && f.vcpus <= n.maxUnit.VCPU && f.ramMb <= n.maxUnit.MEMORY_MB && f.vcpus <= n.free.VCPU && f.ramMb <= n.free.MEMORY_MB;
-      if (fits && (best === null || n.free.MEMORY_MB > best.free.MEMORY_MB || (n.free.MEMORY_MB === best.free.MEMORY_MB && n.host.localeCompare(best.host) < 0))) best = n;
+      if (fits && (best === null || n.free.MEMORY_MB > best.free.MEMORY_MB || (n.free.MEMORY_MB === best.free.MEMORY_MB && compareText(n.host, best.host) < 0))) best = n;
     }
     if (best === null) return null;
     best.free.VCPU -= f.vcpus;

@@ -1,4 +1,5 @@
 // `exec 'COMMAND'`: an ad-hoc command across the selected hosts, one SSH connection each, through the engine's fan-out.
+import { compareText } from '../../util/compare-text.js';
 import { countOutcomes } from '../../engine/events.js';
 import { forEachHost } from '../../engine/fan-out.js';
 import type { HostSpec } from '../../inventory/types.js';
@@ -62,7 +63,7 @@ export async function execCommand(command: string, opts: Record<string, unknown>
   } finally {
     await session.close();
   }
-  outcomes.sort((a, b) => a.host.localeCompare(b.host));
+  outcomes.sort((a, b) => compareText(a.host, b.host));
   for (const r of outcomes) printOutcome(r);
   const c = countOutcomes(outcomes.map((r) => r.status));
   process.stdout.write(`${execSummary(targets.hosts.length, c)}\n`);
