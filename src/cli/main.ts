@@ -22,4 +22,5 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);
+// Not a top-level await: the bundle that ships this file is a CommonJS script (src/build/bundle.ts), which has none.
+void main(process.argv);
