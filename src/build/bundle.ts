@@ -2,7 +2,8 @@
 // Why: the tsc output is 300-odd ES modules (zod alone 95); Node resolves, reads and compiles each one at start-up, which
 // cost a sweep more CPU than its first 50 hosts. One script, run through V8's code cache (launcher.ts), starts in a third.
 import { build, type Plugin } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package-root.js';
 
@@ -19,6 +20,17 @@ const zodWithoutLocaleIndex: Plugin = {
   },
 };
 
+/**
+ * ssh2 requires its optional crypto binding by a path relative to its own lib folder, built only where npm ran ssh2's
+ * install script: from the bundle it is asked for by package path, so a host that built it still finds it.
+ */
+const ssh2BindingFromPackage: Plugin = {
+  name: 'ssh2-binding-from-package',
+  setup(b) {
+    b.onResolve({ filter: /sshcrypto\.node$/ }, (a) => (a.importer.includes('/node_modules/ssh2/') ? { path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true } : undefined));
+  },
+};
+
 const outdir = join(PACKAGE_ROOT, 'dist/bundle');
 // An earlier build's files would otherwise stay beside the new ones.
 rmSync(outdir, { recursive: true, force: true });
@@ -32,15 +44,17 @@ const cli = await build({
   entryPoints: [join(PACKAGE_ROOT, 'dist/cli/main.js')],
   outfile: join(outdir, 'cli.cjs'),
   format: 'cjs',
-  // ssh2 loads an optional native addon (cpu-features) by a computed require: left to Node's own loader.
-  external: ['ssh2', 'cpu-features'],
+  // ssh2's optional native parts (cpu-features, its crypto binding, both tried in a try/catch) stay Node's to load.
+  external: ['cpu-features'],
   // Error classes name themselves after their constructor (util/errors.ts); the bundler must not rename them.
   keepNames: true,
+  // Whitespace only (names stay, the source map maps back): every start reads and decodes the whole file.
+  minifyWhitespace: true,
   sourcemap: true,
   // A CommonJS script has no import.meta; util/package-root.ts walks up from this file's own URL instead.
   define: { 'import.meta.url': '__mdsModuleUrl' },
   banner: { js: "var __mdsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [zodWithoutLocaleIndex],
+  plugins: [zodWithoutLocaleIndex, ssh2BindingFromPackage],
 });
 
 // The launcher: a small ES module that compiles cli.cjs through the per-user code cache (compile-cache.ts).
@@ -49,5 +63,6 @@ const launcher = await build({
   entryPoints: [join(PACKAGE_ROOT, 'dist/build/launcher.js')],
   outfile: join(outdir, 'main.js'),
   format: 'esm',
+  define: { __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
 });
 if (cli.errors.length > 0 || launcher.errors.length > 0) process.exit(1);

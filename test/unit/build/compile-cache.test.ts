@@ -1,5 +1,5 @@
 // The per-user code cache: read only from a file this user alone could have written; written whole; keyed by build and verb.
-import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -24,19 +24,24 @@ describe('cachePathFor', () => {
 });
 
 describe('readOwnCache and writeOwnCache', () => {
-  it('writes 0600 in a 0700 folder, reads it back, and drops other builds\' caches but not other verbs\'', () => {
+  it('writes 0600 in a 0700 folder, reads it back, and drops other builds\' week-old caches, not recent ones or other verbs\'', () => {
     const root = join(dir, 'w');
     const env = { XDG_CACHE_HOME: root };
     const old = cachePathFor('old build', 'sweep', env)!;
+    const other = cachePathFor('another install', 'sweep', env)!;
     const plan = cachePathFor('new build', 'plan', env)!;
     const sweep = cachePathFor('new build', 'sweep', env)!;
     writeOwnCache(old, Buffer.from('old'));
+    writeOwnCache(other, Buffer.from('other'));
+    const weekAgo = new Date(Date.now() - 8 * 24 * 3600_000);
+    utimesSync(old, weekAgo, weekAgo);
     writeOwnCache(plan, Buffer.from('plan'));
     writeOwnCache(sweep, Buffer.from('bytecode'));
     expect(readOwnCache(sweep)?.toString()).toBe('bytecode');
     expect(statSync(sweep).mode & 0o777).toBe(0o600);
     expect(statSync(join(root, 'mds-orchestrate')).mode & 0o777).toBe(0o700);
     expect(existsSync(old)).toBe(false);
+    expect(existsSync(other)).toBe(true);
     expect(existsSync(plan)).toBe(true);
     expect(readdirSync(join(root, 'mds-orchestrate')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
