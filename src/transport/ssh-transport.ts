@@ -36,9 +36,11 @@ interface Live {
   become: Promise<BecomeMode> | undefined;
 }
 
+/** The command's first line, cut at 80 characters, for messages (one scan to the first newline, not a split of the script). */
 function label(command: string): string {
-  const first = command.split('\n', 1)[0] ?? '';
-  return first.length > 80 || command.includes('\n') ? `${first.slice(0, 80)}…` : first;
+  const nl = command.indexOf('\n');
+  const first = nl < 0 ? command : command.slice(0, nl);
+  return first.length > 80 || nl >= 0 ? `${first.slice(0, 80)}…` : first;
 }
 
 export class SshTransport implements Transport {
