@@ -70,21 +70,23 @@ export function splitSections(output: string): SplitOutput {
  * `(?:^|\n)<prefix>([a-z0-9_-]+)@@\n` with lastIndex `from` finds, a candidate that is not a whole marker line skipped.
  */
 function nextBegin(output: string, prefix: string, from: number): { name: string; bodyStart: number } | null {
-  const nameAt = (at: number): { name: string; bodyStart: number } | null => {
-    BEGIN_NAME.lastIndex = at;
-    const m = BEGIN_NAME.exec(output);
-    return m ? { name: m[1] ?? '', bodyStart: BEGIN_NAME.lastIndex } : null;
-  };
   if (from === 0 && output.startsWith(prefix)) {
-    const found = nameAt(prefix.length);
+    const found = nameAt(output, prefix.length);
     if (found) return found;
   }
   const linePrefix = `\n${prefix}`;
   for (let at = from; ;) {
     const j = output.indexOf(linePrefix, at);
     if (j < 0) return null;
-    const found = nameAt(j + linePrefix.length);
+    const found = nameAt(output, j + linePrefix.length);
     if (found) return found;
     at = j + 1;
   }
+}
+
+/** The section name and the end of its begin marker line, when `at` (just after a begin prefix) starts one. */
+function nameAt(output: string, at: number): { name: string; bodyStart: number } | null {
+  BEGIN_NAME.lastIndex = at;
+  const m = BEGIN_NAME.exec(output);
+  return m ? { name: m[1] ?? '', bodyStart: BEGIN_NAME.lastIndex } : null;
 }
