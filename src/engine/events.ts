@@ -98,6 +98,15 @@ export type EngineEvent =
   | (Base & { type: 'run-end'; summary: RunSummary });
 
 export type EngineEventType = EngineEvent['type'];
+
+/** Every event type, at run time (a listener may take all but some). */
+export const ENGINE_EVENT_TYPES = [
+  'run-start', 'batch-start', 'batch-end', 'host-start', 'host-end', 'host-not-started', 'step-start', 'facts', 'step-progress',
+  'nova-host', 'step-end', 'warning', 'run-end',
+] as const satisfies readonly EngineEventType[];
+// A type added to EngineEvent and not to the list above fails to compile here.
+const everyTypeListed: Exclude<EngineEventType, (typeof ENGINE_EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyTypeListed;
 export type EventOf<K extends EngineEventType> = Extract<EngineEvent, { type: K }>;
 /** An event as the engine hands it to emit(): the emitter stamps the time. */
 export type EventInput = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'time'> : never) : never;

@@ -1,5 +1,5 @@
 // Builds the Report of a plan, run or sweep from the engine's events; each step fills its own share of the host report.
-import type { EngineEvent, EngineEventType, EngineEvents, EventOf, HostResult } from '../engine/events.js';
+import { ENGINE_EVENT_TYPES, type EngineEvent, type EngineEventType, type EngineEvents, type EventOf, type HostResult } from '../engine/events.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { EvidenceKey } from '../facts/evidence.js';
@@ -28,10 +28,8 @@ export function hostStatusOf(result: HostResult, kind: ReportKind): HostStatus {
   return result;
 }
 
-/** The events the builder and its timeline read (onEvent and TimelineRecorder.onEvent). */
-const REPORTED_EVENTS: readonly EngineEventType[] = [
-  'facts', 'nova-host', 'step-start', 'step-end', 'host-start', 'host-end', 'host-not-started', 'warning', 'batch-start', 'batch-end', 'run-end',
-];
+/** Every event but a long step's progress, which is the live view's alone (a new event type reaches the report by default). */
+const REPORTED_EVENTS: readonly EngineEventType[] = ENGINE_EVENT_TYPES.filter((t) => t !== 'step-progress');
 
 export class ReportBuilder {
   private readonly hosts = new Map<string, HostReport>();
