@@ -3,7 +3,8 @@ import { standInNames } from '../steps/package-sources.js';
 import type { Logger } from 'pino';
 import type { CancelController } from '../engine/cancel.js';
 import { EngineEvents } from '../engine/events.js';
-import { buildGatherCommand, GatherError, parseGatherReport } from '../facts/index.js';
+import { GatherError, parseGatherReport } from '../facts/index.js';
+import { gatherTemplates } from '../facts/gather-template.js';
 import { assertPrivileged, becomeFix } from '../steps/evidence-rules.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
@@ -144,8 +145,10 @@ export function packagesToQuery(minimums: Record<string, Record<string, string>>
  * decided inside it, unless the inventory forces it or a part of it (host.layout).
  */
 export function makeGatherFacts(packages: string[]) {
+  // The script is built once per layout override; each host's copy carries its own random nonce.
+  const templateFor = gatherTemplates({ packages, virshTimeoutSec: 60 });
   return async (transport: Transport, host: HostSpec, signal: AbortSignal): Promise<HostFacts> => {
-    const command = buildGatherCommand({ packages, ...(host.layout ? { layout: host.layout } : {}), virshTimeoutSec: 60 });
+    const command = templateFor(host.layout).stamp();
     const res = await transport.exec(command, { become: true, signal, timeoutMs: 180_000, maxOutputBytes: 64 * 1024 * 1024 });
     let facts: HostFacts;
     try {

@@ -98,14 +98,32 @@ export type EngineEvent =
   | (Base & { type: 'run-end'; summary: RunSummary });
 
 export type EngineEventType = EngineEvent['type'];
+
+/** Every event type, at run time (a listener may take all but some). */
+export const ENGINE_EVENT_TYPES = [
+  'run-start', 'batch-start', 'batch-end', 'host-start', 'host-end', 'host-not-started', 'step-start', 'facts', 'step-progress',
+  'nova-host', 'step-end', 'warning', 'run-end',
+] as const satisfies readonly EngineEventType[];
+// A type added to EngineEvent and not to the list above fails to compile here.
+const everyTypeListed: Exclude<EngineEventType, (typeof ENGINE_EVENT_TYPES)[number]> extends never ? true : never = true;
+void everyTypeListed;
 export type EventOf<K extends EngineEventType> = Extract<EngineEvent, { type: K }>;
 /** An event as the engine hands it to emit(): the emitter stamps the time. */
 export type EventInput = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'time'> : never) : never;
 
 type Listener = (event: EngineEvent) => void;
 
+/** A listener and the event types it takes (null: every type). */
+interface Subscription {
+  types: ReadonlySet<EngineEventType> | null;
+  fn: Listener;
+}
+
 export class EngineEvents {
-  private readonly listeners = new Set<Listener>();
+  /** In subscription order: listeners are called in the order they subscribed, whatever types they take. */
+  private readonly subs = new Set<Subscription>();
+  /** How many subscriptions take each type, and every type (null): an event nobody takes is never built. */
+  private readonly takers = new Map<EngineEventType | null, number>();
 
   /**
    * Called when a listener throws: a broken reporter must not break the run, nor go unnoticed. Until someone sets it,
@@ -117,24 +135,45 @@ export class EngineEvents {
   readonly listenerErrors: unknown[] = [];
 
   on<K extends EngineEventType>(type: K, fn: (event: EventOf<K>) => void): () => void {
-    return this.onAny((e) => {
-      if (e.type === type) fn(e as EventOf<K>);
-    });
+    return this.subscribe(new Set([type]), fn as Listener);
+  }
+
+  /** One listener for several types (a reporter that ignores the rest is not handed them). */
+  onTypes(types: readonly EngineEventType[], fn: Listener): () => void {
+    return this.subscribe(new Set(types), fn);
   }
 
   onAny(fn: Listener): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
+    return this.subscribe(null, fn);
+  }
+
+  /** Whether an event of this type reaches any listener: a caller may skip building one that nobody reads. */
+  wants(type: EngineEventType): boolean {
+    return (this.takers.get(null) ?? 0) > 0 || (this.takers.get(type) ?? 0) > 0;
   }
 
   emit(input: EventInput): void {
+    if (!this.wants(input.type)) return;
     const event = { ...input, time: Date.now() } as EngineEvent;
-    for (const fn of this.listeners) {
+    for (const sub of this.subs) {
+      if (sub.types !== null && !sub.types.has(event.type)) continue;
       try {
-        fn(event);
+        sub.fn(event);
       } catch (err) {
         this.onListenerError(err, event);
       }
     }
+  }
+
+  private subscribe(types: ReadonlySet<EngineEventType> | null, fn: Listener): () => void {
+    const sub: Subscription = { types, fn };
+    this.subs.add(sub);
+    const count = (delta: number) => {
+      for (const t of types ?? [null]) this.takers.set(t, (this.takers.get(t) ?? 0) + delta);
+    };
+    count(1);
+    return () => {
+      if (this.subs.delete(sub)) count(-1);
+    };
   }
 }

@@ -112,7 +112,9 @@ export async function runHost(inventoryHost: HostSpec, d: HostRunDeps): Promise<
         const { step, params } = d.steps[i]!;
         if (d.graceful.aborted) return { result: 'cancelled', step: step.id, error: 'cancelled before this step started' };
         const stepStarted = performance.now();
-        const stepLog = log.child({ step: step.id });
+        // Made when a line is logged: a step that only checks (every step of a sweep) logs nothing.
+        let stepLogger: Logger | undefined;
+        const stepLog = (): Logger => (stepLogger ??= log.child({ step: step.id }));
         const attempt = d.mode === 'apply' ? await tracker.stepStart(step.id) : (tracker.step(step.id)?.attempt ?? 0);
         d.events.emit({ type: 'step-start', host: host.name, step: step.id, title: step.title, attempt });
         const ctx: StepContext<unknown> = {
@@ -125,13 +127,18 @@ export async function runHost(inventoryHost: HostSpec, d: HostRunDeps): Promise<
           nova: d.nova,
           checkpoint: tracker.checkpoint(step.id),
           signal: d.hard,
-          log: stepLog,
+          get log() {
+            return stepLog();
+          },
           warn: (message) => {
-            stepLog.warn(message);
+            stepLog().warn(message);
             d.events.emit({ type: 'warning', host: host.name, step: step.id, message: scrubSecrets(message) });
           },
           fleet,
-          progress: (p) => d.events.emit({ type: 'step-progress', host: host.name, step: step.id, ...p }),
+          // Progress is for a live view: without one listening, it is not even built.
+          progress: (p) => {
+            if (d.events.wants('step-progress')) d.events.emit({ type: 'step-progress', host: host.name, step: step.id, ...p });
+          },
           isOwnRun: (runId) => runId === d.runId || (d.isOwnRun?.(runId) ?? false),
         };
         const endStep = async (status: StepStatus, extra: { diff?: Diff; error?: string } = {}): Promise<void> => {
@@ -162,14 +169,14 @@ export async function runHost(inventoryHost: HostSpec, d: HostRunDeps): Promise<
             throw new DeferredError('outside the maintenance window');
           }
           if (step.disruptive) await fleet.enterDomain(AbortSignal.any([d.graceful, d.hard]));
-          stepLog.info({ changes: diff.changes.map((c) => c.summary) }, 'applying');
+          stepLog().info({ changes: diff.changes.map((c) => c.summary) }, 'applying');
           await step.apply(ctx, diff);
           // What apply changed makes the cached facts stale; the next facts() gathers again.
           factsP = null;
           const after = await (step.verify ?? step.check)(ctx);
           if (!isEmpty(after)) {
             const error = `verify found changes left after apply: ${leftover(after)}`;
-            stepLog.error({ leftover: after.changes.map((c) => c.summary) }, error);
+            stepLog().error({ leftover: after.changes.map((c) => c.summary) }, error);
             await endStep('failed', { diff: after, error });
             await skipRest(i + 1, 'a previous step failed');
             return { result: 'failed', step: step.id, error };
@@ -179,7 +186,8 @@ export async function runHost(inventoryHost: HostSpec, d: HostRunDeps): Promise<
         } catch (err) {
           const c = classify(err, d, step.id);
           const status = stepStatusOf(c.result, d.hard.aborted);
-          (c.result === 'deferred' || c.result === 'cancelled' || c.result === 'refused' ? stepLog.warn : stepLog.error).call(stepLog, { err }, `step ${status}`);
+          const sl = stepLog();
+          (c.result === 'deferred' || c.result === 'cancelled' || c.result === 'refused' ? sl.warn : sl.error).call(sl, { err }, `step ${status}`);
           // An unknown verdict keeps what the check did find, so reports list every finding beside the unknown ones.
           const found = err instanceof UnknownEvidenceError ? err.diff : undefined;
           await endStep(status, { error: c.error, ...(found ? { diff: found } : {}) });

@@ -25,7 +25,7 @@ export class HostTracker {
       endedAt: null,
       error: null,
       // Earlier runs' steps stay: their checkpoints and attempts are what resume needs.
-      steps: structuredClone(prior?.steps ?? {}),
+      steps: prior?.steps ? structuredClone(prior.steps) : {},
     };
   }
 

@@ -1,6 +1,6 @@
 // nova.conf [libvirt] CPU options as nova-compute reads them (oslo.config semantics).
 import { listItems } from '../ini/list-item.js';
-import { readIni } from '../ini/read.js';
+import { readIniSection } from '../ini/read.js';
 import type { NovaLibvirtConfig } from './types.js';
 
 /**
@@ -12,7 +12,7 @@ import type { NovaLibvirtConfig } from './types.js';
  * - list options split on ',' with blanks trimmed; `cpu_model_extra_flags` items keep their case and +/- as written.
  */
 export function parseNovaLibvirt(text: string | null): NovaLibvirtConfig {
-  const libvirt = readIni(text ?? '').get('libvirt');
+  const libvirt = readIniSection(text ?? '', 'libvirt');
   const last = (key: string): string | null => {
     const values = libvirt?.get(key);
     return values === undefined ? null : (values[values.length - 1] ?? null);

@@ -50,8 +50,9 @@ export function parseGatherReport(output: string): GatherReport {
   }
   if (!split.complete) problems.push('gather output cut short before its final marker');
 
-  const meta = get('meta')?.body ?? '';
-  const metaValues = (key: string) => meta.split('\n').filter((l) => l.startsWith(`${key}\t`)).map((l) => l.slice(key.length + 1));
+  // The meta section's lines, split once for the three keys read from them.
+  const metaLines = (get('meta')?.body ?? '').split('\n');
+  const metaValues = (key: string) => metaLines.filter((l) => l.startsWith(`${key}\t`)).map((l) => l.slice(key.length + 1));
   const packageNames = metaValues('package');
   const imagePackageNames = metaValues('image-package');
   const novaConfPath = metaValues('nova-conf-path')[0] ?? '';

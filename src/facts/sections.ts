@@ -25,6 +25,13 @@ export interface SplitOutput {
   nonce: string | null;
 }
 
+/** The first begin marker at the start of a line: it carries the nonce. */
+const FIRST_BEGIN = new RegExp(`(?:^|\\n)${MARKER_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([a-z0-9]+):begin:`);
+/** After a begin marker's prefix: the section name and the end of the marker line. */
+const BEGIN_NAME = /([a-z0-9_-]+)@@\n/y;
+/** After an end marker's prefix: the exit status and the end of the marker line (or of the output). */
+const END_TAIL = /(\d+)@@(?:\n|$)/y;
+
 /**
  * Cuts gather output into sections. The nonce comes from the first begin marker (the script prints it before any
  * command runs), and only markers with that nonce count, so a file that happens to contain marker-like lines (a
@@ -33,27 +40,53 @@ export interface SplitOutput {
  */
 export function splitSections(output: string): SplitOutput {
   const sections = new Map<string, Section>();
-  const first = new RegExp(`(?:^|\\n)${MARKER_PREFIX.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([a-z0-9]+):begin:`).exec(output);
+  const first = FIRST_BEGIN.exec(output);
   const nonce = first?.[1] ?? null;
   if (nonce === null) return { sections, complete: false, nonce };
-  const beginRe = new RegExp(`(?:^|\\n)${beginMarker(nonce, '([a-z0-9_-]+)')}\\n`, 'g');
+  // Plain string searches, not a regex per nonce: the regex's leading (?:^|\n) made it test every byte of every body.
+  const beginPrefix = `${MARKER_PREFIX}${nonce}:begin:`;
   let pos = 0;
   for (;;) {
-    beginRe.lastIndex = pos;
-    const m = beginRe.exec(output);
-    if (!m) break;
-    const name = m[1] ?? '';
-    const bodyStart = m.index + m[0].length;
+    const begin = nextBegin(output, beginPrefix, pos);
+    if (begin === null) break;
+    const { name, bodyStart } = begin;
     const endPrefix = `\n${endMarkerPrefix(nonce, name)}`;
     const endAt = output.indexOf(endPrefix, bodyStart);
     if (endAt < 0) {
       sections.set(name, { body: output.slice(bodyStart), rc: null });
       return { sections, complete: false, nonce };
     }
-    const tail = /^(\d+)@@(?:\n|$)/.exec(output.slice(endAt + endPrefix.length));
+    END_TAIL.lastIndex = endAt + endPrefix.length;
+    const tail = END_TAIL.exec(output);
     const rc = tail ? Number(tail[1]) : null;
     sections.set(name, { body: output.slice(bodyStart, endAt), rc });
     pos = endAt + endPrefix.length + (tail ? tail[0].length - 1 : 0);
   }
   return { sections, complete: output.includes(`\n${doneMarker(nonce)}`) || output.startsWith(doneMarker(nonce)), nonce };
+}
+
+/**
+ * The first begin marker line at or after `from` (at the start of the output or after a newline): what the regex
+ * `(?:^|\n)<prefix>([a-z0-9_-]+)@@\n` with lastIndex `from` finds, a candidate that is not a whole marker line skipped.
+ */
+function nextBegin(output: string, prefix: string, from: number): { name: string; bodyStart: number } | null {
+  if (from === 0 && output.startsWith(prefix)) {
+    const found = nameAt(output, prefix.length);
+    if (found) return found;
+  }
+  const linePrefix = `\n${prefix}`;
+  for (let at = from; ;) {
+    const j = output.indexOf(linePrefix, at);
+    if (j < 0) return null;
+    const found = nameAt(output, j + linePrefix.length);
+    if (found) return found;
+    at = j + 1;
+  }
+}
+
+/** The section name and the end of its begin marker line, when `at` (just after a begin prefix) starts one. */
+function nameAt(output: string, at: number): { name: string; bodyStart: number } | null {
+  BEGIN_NAME.lastIndex = at;
+  const m = BEGIN_NAME.exec(output);
+  return m ? { name: m[1] ?? '', bodyStart: BEGIN_NAME.lastIndex } : null;
 }

@@ -1,6 +1,7 @@
 // The hooks that run on each host right after its first facts, before any step: Nova's name for the host by Nova's rule,
 // whether Nova runs nova-compute there, whether the box is the host meant, and (plan, run) whose lease is on it.
-import { hostname as controllerName, userInfo } from 'node:os';
+import { hostname as controllerName } from 'node:os';
+import { localUser } from '../util/local-user.js';
 import type { HostIdentity, RunHooks } from '../engine/host-runner.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
@@ -84,7 +85,7 @@ export function identityHooks(o: IdentityHookOptions): RunHooks {
     if (o.verb !== 'run') return;
     if (verdict.kind === 'adopted') o.warn(host.name, `adopting the lease of ${describeLease(verdict.lease)} (--adopt-lease)`);
     const lease: Lease = {
-      version: 1, runId: o.runId, controller: controllerName(), user: userInfo().username, stateDir: o.stateDir, host: host.name,
+      version: 1, runId: o.runId, controller: controllerName(), user: localUser().name, stateDir: o.stateDir, host: host.name,
       takenAt: new Date().toISOString(),
     };
     // Written before any step runs, so before the drain: a crash after this leaves a lease of a run of this state

@@ -122,9 +122,13 @@ export function entryValue(lines: readonly Line[], entry: Entry): string {
   const c = classify(first);
   const parts = [c.kind === 'assignment' ? first.slice(c.sep + 1).trim() : ''];
   for (let i = entry.first + 1; i <= entry.last; i++) parts.push((lines[i]?.text ?? '').trim());
+  return joinValue(parts);
+}
+
+/** An entry's value from its parts (the first line's value, then each continuation line, all trimmed). */
+export function joinValue(parts: string[]): string {
   // oslo strips one pair of matching quotes from the first line's value (even a lone quote character).
   const v0 = parts[0] ?? '';
   if (v0 !== '' && (v0.startsWith('"') || v0.startsWith("'")) && v0.endsWith(v0.charAt(0))) parts[0] = v0.slice(1, -1);
-  const value = parts.join('\n');
-  return value;
+  return parts.join('\n');
 }

@@ -5,6 +5,7 @@ import { ConfigError } from '../util/errors.js';
 import type { HostSpec } from './types.js';
 import type { TaggedValue } from './model.js';
 import { layoutOverridesOf } from './layout-vars.js';
+import { localUser } from '../util/local-user.js';
 
 const TRUE = new Set(['y', 'yes', 'on', '1', 'true', 't']);
 const FALSE = new Set(['n', 'no', 'off', '0', 'false', 'f']);
@@ -68,7 +69,7 @@ export function toHostSpec(name: string, groups: string[], vars: Map<string, Tag
   }
 
   // Like ssh and Ansible: with no user anywhere, log in as the user running the tool (ssh_config may still set one).
-  let user = os.userInfo().username;
+  let user = localUser().name;
   const u = pick(vars, 'ansible_user', 'ansible_ssh_user');
   if (u) user = str(u[0], u[1], 'a user name (a string without spaces)') ?? user;
 

@@ -1,5 +1,5 @@
 // Builds the Report of a plan, run or sweep from the engine's events; each step fills its own share of the host report.
-import type { EngineEvent, EngineEvents, EventOf, HostResult } from '../engine/events.js';
+import { ENGINE_EVENT_TYPES, type EngineEvent, type EngineEventType, type EngineEvents, type EventOf, type HostResult } from '../engine/events.js';
 import type { HostFacts } from '../facts/types.js';
 import type { HostSpec } from '../inventory/types.js';
 import type { EvidenceKey } from '../facts/evidence.js';
@@ -14,6 +14,7 @@ import { migrationsOf } from './migrations.js';
 import { summarizeHosts } from './summary.js';
 import { factsSnapshot } from './facts-snapshot.js';
 import { TimelineRecorder } from './timeline.js';
+import { replaceLast } from './replace-last.js';
 import { VERSION } from '../util/version.js';
 
 function str(v: unknown): string | null {
@@ -26,6 +27,9 @@ export function hostStatusOf(result: HostResult, kind: ReportKind): HostStatus {
   if (kind === 'sweep' && result === 'would-change') return 'drift';
   return result;
 }
+
+/** Every event but a long step's progress, which is the live view's alone (a new event type reaches the report by default). */
+const REPORTED_EVENTS: readonly EngineEventType[] = ENGINE_EVENT_TYPES.filter((t) => t !== 'step-progress');
 
 export class ReportBuilder {
   private readonly hosts = new Map<string, HostReport>();
@@ -53,7 +57,8 @@ export class ReportBuilder {
   }
 
   listen(events: EngineEvents): () => void {
-    return events.onAny((e) => this.onEvent(e));
+    // Only what the report keeps: a drain's or a reboot's progress events are the live view's alone.
+    return events.onTypes(REPORTED_EVENTS, (e) => this.onEvent(e));
   }
 
   /** A later look at a finished host (the recheck after a run): its findings replace the ones the step found then. */
@@ -91,7 +96,7 @@ export class ReportBuilder {
         const step: StepReport = { id: e.step, status, changes: e.diff?.changes ?? [], notes: e.diff?.notes ?? [], durationMs: Math.round(e.durationMs) };
         if (e.diff?.findings !== undefined) step.findings = e.diff.findings;
         if (e.error) step.error = e.error;
-        h.steps = h.steps.filter((s) => s.id !== e.step).concat(step);
+        replaceLast(h.steps, step);
         if (e.diff) this.remember(e.host, e.step, e.diff);
         return;
       }

@@ -2,6 +2,7 @@
 import type { EngineEvent } from '../engine/events.js';
 import { isRebootChange, type Change } from '../steps/changes.js';
 import type { BatchSpan, HostTimeline } from './model.js';
+import { replaceLast } from './replace-last.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -44,7 +45,7 @@ export class TimelineRecorder {
         const migrations = changes.filter(isMigration).length;
         if (migrations) span.migrations = migrations;
         if (changes.some(isRebootChange) && e.status === 'changed') span.reboot = true;
-        h.steps = h.steps.filter((s) => s.id !== e.step).concat(span);
+        replaceLast(h.steps, span);
         return;
       }
       case 'host-end': {

@@ -1,8 +1,9 @@
 // OpenSSH client config (~/.ssh/config, -F file): parsing, Include, Host and Match blocks, first-value-wins lookup.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { homedir, userInfo } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, basename } from 'node:path';
 import { ConfigError, type SourceLocation } from '../util/errors.js';
+import { localUser as currentUser } from '../util/local-user.js';
 import { SSH_CONFIG_KEYWORDS } from './ssh-keywords.js';
 import { expandTilde, expandTokens, TOKENS } from './ssh-tokens.js';
 
@@ -196,7 +197,7 @@ export class SshConfig {
    * given on the command line (`preset`). With a `Match final` anywhere, ssh reads everything a second time with the
    * host set to the HostName found by the first pass, adding only what is still unset; so does this.
    */
-  lookup(host: string, preset: PresetValues = {}, localUser = userInfo().username): SshConfigValues {
+  lookup(host: string, preset: PresetValues = {}, localUser = currentUser().name): SshConfigValues {
     const out: SshConfigValues = { identityFiles: [], origins: {} };
     const seen = new Set<string>();
     if (preset.user !== undefined) { out.user = preset.user; seen.add('user'); }

@@ -1,8 +1,9 @@
 // ssh_config percent tokens (%h %p %r %u %l %L %C %i %d %n %k %%) and ~ expansion, as OpenSSH 9.2 expands them.
 import { createHash } from 'node:crypto';
-import { homedir, hostname, userInfo } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type SourceLocation } from '../util/errors.js';
+import { localUser } from '../util/local-user.js';
 
 /** What the tokens stand for when a value is expanded. */
 export interface TokenContext {
@@ -24,10 +25,6 @@ export function expandTilde(p: string, home = homedir()): string {
   return p;
 }
 
-function localUser(): { name: string; uid: number } {
-  const u = userInfo();
-  return { name: u.username, uid: u.uid };
-}
 
 /**
  * Expands `%x` tokens; `allowed` lists the letters the keyword accepts (ssh refuses others, so do we, naming the

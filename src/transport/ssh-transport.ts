@@ -36,9 +36,11 @@ interface Live {
   become: Promise<BecomeMode> | undefined;
 }
 
+/** The command's first line, cut at 80 characters, for messages (one scan to the first newline, not a split of the script). */
 function label(command: string): string {
-  const first = command.split('\n', 1)[0] ?? '';
-  return first.length > 80 || command.includes('\n') ? `${first.slice(0, 80)}…` : first;
+  const nl = command.indexOf('\n');
+  const first = nl < 0 ? command : command.slice(0, nl);
+  return first.length > 80 || nl >= 0 ? `${first.slice(0, 80)}…` : first;
 }
 
 export class SshTransport implements Transport {
@@ -62,14 +64,17 @@ export class SshTransport implements Transport {
   }
 
   async reconnect(signal?: AbortSignal): Promise<void> {
-    this.drop(new InterruptedError(`connection to ${this.host} was reset by reconnect()`, { host: this.host }));
+    this.drop(() => new InterruptedError(`connection to ${this.host} was reset by reconnect()`, { host: this.host }));
     await this.ensure(signal);
   }
 
   async close(): Promise<void> {
-    this.closed.abort();
-    this.drop(new InterruptedError(`connection to ${this.host} was closed`, { host: this.host }));
-    this.closed = new AbortController(); // a closed transport may be connected again later
+    // Only a connect in flight holds the signal; aborting one nobody holds would only build its AbortError (every host's close).
+    if (this.connecting !== undefined) {
+      this.closed.abort();
+      this.closed = new AbortController(); // a closed transport may be connected again later
+    }
+    this.drop(() => new InterruptedError(`connection to ${this.host} was closed`, { host: this.host }));
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -248,13 +253,14 @@ export class SshTransport implements Transport {
     live.interrupts.clear();
   }
 
-  private drop(err: Error): void {
+  /** `err` is made only for commands still waiting on the connection: an Error's stack is not free, and most closes have none. */
+  private drop(err: () => Error): void {
     const live = this.live;
     this.live = undefined;
     if (live === undefined) return;
     if (live.alive) {
       live.alive = false;
-      this.interruptAll(live, err);
+      if (live.interrupts.size > 0) this.interruptAll(live, err());
     }
     live.client.end();
     for (const j of live.jumps) j.end();

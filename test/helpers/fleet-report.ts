@@ -45,7 +45,10 @@ function migrate(i: number, k: number): Change {
 export function fleetRunReport(n: number, shape: FleetShape = fleetShape(n)): Report {
   const specs: HostSpec[] = Array.from({ length: n }, (_, i) => ({ name: `c${String(i + 1).padStart(4, '0')}.example.org`, address: `10.0.${i >> 8}.${i & 255}`, port: 22, user: 'root', become: false, novaHost: `c${i + 1}`, groups: ['all'], vars: {} }));
   const listeners: ((e: EngineEvent) => void)[] = [];
-  const events = { onAny: (fn: (e: EngineEvent) => void) => { listeners.push(fn); return () => {}; } } as unknown as EngineEvents;
+  const events = {
+    onAny: (fn: (e: EngineEvent) => void) => { listeners.push(fn); return () => {}; },
+    onTypes: (types: readonly string[], fn: (e: EngineEvent) => void) => { listeners.push((e) => { if (types.includes(e.type)) fn(e); }); return () => {}; },
+  } as unknown as EngineEvents;
   const builder = new ReportBuilder('run', 'run-fleet', 'playbooks/remediate.yaml', specs, []);
   builder.listen(events);
   const emit = (time: number, e: EventInput): void => { for (const fn of listeners) fn({ ...e, time } as EngineEvent); };
