@@ -8,6 +8,7 @@ import { ABSENT_RC, DENIED_RC, LAYOUT_UNKNOWN_RC, NOT_A_FILE_RC } from './eviden
 import { LAYOUT_PRINT_SH, layoutSetupScript } from '../layout/probe-script.js';
 import type { LayoutOverrides } from '../layout/overrides.js';
 import { beginMarker, doneMarker, endMarkerPrefix } from './sections.js';
+import { novaComputeAgentSection } from './nova-compute-agent-section.js';
 
 export { ABSENT_RC } from './evidence.js';
 
@@ -76,6 +77,8 @@ export function buildGatherCommand(opts: GatherOptions): string {
   add('layout', LAYOUT_PRINT_SH);
   // Who the gather runs as: a login user without privilege escalation reads less than root and must be told so.
   add('whoami', `printf 'uid\\t%s\\nuser\\t%s\\n' "$(id -u)" "$(id -un 2>/dev/null)"`);
+  // nova-compute's own state, asked in this exec so the restore check needs no second one (issue 18).
+  add('nova-compute-agent', `${needLayout}\n${novaComputeAgentSection()}`);
   add('hostname', 'uname -n');
   add('os-release', file('/etc/os-release'));
   add('redhat-release', file('/etc/redhat-release'));

@@ -9,6 +9,7 @@ import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-lo
 import { parseGuests } from './guests.js';
 import { parseNovaLibvirt } from './nova-conf.js';
 import { parseNovaConfTarget } from './nova-conf-target.js';
+import { AGENT_SECTION, parseAgentSection } from './nova-compute-agent-section.js';
 import { parseOsRelease } from './os-release.js';
 import { parseRpmQuery } from './rpm-query.js';
 import { dpkgPackages } from './dpkg-evidence.js';
@@ -131,6 +132,7 @@ export function parseGatherReport(output: string): GatherReport {
     dmesgMds: kernelLogLines(kernelLog, 'mds'),
     kernelLog,
     ...(layoutReading?.known ? { layout: layoutReading.layout } : {}),
+    novaComputeAgent: parseAgentSection(get(AGENT_SECTION)),
     imagePackages,
     novaConfPath,
     novaConfTarget: parseNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),

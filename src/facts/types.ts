@@ -2,6 +2,7 @@
 import type { EvidenceMap, Privilege } from './evidence.js';
 import type { KernelLogFacts } from './kernel-log.js';
 import type { LayoutFact } from '../layout/names.js';
+import type { AgentState, NovaComputeAgent } from '../layout/nova-compute-agent.js';
 
 export interface Evr {
   /** null when the package carries no epoch (compares as 0). */
@@ -109,6 +110,11 @@ export interface HostFacts {
   novaLibvirt: NovaLibvirtConfig;
   domcaps: DomCapabilities | null;
   guests: Guest[];
+  /**
+   * What nova-compute's agent said in the gather (systemctl is-active, or the engine's inspect), read in the same exec so
+   * the restore check needs none of its own (issue 18). Optional only for facts built by hand; the gather always sets it.
+   */
+  novaComputeAgent?: GatheredAgentState;
   /** Who the gather ran as. */
   privilege: Privilege;
   /** How each fact was obtained: a null or empty value above means nothing unless its evidence was read. */
@@ -123,4 +129,14 @@ export interface NovaConfTarget {
   blockers: string[];
   /** What could not be checked (no lsattr, not root): unknown, so an edit is refused rather than tried. */
   unknown: string[];
+}
+
+/** The gather's look at nova-compute's agent: which one it asked and what it said, judged by parseAgentState's rules. */
+export interface GatheredAgentState {
+  /** The agent the gather asked (the layout's), null when it asked none (layout unknown, no such section). */
+  agent: NovaComputeAgent | null;
+  /** unknown whenever the answer could not be read (not root for an engine, tool missing, timeout, output cut short). */
+  state: AgentState;
+  /** The agent's own word, or why there is none. */
+  detail: string;
 }

@@ -15,6 +15,8 @@ export interface GatherHostView {
   installed: InstalledRow[];
   boot: BootState;
   readFile(path: string): Buffer | null;
+  /** What `systemctl is-active <unit>` answers on the host: the gather asks it too, and must hear the same. */
+  isActive(unit: string): { code: number; stdout: string };
 }
 
 export interface GatherGuest {
@@ -86,6 +88,10 @@ export function gatherOutput(host: GatherHostView, req: GatherRequest, guests: G
     'image\t', 'basis\t/etc/nova/nova.conf', 'basis\tunit openstack-nova-compute'].join('\n'));
   // The steps run the gather as root (become), as a real host's sudo gives it.
   section('whoami', 'uid\t0\nuser\troot');
+  // The bare-metal layout's agent, asked in the gather as the script asks it (its stdout lines tagged, its status).
+  const agent = host.isActive('openstack-nova-compute');
+  section('nova-compute-agent', ['agent\tsystemd:openstack-nova-compute', `rc\t${agent.code}`,
+    ...agent.stdout.split('\n').filter((l) => l.trim() !== '').map((l) => `out\t${l}`)].join('\n'));
   section('hostname', host.name);
   file('os-release', osRelease(host.spec.dist));
   file('redhat-release', `${OS_RELEASE[host.spec.dist].redhatRelease}\n`);

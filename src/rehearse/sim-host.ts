@@ -108,8 +108,7 @@ export class SimHost {
       if (NOVA_UNITS.has(words[2] ?? '')) this.loadedNovaConf = this.novaConf;
       return {};
     }
-    // The simulated agent runs whenever the host is up (restore asks before it enables the service).
-    if (cmd === 'systemctl' && words[1] === 'is-active') return NOVA_UNITS.has(words[2] ?? '') ? { stdout: 'active\n' } : { code: 3, stdout: 'inactive\n' };
+    if (cmd === 'systemctl' && words[1] === 'is-active') return this.isActive(words[2] ?? '');
     if (command === 'cat /proc/sys/kernel/random/boot_id') return { stdout: `${this.boot.bootId}\n` };
     if (command.startsWith('nohup sh -c ') && command.includes('reboot')) {
       const delayS = Number(/sleep (\d+)/.exec(command)?.[1] ?? '0');
@@ -117,6 +116,11 @@ export class SimHost {
       return {};
     }
     return { code: 127, stderr: `rehearse: the simulated host does not model this command: ${command.split('\n')[0]}` };
+  }
+
+  /** The simulated agent runs whenever the host is up (restore asks before it enables the service; the gather asks too). */
+  isActive(unit: string): { code: number; stdout: string } {
+    return NOVA_UNITS.has(unit) ? { code: 0, stdout: 'active\n' } : { code: 3, stdout: 'inactive\n' };
   }
 
   readFile(path: string): Buffer | null {
