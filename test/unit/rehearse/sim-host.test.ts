@@ -92,6 +92,10 @@ describe('SimHost', () => {
     expect(Object.entries(intel.facts.evidence).filter(([k, p]) => p.state !== 'read' && k !== 'dpkg')).toEqual([['image-rpm', { state: 'absent', reason: 'qemu/libvirt are host packages in this layout' }]]);
     expect(intel.facts.evidence.dpkg.state).toBe('absent');
     expect(intel.facts.layout).toMatchObject({ name: 'baremetal', novaConf: '/etc/nova/nova.conf', virsh: null, virtPackages: { where: 'host' } });
+    // The agent asked in the gather, as the lab's systemctl answers it, and as the same host answers the separate exec.
+    const h = host({ dist: 'el8', fixed: true });
+    expect((await facts(h)).facts.novaComputeAgent).toEqual({ agent: { kind: 'unit', unit: 'openstack-nova-compute' }, state: 'active', detail: 'active' });
+    expect(await h.exec('systemctl is-active openstack-nova-compute', {})).toEqual({ code: 0, stdout: 'active\n' });
     // dmesg has the MDS: line, so the script stops there; the ring still starts at the boot.
     expect(intel.facts.kernelLog.tried.map((t) => t.source)).toEqual(['dmesg']);
     expect(intel.facts.kernelLog).toMatchObject({ mdsSource: 'dmesg', ringWrapped: false });
