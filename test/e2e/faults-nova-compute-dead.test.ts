@@ -69,6 +69,8 @@ describe('a nova-compute that does not start after the reboot', () => {
     const deadSweep = sw.hosts.find((h) => h.name === 'dead')!;
     expect(deadSweep.status).toBe('drift');
     expect(deadSweep.checks.find((c) => c.name === 'nova-compute')).toMatchObject({ ok: false, detail: expect.stringMatching(/Nova reports the service down/) });
+    // The agent's own word, now read inside the sweep's one gather (issue 18): the dead unit is still seen as failed.
+    expect(deadSweep.checks.find((c) => c.name === 'nova-compute')?.detail).toMatch(/openstack-nova-compute is not active on the host \(systemctl is-active: failed\)/);
     expect(deadSweep.warnings.join('\n')).toMatch(/compute service dead \(disabled\) is not alive/);
     for (const h of sw.hosts.filter((x) => x.name !== 'dead')) {
       expect(h.status).toBe('ok');

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatherCommand } from '../../src/facts/gather-command.js';
 import { parseGatherReport } from '../../src/facts/parse-gather.js';
 import type { HostFacts } from '../../src/facts/types.js';
+import { isActiveCommand, novaComputeAgent, parseAgentState } from '../../src/layout/nova-compute-agent.js';
 import type { LabStateSnapshot as LabState } from '../../src/lab/cloud/index.js';
 import { defaultLabConfig } from '../../src/lab/lab-config.js';
 import type { Report } from '../../src/report/model.js';
@@ -121,6 +122,18 @@ describe('the gather on each layout of a mixed lab', () => {
     const read = Object.values(f.imagePackages!).flat().map((p) => `${p.name}-${p.version}-${p.release}.${p.arch}`).sort();
     expect(read).toEqual(inImage.filter((l) => PACKAGES.some((n) => l.startsWith(`${n}-`) && /^\d/.test(l.slice(n.length + 1)))));
     expect(read.length).toBeGreaterThan(0);
+  });
+  it.each(EXPECT.map((e, i) => [e.layout, i] as const))('%s: nova-compute\'s agent asked in the gather answers as the separate exec does', async (_l, i) => {
+    const f = facts[i]!;
+    const agent = novaComputeAgent(f)!;
+    expect(f.novaComputeAgent?.agent).toEqual(agent);
+    expect(f.novaComputeAgent?.state).toBe('active');
+    // The exec the restore step made before issue 18, over its own ssh: same words, same judgement.
+    const { command } = isActiveCommand(agent);
+    const live = await run('ssh', ['-i', join(lab.dir, 'id_ed25519'), '-o', `UserKnownHostsFile=${join(lab.dir, 'known_hosts')}`, '-o', 'BatchMode=yes',
+      '-p', String(PORT), `root@${BASE}.${i + 1}`, command], { timeout: 60_000 }).then((r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }));
+    expect({ agent, ...parseAgentState(agent, live) }).toEqual(f.novaComputeAgent);
   });
 });
 
