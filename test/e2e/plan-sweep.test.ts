@@ -245,6 +245,18 @@ describe('plan, run --plan, sweeps and reports on a 5-host lab', () => {
     expect(readdirSync(join(lab.stateDir, 'sweeps'))).toHaveLength(2);
   });
 
+  it('a sweep opens one SSH exec per healthy host: the gather, which also asks nova-compute\'s agent (issue 18)', async () => {
+    const log = join(work, 'ssh-execs.json');
+    const preload = join(import.meta.dirname, '../helpers/count-ssh-execs.mjs');
+    // Its own state directory: the sweep history the other tests count stays as it was.
+    const r = await cli(['sweep', '--playbook', FAST_PLAYBOOK, '-i', lab.inventory, '--state-dir', mkdtempSync(join(work, 'state-execs-')), '--json', join(work, 'execs.json')],
+      { env: { NODE_OPTIONS: `--import ${preload}`, MDS_TEST_SSH_EXEC_LOG: log } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(work, 'execs.json'), 'utf8')) as Report;
+    for (const n of NAMES) expect(host(report, n).checks.find((c) => c.name === 'nova-compute'), n).toMatchObject({ ok: true, detail: 'up, enabled, agent active' });
+    expect(JSON.parse(readFileSync(log, 'utf8'))).toEqual(Object.fromEntries(NAMES.map((n) => [`${addr(n)}:${PORT}`, 1])));
+  });
+
   it('sweep --schedule runs repeatedly without overlapping and stops cleanly on SIGINT', async () => {
     const sweepsDir = join(lab.stateDir, 'sweeps');
     const had = new Set(readdirSync(sweepsDir));
