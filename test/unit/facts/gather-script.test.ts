@@ -1,20 +1,19 @@
 // The gather script itself, run by sh with stub tools first on PATH: virsh named at qemu:///system, the kernel log fallbacks, file statuses.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatherCommand } from '../../../src/facts/gather-command.js';
 import { parseGatherReport } from '../../../src/facts/parse-gather.js';
 import type { HostFacts } from '../../../src/facts/types.js';
+import { writeStubTool } from '../../helpers/stub-tools.js';
 
 let dir: string;
 let calls: string;
 
 function stub(name: string, body: string): void {
-  const file = join(dir, 'bin', name);
-  writeFileSync(file, `#!/bin/sh\necho "${name} $*" >> ${calls}\n${body}\n`);
-  chmodSync(file, 0o755);
+  writeStubTool(join(dir, 'bin'), calls, name, body);
 }
 
 function gather(novaConfPath: string): HostFacts {

@@ -1,6 +1,6 @@
 // The gather's nova-compute-agent section: its parser over framed bodies, and the script run by sh (dash and bash) with stub tools.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { buildGatherCommand, type GatherOptions } from '../../../src/facts/gathe
 import { DENIED_RC, LAYOUT_UNKNOWN_RC } from '../../../src/facts/evidence.js';
 import { parseAgentSection } from '../../../src/facts/nova-compute-agent-section.js';
 import { parseGatherReport } from '../../../src/facts/parse-gather.js';
+import { writeStubTool } from '../../helpers/stub-tools.js';
 
 const UNIT = { kind: 'unit', unit: 'openstack-nova-compute' } as const;
 const DOCKER = { kind: 'container', engine: 'docker', container: 'nova_compute' } as const;
@@ -74,9 +75,7 @@ let dir: string;
 let calls: string;
 
 function stub(name: string, body: string): void {
-  const file = join(dir, 'bin', name);
-  writeFileSync(file, `#!/bin/sh\necho "${name} $*" >> ${calls}\n${body}\n`);
-  chmodSync(file, 0o755);
+  writeStubTool(join(dir, 'bin'), calls, name, body);
 }
 
 function gather(opts: Partial<GatherOptions>, shell = 'sh') {
