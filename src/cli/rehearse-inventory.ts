@@ -7,10 +7,9 @@ import type { RehearsalResult } from '../rehearse/recorder.js';
 import { rehearseFleet, SimFleet } from '../rehearse/rehearse.js';
 import { applySeed, seedFromPlan, type FleetSeed } from '../rehearse/seed-from-plan.js';
 import { ConfigError } from '../util/errors.js';
-import { warnOnStderr } from './commands/plan.js';
 import { executePlaybook } from './execute.js';
 import { preparePlaybook, type WorkflowOptions } from './prepare.js';
-import { openSession } from './session.js';
+import { openSession, warnOnStderr } from './session.js';
 
 export interface SeededRehearsal {
   seed: FleetSeed;

@@ -166,3 +166,11 @@ export function makeGatherFacts(packages: string[]) {
     return facts;
   };
 }
+
+/**
+ * The session's warnings as every verb prints them. Here, not in a verb's file: a sweep importing it from plan.ts
+ * loaded and initialised the plan's rehearsal and the lab's schemas at every start.
+ */
+export function warnOnStderr(message: string): void {
+  process.stderr.write(`warning: ${message}\n`);
+}

@@ -13,7 +13,7 @@ import { scheduleLines } from '../../report/plan-schedule-text.js';
 import { colourWanted } from '../execute.js';
 import { printReport, printWritten, reportExitCode, terminalWidth, writeReportFiles } from '../finish.js';
 import { preparePlaybook, type Prepared, type WorkflowOptions } from '../prepare.js';
-import { openSession } from '../session.js';
+import { openSession, warnOnStderr } from '../session.js';
 import { printForecast } from '../plan-rehearsal.js';
 import type { RolloutShape } from '../../plan/rollout-shape.js';
 
@@ -69,6 +69,3 @@ function printSchedule(p: Prepared, o: WorkflowOptions, report: Report, shape: R
   process.stdout.write(`\n${scheduleLines(schedule, c, { width: terminalWidth(), changing }).join('\n')}\n`);
 }
 
-export function warnOnStderr(message: string): void {
-  process.stderr.write(`warning: ${message}\n`);
-}

@@ -5,8 +5,8 @@ import { EXIT } from '../exit-codes.js';
 import { executePlaybook } from '../execute.js';
 import { printClosing, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
 import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
-import { openSession } from '../session.js';
-import { planCommand, warnOnStderr } from './plan.js';
+import { openSession, warnOnStderr } from '../session.js';
+import { planCommand } from './plan.js';
 
 async function confirm(question: string): Promise<boolean> {
   if (!process.stdin.isTTY) return false;

@@ -11,8 +11,7 @@ import { executePlaybook } from '../execute.js';
 import { printClosing, printReport, printWritten, reportExitCode, writeReportFiles } from '../finish.js';
 import { cronFields, UsageError } from '../options.js';
 import { preparePlaybook, type WorkflowOptions } from '../prepare.js';
-import { openSession } from '../session.js';
-import { warnOnStderr } from './plan.js';
+import { openSession, warnOnStderr } from '../session.js';
 
 interface SweepOptions extends WorkflowOptions {
   playbook: string;
