@@ -40,6 +40,14 @@ beforeEach(() => {
   execs.hooks.length = 0;
 });
 
+/** Connects `t`, handing it `client` as the n-th connection the fake chain opens. */
+async function connectWith(t: ReturnType<typeof transport>, client: FakeClient, n = 1): Promise<void> {
+  const connecting = t.connect();
+  await vi.waitFor(() => expect(chain.pending).toHaveLength(n));
+  chain.pending[n - 1]!([client]);
+  await connecting;
+}
+
 describe('SshTransport.close', () => {
   it('stops a connect in flight: the connection it finishes is ended, not kept', async () => {
     const t = transport();
@@ -55,10 +63,7 @@ describe('SshTransport.close', () => {
   it('interrupts a command still running on the connection, and ends the connection', async () => {
     const t = transport();
     const client = new FakeClient();
-    const connecting = t.connect();
-    await vi.waitFor(() => expect(chain.pending).toHaveLength(1));
-    chain.pending[0]!([client]);
-    await connecting;
+    await connectWith(t, client);
     const running = t.exec('sleep 100');
     await vi.waitFor(() => expect(execs.hooks).toHaveLength(1));
     await t.close();
@@ -70,17 +75,11 @@ describe('SshTransport.close', () => {
   it('ends an idle connection, and a closed transport connects again', async () => {
     const t = transport();
     const first = new FakeClient();
-    const c1 = t.connect();
-    await vi.waitFor(() => expect(chain.pending).toHaveLength(1));
-    chain.pending[0]!([first]);
-    await c1;
+    await connectWith(t, first);
     await t.close();
     expect(first.ended).toBe(1);
     const second = new FakeClient();
-    const c2 = t.connect();
-    await vi.waitFor(() => expect(chain.pending).toHaveLength(2));
-    chain.pending[1]!([second]);
-    await expect(c2).resolves.toBeUndefined();
+    await expect(connectWith(t, second, 2)).resolves.toBeUndefined();
     expect(second.ended).toBe(0);
   });
 });
