@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package-root.js';
+import { renamedClasses, sourceClassNames } from './renamed-classes.js';
 
 /**
  * zod's `z` namespace re-exports every locale (`z.locales`, about 300 KB of messages in 50 languages); a namespace
@@ -46,8 +47,8 @@ const cli = await build({
   format: 'cjs',
   // ssh2's optional native parts (cpu-features, its crypto binding, both tried in a try/catch) stay Node's to load.
   external: ['cpu-features'],
-  // Error classes name themselves after their constructor (util/errors.ts); the bundler must not rename them.
-  keepNames: true,
+  // No keepNames: it wraps every function the program creates in a __name() call. Error classes name themselves
+  // after their constructor (util/errors.ts), so a renamed class fails the build below instead.
   // Whitespace only (names stay, the source map maps back): every start reads and decodes the whole file.
   minifyWhitespace: true,
   sourcemap: true,
@@ -66,3 +67,8 @@ const launcher = await build({
   define: { __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
 });
 if (cli.errors.length > 0 || launcher.errors.length > 0) process.exit(1);
+const renamed = renamedClasses(readFileSync(join(outdir, 'cli.cjs'), 'utf8'), sourceClassNames(join(PACKAGE_ROOT, 'src')));
+if (renamed.length > 0) {
+  process.stderr.write(`bundle: esbuild renamed classes whose names the program uses (rename one of each colliding pair): ${renamed.join(', ')}\n`);
+  process.exit(1);
+}
