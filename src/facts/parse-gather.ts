@@ -1,16 +1,19 @@
 // Gather output to HostFacts: splits the sections and hands each to its pure parser.
 import { GatherError } from './errors.js';
 import { parseDomCapabilities } from './domcaps.js';
-import { ABSENT_RC, LAYOUT_UNKNOWN_RC, provenanceOf, READ, type EvidenceMap, type Privilege, type Provenance } from './evidence.js';
+import { ABSENT_RC, LAYOUT_UNKNOWN_RC, provenanceOf, READ, type EvidenceMap, type Provenance } from './evidence.js';
 
 const EVIDENCE_WHAT = { domcaps: 'virsh domcapabilities', guests: 'virsh list', 'image-rpm': 'rpm -q in the libvirt container' } as const;
 import { parseGuests } from './guests.js';
 import { AGENT_SECTION, parseAgentSection } from './nova-compute-agent-section.js';
 import { dpkgPackages } from './dpkg-evidence.js';
+import { parseNovaLibvirt } from './nova-conf.js';
 import { splitSections, type Section } from './sections.js';
 import {
-  sharedAgentSection, sharedCpuinfo, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget, sharedNovaLibvirt, sharedOsRelease, sharedRpmQuery,
+  sharedAgentSection, sharedCpuinfo, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget, sharedOsRelease, sharedPrivilege, sharedRpmQuery,
 } from './shared-parses.js';
+
+export { parsePrivilege } from './privilege.js';
 import type { DomCapabilities, HostFacts } from './types.js';
 import { parseMdsState } from './vulnerabilities.js';
 
@@ -112,7 +115,7 @@ export function parseGatherReport(output: string): GatherReport {
   }
   // A document virsh printed but that is not domcapabilities XML is no answer either.
   if (evidence.domcaps.state === 'read' && domcaps === null) evidence.domcaps = { state: 'unreadable', reason: 'virsh domcapabilities: not domainCapabilities XML' };
-  const privilege = parsePrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
+  const privilege = sharedPrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
 
   const agentSection = get(AGENT_SECTION);
   const facts: HostFacts = {
@@ -132,7 +135,8 @@ export function parseGatherReport(output: string): GatherReport {
     novaConfPath,
     novaConfTarget: sharedNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),
     novaConf,
-    novaLibvirt: sharedNovaLibvirt(novaConf),
+    // Not shared: a real nova.conf names its own host (host, my_ip), so no two hosts print the same one.
+    novaLibvirt: parseNovaLibvirt(novaConf),
     domcaps,
     guests: parseGuests(ok('guests', false) ?? ''),
     privilege,
@@ -147,18 +151,6 @@ export function parseGatherReport(output: string): GatherReport {
 function containerExecProvenance(rc: number | null | undefined, what: string): Provenance {
   if (rc === null || rc === undefined || rc === 0 || rc === 124 || rc === 126 || rc === 127) return provenanceOf(rc, what);
   return { state: 'unreadable', reason: `${what}: exit status ${rc}` };
-}
-
-/** The whoami section: `uid\t<n>` and `user\t<name>`. */
-export function parsePrivilege(text: string): Privilege {
-  let uid: number | null = null;
-  let user: string | null = null;
-  for (const line of text.split('\n')) {
-    const [k, v = ''] = line.split('\t');
-    if (k === 'uid' && /^\d+$/.test(v.trim())) uid = Number(v.trim());
-    else if (k === 'user' && v.trim() !== '') user = v.trim();
-  }
-  return { uid, user };
 }
 
 /** HostFacts from the output of buildGatherCommand(); throws GatherError when uname -r or boot_id is missing. */

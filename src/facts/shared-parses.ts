@@ -4,14 +4,15 @@ import { parseDpkgQuery } from './dpkg-query.js';
 import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-log.js';
 import { keyOfAll, memoByText } from './memo.js';
 import { parseAgentSection } from './nova-compute-agent-section.js';
-import { parseNovaLibvirt } from './nova-conf.js';
 import { parseNovaConfTarget } from './nova-conf-target.js';
 import { parseOsRelease } from './os-release.js';
+import { parsePrivilege } from './privilege.js';
 import { parseRpmQuery } from './rpm-query.js';
 import { parseLayoutSection } from '../layout/parse-layout.js';
 
-// Not here, on purpose: the hostname, boot id and guests (UUIDs) sections differ on every host, and the whole output
-// carries the run's nonce; a memo of those would only fill up. The sysfs strings are classified in less than a lookup costs.
+// Not here, on purpose: the hostname, boot id and guests (UUIDs) sections differ on every host, and so does nova.conf
+// (host, my_ip); the whole output carries the run's nonce. A memo of those would only churn. The sysfs strings are
+// classified in less than a lookup costs.
 
 /** The meta section: the names the gather asked about and nova.conf's path, the same on every host of one playbook. */
 export const sharedMeta = memoByText((body: string) => {
@@ -49,8 +50,7 @@ export const sharedCpuinfo = memoByText((text: string) => parseCpuinfo(text), (t
 /** Whether a not-writable directory blocks the edit or is only unknown depends on the gather's uid. */
 export const sharedNovaConfTarget = memoByText((body: string | null, uid: number | null) => parseNovaConfTarget(body, uid), keyOfAll);
 
-/** parseNovaLibvirt reads a missing file as an empty one, so null and "" share a key. */
-export const sharedNovaLibvirt = memoByText((text: string | null) => parseNovaLibvirt(text), (text) => text ?? '');
+export const sharedPrivilege = memoByText((text: string) => parsePrivilege(text), (text) => text);
 
 /** The agent section's words and its exit status: both decide the state. */
 export const sharedAgentSection = memoByText((body: string, rc: number | null) => parseAgentSection({ body, rc }), keyOfAll);

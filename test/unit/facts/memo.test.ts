@@ -4,14 +4,14 @@ import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { deepFreeze, memoByText } from '../../../src/facts/memo.js';
 import {
-  sharedAgentSection, sharedCpuinfo, sharedDpkgQuery, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget, sharedNovaLibvirt,
-  sharedOsRelease, sharedRpmQuery,
+  sharedAgentSection, sharedCpuinfo, sharedDpkgQuery, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget,
+  sharedOsRelease, sharedPrivilege, sharedRpmQuery,
 } from '../../../src/facts/shared-parses.js';
 import { parseCpuinfo } from '../../../src/facts/cpuinfo.js';
 import { parseDpkgQuery } from '../../../src/facts/dpkg-query.js';
 import { kernelLogLines, kernelLogProvenance, parseKernelLog } from '../../../src/facts/kernel-log.js';
 import { parseAgentSection } from '../../../src/facts/nova-compute-agent-section.js';
-import { parseNovaLibvirt } from '../../../src/facts/nova-conf.js';
+import { parsePrivilege } from '../../../src/facts/privilege.js';
 import { parseNovaConfTarget } from '../../../src/facts/nova-conf-target.js';
 import { parseOsRelease } from '../../../src/facts/os-release.js';
 import { parseRpmQuery } from '../../../src/facts/rpm-query.js';
@@ -54,14 +54,6 @@ const rpmBodies = unameRs.slice(0, 12).flatMap((u) => {
 });
 
 describe('shared section parses', () => {
-  it('give what an uncached parse gives: nova.conf fixtures and variants', () => {
-    const dir = path.join(shared, 'nova-conf');
-    const texts = readdirSync(dir).map((f) => readFileSync(path.join(dir, f), 'utf8'));
-    const variants = texts.flatMap((t) => [t, `${t}\n[libvirt]\ncpu_mode = custom\ncpu_models = Skylake-Server\ncpu_model_extra_flags = md-clear, +pcid\n`,
-      `${t}\n[LIBVIRT]\ncpu_mode=host-passthrough\nvirt_type = qemu\n`]);
-    expectSameAsUncached([...variants.map((t) => [t] as [string | null]), [null], ['']], sharedNovaLibvirt, parseNovaLibvirt);
-  });
-
   it('give what an uncached parse gives: kernel log sections built from the kernel fixtures', () => {
     const bugLines = [...lines('kernel', 'mds-dmesg-lines.txt'), ...lines('kernel', 'tsx_async_abort-dmesg-lines.txt'), ...lines('kernel', 'mmio_stale_data-dmesg-lines.txt')];
     const sections = bugLines.flatMap((l, i) => [
@@ -98,7 +90,8 @@ describe('shared section parses', () => {
     expectSameAsUncached(inputs, sharedDpkgQuery, parseDpkgQuery);
   });
 
-  it('give what an uncached parse gives: os-release, cpuinfo, meta, nova.conf target, layout, agent', () => {
+  it('give what an uncached parse gives: os-release, cpuinfo, meta, whoami, nova.conf target, layout, agent', () => {
+    expectSameAsUncached([['uid\t0\nuser\troot\n'], ['uid\t1000\nuser\tops\n'], ['uid\t\n'], ['']] as [string][], sharedPrivilege, parsePrivilege);
     const osInputs: [string | null, string | null][] = [
       ['ID="rhel"\nVERSION_ID="7.6"\nPRETTY_NAME="Red Hat Enterprise Linux Server 7.6 (Maipo)"\n', null],
       ['ID=ubuntu\nVERSION_ID="18.04"\nID_LIKE=debian\n', null], ['NAME=x\n', 'CentOS Linux release 7.6.1810 (Core)\n'],
