@@ -2,6 +2,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { CpuFeature, DomCapabilities } from './types.js';
 import { GatherError } from './errors.js';
+import { memoByText } from './memo.js';
 
 type Node = Record<string, unknown>;
 
@@ -71,16 +72,7 @@ function text(n: Node | undefined): string | null {
  * Throws GatherError when the text is not domainCapabilities XML.
  */
 export function parseDomCapabilities(xml: string): DomCapabilities {
-  const hit = parsedDocuments.get(xml);
-  if (hit) {
-    parsedDocuments.delete(xml); // least recently used goes first
-    parsedDocuments.set(xml, hit);
-    return hit;
-  }
-  const parsed = deepFreeze(parseUncached(xml));
-  parsedDocuments.set(xml, parsed);
-  if (parsedDocuments.size > MEMO_SIZE) parsedDocuments.delete(parsedDocuments.keys().next().value as string);
-  return parsed;
+  return parsedDocuments(xml);
 }
 
 /**
@@ -88,16 +80,7 @@ export function parseDomCapabilities(xml: string): DomCapabilities {
  * ones; each is parsed once. Parsing is the largest piece of our per-host CPU in a sweep, mostly the parser's
  * JIT warm-up, which a fleet of a few hundred hosts never gets past. Results are frozen because they are shared.
  */
-const MEMO_SIZE = 64;
-const parsedDocuments = new Map<string, DomCapabilities>();
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+const parsedDocuments = memoByText((xml: string) => parseUncached(xml), (xml) => xml);
 
 function parseUncached(xml: string): DomCapabilities {
   const sliced = cpuElement(xml);

@@ -1,6 +1,6 @@
 // The gather's dpkg section to packages and provenance: exit 0 or 1 (some name not installed) is an answer, anything else is not.
 import { ABSENT_RC, provenanceOf, type Provenance } from './evidence.js';
-import { parseDpkgQuery } from './dpkg-query.js';
+import { sharedDpkgQuery } from './shared-parses.js';
 import type { Section } from './sections.js';
 import type { InstalledPackage } from './types.js';
 
@@ -30,5 +30,5 @@ export function dpkgPackages(section: Section | undefined, names: readonly strin
       problem: `dpkg: exit status ${section === undefined ? 'unknown (no section)' : section.rc ?? 'unknown (output cut short)'}`,
     };
   }
-  return { packages: parseDpkgQuery(section.body, names, unameR), provenance: { state: 'read' }, problem: null };
+  return { packages: sharedDpkgQuery(section.body, names, unameR), provenance: { state: 'read' }, problem: null };
 }

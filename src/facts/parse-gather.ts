@@ -1,20 +1,19 @@
 // Gather output to HostFacts: splits the sections and hands each to its pure parser.
 import { GatherError } from './errors.js';
-import { parseCpuinfo } from './cpuinfo.js';
 import { parseDomCapabilities } from './domcaps.js';
-import { ABSENT_RC, LAYOUT_UNKNOWN_RC, provenanceOf, READ, type EvidenceMap, type Privilege, type Provenance } from './evidence.js';
+import { ABSENT_RC, LAYOUT_UNKNOWN_RC, provenanceOf, READ, type EvidenceMap, type Provenance } from './evidence.js';
 
 const EVIDENCE_WHAT = { domcaps: 'virsh domcapabilities', guests: 'virsh list', 'image-rpm': 'rpm -q in the libvirt container' } as const;
-import { kernelLogLines, kernelLogProvenance, parseKernelLog } from './kernel-log.js';
 import { parseGuests } from './guests.js';
-import { parseNovaLibvirt } from './nova-conf.js';
-import { parseNovaConfTarget } from './nova-conf-target.js';
 import { AGENT_SECTION, parseAgentSection } from './nova-compute-agent-section.js';
-import { parseOsRelease } from './os-release.js';
-import { parseRpmQuery } from './rpm-query.js';
 import { dpkgPackages } from './dpkg-evidence.js';
+import { parseNovaLibvirt } from './nova-conf.js';
 import { splitSections, type Section } from './sections.js';
-import { parseLayoutSection } from '../layout/parse-layout.js';
+import {
+  sharedAgentSection, sharedCpuinfo, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget, sharedOsRelease, sharedPrivilege, sharedRpmQuery,
+} from './shared-parses.js';
+
+export { parsePrivilege } from './privilege.js';
 import type { DomCapabilities, HostFacts } from './types.js';
 import { parseMdsState } from './vulnerabilities.js';
 
@@ -51,29 +50,26 @@ export function parseGatherReport(output: string): GatherReport {
   }
   if (!split.complete) problems.push('gather output cut short before its final marker');
 
-  // The meta section's lines, split once for the three keys read from them.
-  const metaLines = (get('meta')?.body ?? '').split('\n');
-  const metaValues = (key: string) => metaLines.filter((l) => l.startsWith(`${key}\t`)).map((l) => l.slice(key.length + 1));
-  const packageNames = metaValues('package');
-  const imagePackageNames = metaValues('image-package');
-  const novaConfPath = metaValues('nova-conf-path')[0] ?? '';
+  // Parses of texts that repeat across a fleet are shared (shared-parses.ts): frozen, so nothing below may change them.
+  const { packageNames, imagePackageNames, novaConfPath } = sharedMeta(get('meta')?.body ?? '');
 
   // rpm -q exits with the number of names not installed; that is an answer, not a failure.
   const rpm = get('rpm');
-  const os = parseOsRelease(ok('os-release'), ok('redhat-release'));
+  const os = sharedOsRelease(ok('os-release'), ok('redhat-release'));
   // A Debian-family host without rpm is normal: only its dpkg answer is a problem when missing.
   if (os.packaging !== 'deb' && rpm && rpm.rc !== 0 && !(rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127)) problems.push(`rpm: exit status ${rpm.rc ?? 'unknown'}`);
   // Debian-family hosts (issue 15): packages and their evidence come from dpkg, not rpm.
   const dpkg = dpkgPackages(get('dpkg'), packageNames, unameR, os.packaging === 'deb');
   if (os.packaging === 'deb' && dpkg.problem) problems.push(dpkg.problem);
-  const packages = os.packaging === 'deb' ? dpkg.packages : parseRpmQuery(rpm?.body ?? '', packageNames);
+  const packages = os.packaging === 'deb' ? dpkg.packages : sharedRpmQuery(rpm?.body ?? '', packageNames);
   // rpm inside the libvirt container: the same answer rules as the host's.
   const imageRpm = get('image-rpm');
   const imageWhere = /^where\t(\S+)/.exec(imageRpm?.body ?? '')?.[1] ?? null;
-  const imageRpmAnswered = imageWhere === 'container' && imageRpm?.rc !== null && rpmAnsweredAll(imageRpm?.body ?? '', imagePackageNames);
-  const imagePackages = imageRpmAnswered ? parseRpmQuery(imageRpm!.body, imagePackageNames) : {};
+  const imageRows = imageWhere === 'container' && imageRpm?.rc !== null ? sharedImageRpm(imageRpm?.body ?? '', imagePackageNames) : null;
+  const imageRpmAnswered = imageRows !== null;
+  const imagePackages = imageRows ?? {};
   const layoutSection = get('layout');
-  const layoutReading = layoutSection && layoutSection.rc === 0 ? parseLayoutSection(layoutSection.body) : null;
+  const layoutReading = layoutSection && layoutSection.rc === 0 ? sharedLayout(layoutSection.body) : null;
   if (layoutReading && !layoutReading.known) problems.push(`layout: unknown (${layoutReading.reason})`);
 
   const sysfs = { mds: ok('sysfs-mds'), tsxAsyncAbort: ok('sysfs-tsx_async_abort'), mmioStaleData: ok('sysfs-mmio_stale_data') };
@@ -88,7 +84,8 @@ export function parseGatherReport(output: string): GatherReport {
     }
   }
 
-  const kernelLog = parseKernelLog(get('kernel-log')?.body ?? '');
+  const kernelLogReading = sharedKernelLog(get('kernel-log')?.body ?? '');
+  const kernelLog = kernelLogReading.log;
   const prov = (name: string, what: string): Provenance => provenanceOf(get(name)?.rc, what);
   const rpmProv: Provenance = !rpm ? provenanceOf(undefined, 'rpm') : rpm.rc === 0 || (rpm.rc !== null && rpm.rc <= packageNames.length && rpm.rc < 127) ? { state: 'read' } : provenanceOf(rpm.rc, 'rpm -q');
   const evidence: EvidenceMap = {
@@ -99,7 +96,7 @@ export function parseGatherReport(output: string): GatherReport {
     'sysfs-tsx_async_abort': prov('sysfs-tsx_async_abort', '/sys/devices/system/cpu/vulnerabilities/tsx_async_abort'),
     'sysfs-mmio_stale_data': prov('sysfs-mmio_stale_data', '/sys/devices/system/cpu/vulnerabilities/mmio_stale_data'),
     cpuinfo: prov('cpuinfo', '/proc/cpuinfo'),
-    'kernel-log': get('kernel-log') ? kernelLogProvenance(kernelLog) : provenanceOf(undefined, 'kernel log'),
+    'kernel-log': get('kernel-log') ? kernelLogReading.provenance : provenanceOf(undefined, 'kernel log'),
     'nova-conf': prov('nova-conf', novaConfPath || 'nova.conf'),
     // virsh's status, or a container engine's: never a file's (an exec's 3 is not "absent").
     domcaps: containerExecProvenance(get('domcaps')?.rc, 'virsh domcapabilities'),
@@ -118,8 +115,9 @@ export function parseGatherReport(output: string): GatherReport {
   }
   // A document virsh printed but that is not domcapabilities XML is no answer either.
   if (evidence.domcaps.state === 'read' && domcaps === null) evidence.domcaps = { state: 'unreadable', reason: 'virsh domcapabilities: not domainCapabilities XML' };
-  const privilege = parsePrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
+  const privilege = sharedPrivilege(get('whoami')?.rc === 0 ? get('whoami')?.body ?? '' : '');
 
+  const agentSection = get(AGENT_SECTION);
   const facts: HostFacts = {
     hostname: ok('hostname')?.trim() ?? '',
     os,
@@ -128,15 +126,16 @@ export function parseGatherReport(output: string): GatherReport {
     packages,
     sysfs,
     mds: parseMdsState(sysfs.mds),
-    cpu: parseCpuinfo(ok('cpuinfo') ?? ''),
-    dmesgMds: kernelLogLines(kernelLog, 'mds'),
+    cpu: sharedCpuinfo(ok('cpuinfo') ?? ''),
+    dmesgMds: kernelLogReading.mdsLines,
     kernelLog,
     ...(layoutReading?.known ? { layout: layoutReading.layout } : {}),
-    novaComputeAgent: parseAgentSection(get(AGENT_SECTION)),
+    novaComputeAgent: agentSection ? sharedAgentSection(agentSection.body, agentSection.rc) : parseAgentSection(undefined),
     imagePackages,
     novaConfPath,
-    novaConfTarget: parseNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),
+    novaConfTarget: sharedNovaConfTarget(get('nova-conf-target')?.rc === 0 ? get('nova-conf-target')?.body ?? null : null, privilege.uid),
     novaConf,
+    // Not shared: a real nova.conf names its own host (host, my_ip), so no two hosts print the same one.
     novaLibvirt: parseNovaLibvirt(novaConf),
     domcaps,
     guests: parseGuests(ok('guests', false) ?? ''),
@@ -152,25 +151,6 @@ export function parseGatherReport(output: string): GatherReport {
 function containerExecProvenance(rc: number | null | undefined, what: string): Provenance {
   if (rc === null || rc === undefined || rc === 0 || rc === 124 || rc === 126 || rc === 127) return provenanceOf(rc, what);
   return { state: 'unreadable', reason: `${what}: exit status ${rc}` };
-}
-
-/** rpm -q answered every name (a row, or "package X is not installed"): an engine's error prints neither. */
-function rpmAnsweredAll(body: string, names: readonly string[]): boolean {
-  const rows = parseRpmQuery(body, []);
-  const lines = new Set(body.split('\n').map((l) => l.trim()));
-  return names.every((n) => (rows[n]?.length ?? 0) > 0 || lines.has(`package ${n} is not installed`));
-}
-
-/** The whoami section: `uid\t<n>` and `user\t<name>`. */
-export function parsePrivilege(text: string): Privilege {
-  let uid: number | null = null;
-  let user: string | null = null;
-  for (const line of text.split('\n')) {
-    const [k, v = ''] = line.split('\t');
-    if (k === 'uid' && /^\d+$/.test(v.trim())) uid = Number(v.trim());
-    else if (k === 'user' && v.trim() !== '') user = v.trim();
-  }
-  return { uid, user };
 }
 
 /** HostFacts from the output of buildGatherCommand(); throws GatherError when uname -r or boot_id is missing. */

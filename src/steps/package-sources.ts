@@ -84,12 +84,40 @@ export function packageSources(facts: HostFacts, wanted: Record<string, string>)
 export function shortfallsOf(looks: readonly PackageLook[], hostRules: PackageRules): PackageShortfall[] {
   const out: PackageShortfall[] = [];
   for (const l of looks) {
-    const rules = l.where === 'image' ? RPM_RULES : hostRules;
-    const newest = l.installed.length ? rules.newest(l.installed) : null;
-    if (newest && rules.satisfies(newest, l.minimum)) continue;
-    out.push({ name: l.installedAs, installed: newest ? formatEvr(newest) : null, minimum: l.minimum, available: null });
+    const verdict = verdictOf(l.installed, l.minimum, l.where === 'image' ? RPM_RULES : hostRules);
+    if (verdict.ok) continue;
+    out.push({ name: l.installedAs, installed: verdict.newest, minimum: l.minimum, available: null });
   }
   return out;
+}
+
+interface Verdict {
+  /** The newest installed version, formatted; null when none is installed. */
+  newest: string | null;
+  ok: boolean;
+}
+
+/**
+ * Verdicts by rules, by installed list, by minimum. The gather shares one frozen list between the hosts that printed the
+ * same package answer (facts/shared-parses.ts), so on a fleet of one generation the second host's verdict is a lookup.
+ */
+const verdicts = new WeakMap<PackageRules, WeakMap<readonly InstalledPackage[], Map<string, Verdict>>>();
+
+function verdictOf(installed: readonly InstalledPackage[], minimum: string, rules: PackageRules): Verdict {
+  // A list that is not frozen (facts built by hand, a plan's projection) may change between calls: judged afresh.
+  if (!Object.isFrozen(installed)) return judge(installed, minimum, rules);
+  let byList = verdicts.get(rules);
+  if (!byList) verdicts.set(rules, (byList = new WeakMap()));
+  let byMinimum = byList.get(installed);
+  if (!byMinimum) byList.set(installed, (byMinimum = new Map()));
+  let verdict = byMinimum.get(minimum);
+  if (!verdict) byMinimum.set(minimum, (verdict = judge(installed, minimum, rules)));
+  return verdict;
+}
+
+function judge(installed: readonly InstalledPackage[], minimum: string, rules: PackageRules): Verdict {
+  const newest = installed.length ? rules.newest(installed) : null;
+  return { newest: newest ? formatEvr(newest) : null, ok: newest !== null && rules.satisfies(newest, minimum) };
 }
 
 /** "qemu-kvm-rhev 10:2.10.0-21.el7, libvirt 3.9.0-14.el7" */
