@@ -3,7 +3,7 @@
 // cost a sweep more CPU than its first 50 hosts. One script, run through V8's code cache (launcher.ts), starts in a third.
 import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package-root.js';
 
@@ -57,12 +57,18 @@ const cli = await build({
   plugins: [zodWithoutLocaleIndex, ssh2BindingFromPackage],
 });
 
-// The launcher: a small ES module that compiles cli.cjs through the per-user code cache (compile-cache.ts).
+// The launcher: a small CommonJS script that compiles cli.cjs through the per-user code cache (compile-cache.ts). Not an
+// ES module: Node would start its ES module loader for it, and build an ES module facade of every built-in it imports.
+// package.json's bin keeps its name, main.js; the package.json beside it (no name: package-root.ts passes it by) makes
+// Node load main.js as CommonJS.
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 const launcher = await build({
   ...common,
   entryPoints: [join(PACKAGE_ROOT, 'dist/build/launcher.js')],
   outfile: join(outdir, 'main.js'),
-  format: 'esm',
-  define: { __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
+  format: 'cjs',
+  // As in cli.cjs: the launcher finds cli.cjs beside its own file.
+  banner: { js: "var __mdsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__mdsModuleUrl', __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
 });
 if (cli.errors.length > 0 || launcher.errors.length > 0) process.exit(1);
