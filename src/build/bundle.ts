@@ -1,36 +1,13 @@
 // `npm run build`'s second half: the command line bundled by esbuild into dist/bundle, the entry package.json's bin names.
 // Why: the tsc output is 300-odd ES modules (zod alone 95); Node resolves, reads and compiles each one at start-up, which
 // cost a sweep more CPU than its first 50 hosts. One script, run through V8's code cache (launcher.ts), starts in a third.
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../util/package-root.js';
+import { pinoWithoutTransports, ssh2BindingFromPackage, zodWithoutLocaleIndex } from './bundle-plugins.js';
 import { renamedClasses, sourceClassNames } from './renamed-classes.js';
-
-/**
- * zod's `z` namespace re-exports every locale (`z.locales`, about 300 KB of messages in 50 languages); a namespace
- * object cannot be tree-shaken, so the index of locales is replaced by an empty module. The English messages stay:
- * zod's schemas import locales/en.js directly, and this tool never calls z.config(z.locales.xx()).
- */
-const zodWithoutLocaleIndex: Plugin = {
-  name: 'zod-without-locale-index',
-  setup(b) {
-    b.onResolve({ filter: /locales\/index\.js$/ }, (a) => (a.importer.includes('/node_modules/zod/') ? { path: 'zod-locale-index', namespace: 'mds-empty' } : undefined));
-    b.onLoad({ filter: /.*/, namespace: 'mds-empty' }, () => ({ contents: 'export {};', loader: 'js' }));
-  },
-};
-
-/**
- * ssh2 requires its optional crypto binding by a path relative to its own lib folder, built only where npm ran ssh2's
- * install script: from the bundle it is asked for by package path, so a host that built it still finds it.
- */
-const ssh2BindingFromPackage: Plugin = {
-  name: 'ssh2-binding-from-package',
-  setup(b) {
-    b.onResolve({ filter: /sshcrypto\.node$/ }, (a) => (a.importer.includes('/node_modules/ssh2/') ? { path: 'ssh2/lib/protocol/crypto/build/Release/sshcrypto.node', external: true } : undefined));
-  },
-};
 
 const outdir = join(PACKAGE_ROOT, 'dist/bundle');
 // An earlier build's files would otherwise stay beside the new ones.
@@ -55,16 +32,22 @@ const cli = await build({
   // A CommonJS script has no import.meta; util/package-root.ts walks up from this file's own URL instead.
   define: { 'import.meta.url': '__mdsModuleUrl' },
   banner: { js: "var __mdsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [zodWithoutLocaleIndex, ssh2BindingFromPackage],
+  plugins: [zodWithoutLocaleIndex, pinoWithoutTransports, ssh2BindingFromPackage],
 });
 
-// The launcher: a small ES module that compiles cli.cjs through the per-user code cache (compile-cache.ts).
+// The launcher: a small CommonJS script that compiles cli.cjs through the per-user code cache (compile-cache.ts). Not an
+// ES module: Node would start its ES module loader for it, and build an ES module facade of every built-in it imports.
+// package.json's bin keeps its name, main.js; the package.json beside it (no name: package-root.ts passes it by) makes
+// Node load main.js as CommonJS.
+writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`);
 const launcher = await build({
   ...common,
   entryPoints: [join(PACKAGE_ROOT, 'dist/build/launcher.js')],
   outfile: join(outdir, 'main.js'),
-  format: 'esm',
-  define: { __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
+  format: 'cjs',
+  // As in cli.cjs: the launcher finds cli.cjs beside its own file.
+  banner: { js: "var __mdsModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__mdsModuleUrl', __MDS_CLI_SHA256: JSON.stringify(createHash('sha256').update(readFileSync(join(outdir, 'cli.cjs'))).digest('hex')) },
 });
 if (cli.errors.length > 0 || launcher.errors.length > 0) process.exit(1);
 const renamed = renamedClasses(readFileSync(join(outdir, 'cli.cjs'), 'utf8'), sourceClassNames(join(PACKAGE_ROOT, 'src')));

@@ -1,12 +1,16 @@
 #!/usr/bin/env node
 // The mds-orchestrate command line: the only place that parses argv and calls process.exit.
 import { CommanderError } from 'commander';
+import { z } from 'zod';
 import { describeError, EXIT } from './exit-codes.js';
 import { buildProgram } from './main-program.js';
 import { guardStdio } from './stdio-guard.js';
 
 async function main(argv: string[]): Promise<void> {
   guardStdio();
+  // A run parses each schema once or twice (playbook, step params, a history file): zod's compiled fast path, built with
+  // new Function at a schema's first parse, costs more than it saves at that count, and V8's code cache cannot keep it.
+  z.config({ jitless: true });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -2,7 +2,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { Script } from 'node:vm';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const REPO = resolve(import.meta.dirname, '../../..');
@@ -23,6 +24,14 @@ describe('the bundled command line', () => {
     expect(existsSync(BUNDLE)).toBe(true);
     expect(readFileSync(BUNDLE, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(existsSync(join(REPO, 'dist/bundle/cli.cjs'))).toBe(true);
+  });
+
+  it('starts as a CommonJS script, not an ES module (no ES module loader at start-up), under its package.json name', () => {
+    // Node picks the loader by the nearest package.json's type; the one beside main.js has no name, so package-root.ts
+    // still finds the project's own.
+    expect(JSON.parse(readFileSync(join(dirname(BUNDLE), 'package.json'), 'utf8'))).toEqual({ type: 'commonjs' });
+    // A script cannot hold import or export declarations: this throws for an ES module.
+    expect(() => new Script(readFileSync(BUNDLE, 'utf8'), { filename: BUNDLE })).not.toThrow();
   });
 
   it('keeps a code cache per verb for this user, and answers the same with it, without it, and with it off', () => {
