@@ -10,6 +10,7 @@ import type { SecretSource } from './secrets.js';
 import type { KeyStore } from './ssh-keys.js';
 import type { SshEndpoint, SshTarget } from './ssh-target.js';
 import { AbortedError, AuthError, HostKeyError, UnreachableError } from './types.js';
+import { declineHostKeyOffers } from './ssh-hostkeys-decline.js';
 
 const { Client } = ssh2;
 
@@ -163,6 +164,7 @@ function connectReady(ep: SshEndpoint, s: ConnectSettings, host: string, sock?: 
       },
       authHandler: makeAuthHandler(ep, s, host, keyErrors, tried),
     });
+    declineHostKeyOffers(client);
   });
 }
 
