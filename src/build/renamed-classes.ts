@@ -21,8 +21,12 @@ export function sourceClassNames(srcDir: string): Set<string> {
  */
 export function renamedClasses(bundle: string, ours: ReadonlySet<string>): string[] {
   const renamed = new Set<string>();
-  for (const m of bundle.matchAll(/\bclass\s+([A-Za-z_$][\w$]*?)(\d+)\b/g)) {
-    if (ours.has(m[1]!) && !ours.has(`${m[1]}${m[2]}`)) renamed.add(`${m[1]} (bundled as ${m[1]}${m[2]})`);
+  // Both forms esbuild writes: a declaration, and a class expression that takes its variable's name (how it bundles a
+  // CommonJS module's classes); a suffixed name in either is a renamed class.
+  for (const m of bundle.matchAll(/(?:\bclass\s+([A-Za-z_$][\w$]*?)(\d+)\b|\b([A-Za-z_$][\w$]*?)(\d+)\s*=\s*class\b)/g)) {
+    const base = m[1] ?? m[3]!;
+    const suffix = m[2] ?? m[4]!;
+    if (ours.has(base) && !ours.has(`${base}${suffix}`)) renamed.add(`${base} (bundled as ${base}${suffix})`);
   }
   return [...renamed].sort();
 }

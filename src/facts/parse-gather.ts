@@ -12,10 +12,10 @@ import { splitSections, type Section } from './sections.js';
 import {
   sharedAgentSection, sharedCpuinfo, sharedImageRpm, sharedKernelLog, sharedLayout, sharedMeta, sharedNovaConfTarget, sharedOsRelease, sharedPrivilege, sharedRpmQuery,
 } from './shared-parses.js';
-
-export { parsePrivilege } from './privilege.js';
 import type { DomCapabilities, HostFacts } from './types.js';
 import { parseMdsState } from './vulnerabilities.js';
+
+export { parsePrivilege } from './privilege.js';
 
 export interface GatherReport {
   facts: HostFacts;

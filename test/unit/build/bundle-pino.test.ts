@@ -1,16 +1,13 @@
 // The bundle leaves pino's transports (thread-stream, a worker thread) out: nothing in src names one or starts a worker.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PINO_TRANSPORT_LEFT_OUT } from '../../../src/build/bundle-plugins.js';
+import { sourceFiles } from '../../helpers/source-scan.js';
 
 const REPO = resolve(import.meta.dirname, '../../..');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
-}
-
-const src = sources(join(REPO, 'src')).map((f) => ({ file: relative(REPO, f), text: readFileSync(f, 'utf8') }));
+const src = sourceFiles(join(REPO, 'src')).map((f) => ({ file: relative(REPO, f), text: readFileSync(f, 'utf8') }));
 
 describe('pino in the bundle', () => {
   it('is used only by util/logger.ts, which names no transport (the stubbed one is never reached)', () => {

@@ -17,6 +17,7 @@ describe('renamed classes', () => {
     const bundle = 'var a=class ConfigError2 extends OrchestratorError{};class HostKeyError extends X{};class Buffer2{};class s2{}';
     expect(renamedClasses(bundle, ours)).toEqual(['ConfigError (bundled as ConfigError2)']);
     expect(renamedClasses('class Ipv6 {}', new Set(['Ipv6', 'Ipv']))).toEqual([]);
+    expect(renamedClasses('var HostKeyError3 = class extends OrchestratorError {};Client2=class{}', ours)).toEqual(['HostKeyError (bundled as HostKeyError3)']);
   });
 
   it('finds none in the shipped bundle, whose error classes keep their names without keepNames', async () => {
